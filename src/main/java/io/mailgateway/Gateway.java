@@ -1,0 +1,191 @@
+package io.mailgateway;
+
+import io.mailgateway.broker.EmbeddedBroker;
+import io.mailgateway.config.ConfigException;
+import io.mailgateway.config.GatewayConfig;
+import io.mailgateway.message.MessageContent;
+import io.mailgateway.smtp.camel.ReceivedHeader;
+import io.mailgateway.smtp.camel.SmtpdConsumer;
+import io.mailgateway.store.maildir.MaildirStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.TypeConversionException;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.support.TypeConverterSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jms.connection.CachingConnectionFactory;
+
+/**
+ * Assembles the running gateway: the embedded broker first, then Camel with the beans the
+ * routes use and the YAML routes from ROUTES_DIR. Stopping goes the other way round.
+ *
+ * <p>Lifecycle: {@link #run()} for the command line (blocks until SIGTERM/SIGINT), or
+ * {@link #start()} and {@link #close()} when embedded, as the tests do.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final EmbeddedBroker broker = new EmbeddedBroker();
+    private final Main main = new Main();
+
+    public Gateway(GatewayConfig config) {
+        this.config = config;
+    }
+
+    /** Starts and blocks until the process is told to stop. */
+    public void run() throws Exception {
+        prepare();
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStop(org.apache.camel.main.BaseMainSupport m) {
+                stopBroker();
+            }
+        });
+        main.run();
+    }
+
+    public Gateway start() throws Exception {
+        prepare();
+        main.start();
+        return this;
+    }
+
+    @Override
+    public void close() {
+        try {
+            main.stop();
+        } finally {
+            stopBroker();
+        }
+    }
+
+    public CamelContext camelContext() {
+        return main.getCamelContext();
+    }
+
+    public EmbeddedBroker broker() {
+        return broker;
+    }
+
+    /** The port the SMTP listener of route {@code smtp-inbound} is bound to. */
+    public int smtpPort() {
+        return ((SmtpdConsumer) camelContext().getRoute("smtp-inbound").getConsumer()).getLocalPort();
+    }
+
+    private void prepare() throws Exception {
+        Path dataDir = config.dataDir();
+        Files.createDirectories(dataDir);
+        cleanSpool(dataDir.resolve("spool"));
+        List<String> routeFiles = routeFiles();
+        broker.start(config.brokerConfig(), dataDir, config.storageTypes());
+
+        main.bind("gatewayConfig", config);
+        main.bind("jms", jmsComponent());
+        main.bind("receivedHeader", new ReceivedHeader(config.hostname()));
+        main.bind("maildirStore", new MaildirStore(dataDir.resolve("maildir"), config.hostname()));
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(org.apache.camel.main.BaseMainSupport m) {
+                registerConverters(m.getCamelContext());
+            }
+        });
+
+        Properties props = config.asProperties();
+        props.setProperty("camel.main.name", "mail-gateway");
+        props.setProperty("camel.main.routesIncludePattern", String.join(",", routeFiles));
+        props.setProperty("camel.main.shutdownTimeout", config.get("SHUTDOWN_TIMEOUT"));
+        props.setProperty("camel.main.streamCachingSpoolEnabled", "true");
+        props.setProperty("camel.main.streamCachingSpoolDirectory", dataDir.resolve("spool").resolve("camel").toString());
+        props.setProperty("camel.main.streamCachingSpoolThreshold", config.get("SPOOL_THRESHOLD"));
+        Path routesDir = config.routesDir();
+        if (config.getBoolean("ROUTES_RELOAD") && routesDir != null) {
+            props.setProperty("camel.main.routesReloadEnabled", "true");
+            props.setProperty("camel.main.routesReloadDirectory", routesDir.toString());
+            props.setProperty("camel.main.routesReloadPattern", String.join(",", routeNames()));
+        }
+        main.setOverrideProperties(props);
+        LOG.info("routes: {}; stores: {}; data in {}", routeFiles, config.storageTypes(), dataDir);
+    }
+
+    /** inbound plus one store-NAME route per entry of STORAGE_TYPE. */
+    private List<String> routeNames() {
+        List<String> names = new ArrayList<>();
+        names.add("inbound.camel.yaml");
+        config.storageTypes().forEach(s -> names.add("store-" + s + ".camel.yaml"));
+        return names;
+    }
+
+    private List<String> routeFiles() {
+        Path dir = config.routesDir();
+        List<String> files = new ArrayList<>();
+        for (String name : routeNames()) {
+            if (dir != null) {
+                if (!Files.isRegularFile(dir.resolve(name))) {
+                    throw new ConfigException(name.startsWith("store-") ? "STORAGE_TYPE" : "ROUTES_DIR",
+                            "no route file " + name + " in " + dir);
+                }
+                files.add("file:" + dir.resolve(name));
+            } else {
+                if (Gateway.class.getResource("/routes/" + name) == null) {
+                    throw new ConfigException("STORAGE_TYPE", "no packaged route " + name);
+                }
+                files.add("classpath:routes/" + name);
+            }
+        }
+        return files;
+    }
+
+    private JmsComponent jmsComponent() {
+        ActiveMQConnectionFactory broker = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
+        // One cached session per worker thread: each sends without opening a session.
+        CachingConnectionFactory cached = new CachingConnectionFactory(broker);
+        cached.setSessionCacheSize(config.getInt("WORKER_THREADS"));
+        cached.setCacheConsumers(false);
+        return JmsComponent.jmsComponent(cached);
+    }
+
+    /** The inbound route's body is a MessageContent; the JMS producer streams it as an InputStream. */
+    private static void registerConverters(CamelContext context) {
+        context.getTypeConverterRegistry().addTypeConverter(InputStream.class, MessageContent.class,
+                new TypeConverterSupport() {
+                    @Override
+                    public <T> T convertTo(Class<T> type, Exchange exchange, Object value) throws TypeConversionException {
+                        return type.cast(((MessageContent) value).openStream());
+                    }
+                });
+    }
+
+    private static void cleanSpool(Path spool) throws IOException {
+        if (!Files.isDirectory(spool)) {
+            return;
+        }
+        // Spool files of a crashed run belong to messages that never got their 250.
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(spool, "*.eml")) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    private void stopBroker() {
+        try {
+            broker.stop();
+        } catch (Exception e) {
+            LOG.warn("broker stop failed: {}", e.toString());
+        }
+    }
+}

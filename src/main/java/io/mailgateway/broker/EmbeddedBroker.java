@@ -1,0 +1,85 @@
+package io.mailgateway.broker;
+
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded Artemis broker, started from broker.xml with its journal under DATA_DIR, and the
+ * fan-out the gateway relies on: one durable multicast queue {@code store.NAME} per enabled
+ * store on the address {@value #ACCEPTED_ADDRESS}. A store switched off keeps its queue (and any
+ * messages still in it) but the queue is disabled, so no new mail piles up there.
+ *
+ * <p>Lifecycle: {@link #start} before the Camel routes, {@link #stop} after them.
+ */
+public final class EmbeddedBroker {
+
+    public static final String ACCEPTED_ADDRESS = "mail.accepted";
+    /** The in-VM URL clients of this process use. */
+    public static final String IN_VM_URL = "vm://0";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+    private EmbeddedActiveMQ embedded;
+
+    public static String storeQueue(String store) {
+        return "store." + store;
+    }
+
+    public void start(URL brokerXml, Path dataDir, List<String> stores) throws Exception {
+        // broker.xml refers to ${mailgateway.data.dir}; Artemis substitutes system properties.
+        System.setProperty("mailgateway.data.dir", dataDir.toString());
+        embedded = new EmbeddedActiveMQ();
+        embedded.setConfigResourcePath(brokerXml.toString());
+        embedded.start();
+        bindStoreQueues(stores);
+        LOG.info("broker started from {} with journal in {}/broker", brokerXml, dataDir);
+    }
+
+    private void bindStoreQueues(List<String> stores) throws Exception {
+        ActiveMQServer server = embedded.getActiveMQServer();
+        Set<String> wanted = new HashSet<>();
+        for (String store : stores) {
+            String name = storeQueue(store);
+            wanted.add(name);
+            QueueConfiguration queue = QueueConfiguration.of(name)
+                    .setAddress(ACCEPTED_ADDRESS)
+                    .setRoutingType(RoutingType.MULTICAST)
+                    .setDurable(true);
+            server.createQueue(queue, true);
+            server.updateQueue(QueueConfiguration.of(name).setEnabled(true));
+        }
+        for (SimpleString bound : server.bindingQuery(SimpleString.of(ACCEPTED_ADDRESS)).getQueueNames()) {
+            if (!wanted.contains(bound.toString())) {
+                Queue queue = server.locateQueue(bound);
+                server.updateQueue(QueueConfiguration.of(bound.toString()).setEnabled(false));
+                LOG.warn("queue {} belongs to a store that is not in STORAGE_TYPE: disabled, {} message(s) kept in it",
+                        bound, queue == null ? 0 : queue.getMessageCount());
+            }
+        }
+    }
+
+    /** Messages waiting in a store's queue (for logs now, metrics later). */
+    public long depth(String store) {
+        Queue queue = embedded.getActiveMQServer().locateQueue(SimpleString.of(storeQueue(store)));
+        return queue == null ? -1 : queue.getMessageCount();
+    }
+
+    public void stop() throws Exception {
+        if (embedded != null) {
+            embedded.stop();
+            embedded = null;
+            LOG.info("broker stopped");
+        }
+    }
+}

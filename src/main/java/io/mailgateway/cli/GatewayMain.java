@@ -1,0 +1,40 @@
+package io.mailgateway.cli;
+
+import io.mailgateway.Gateway;
+import io.mailgateway.config.ConfigException;
+import io.mailgateway.config.GatewayConfig;
+
+/**
+ * {@code java -jar mail-gateway.jar} runs the gateway on its configuration (environment,
+ * CONFIG_FILE, defaults). Further commands (user, queue, dlq, dkim) join here in later issues.
+ */
+public final class GatewayMain {
+
+    private GatewayMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0) {
+            if (args[0].equals("--help") || args[0].equals("-h")) {
+                System.out.println("usage: java -jar mail-gateway.jar   (runs the gateway; settings in docs/configuration.md)");
+                return;
+            }
+            System.err.println("unknown command: " + String.join(" ", args) + " (try --help)");
+            System.exit(2);
+        }
+        GatewayConfig config;
+        try {
+            config = GatewayConfig.fromEnvironment();
+        } catch (ConfigException e) {
+            System.err.println("configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try {
+            new Gateway(config).run();
+        } catch (ConfigException e) {
+            System.err.println("configuration error: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+}

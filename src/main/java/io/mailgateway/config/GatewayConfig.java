@@ -1,0 +1,195 @@
+package io.mailgateway.config;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URL;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The gateway's configuration, resolved once at start: for each key in {@link Settings#ALL},
+ * a JVM system property of the same name wins, then the environment, then the file named by
+ * CONFIG_FILE, then the default. Every value is checked here, so a bad one stops startup with
+ * a message naming its key. The YAML routes see the same values as {{KEY}} placeholders.
+ */
+public final class GatewayConfig {
+
+    private final Map<String, String> values;
+
+    private GatewayConfig(Map<String, String> values) {
+        this.values = values;
+    }
+
+    public static GatewayConfig fromEnvironment() {
+        return load(System.getenv(), System.getProperties());
+    }
+
+    /** Resolves and checks every key; throws {@link ConfigException} naming the first bad one. */
+    public static GatewayConfig load(Map<String, String> env, Properties systemProperties) {
+        Map<String, String> explicit = new LinkedHashMap<>();
+        for (Setting s : Settings.ALL) {
+            String v = systemProperties.getProperty(s.key(), env.get(s.key()));
+            if (v != null) {
+                explicit.put(s.key(), v);
+            }
+        }
+        Map<String, String> fromFile = explicit.containsKey("CONFIG_FILE")
+                ? readEnvFile(Path.of(explicit.get("CONFIG_FILE"))) : Map.of();
+        Map<String, String> resolved = new LinkedHashMap<>();
+        for (Setting s : Settings.ALL) {
+            String v = explicit.getOrDefault(s.key(), fromFile.getOrDefault(s.key(), s.defaultValue()));
+            if (v == null) {
+                continue;
+            }
+            v = v.trim();
+            String problem = s.check().apply(v);
+            if (problem != null) {
+                throw new ConfigException(s.key(), problem);
+            }
+            resolved.put(s.key(), v);
+        }
+        GatewayConfig config = new GatewayConfig(resolved);
+        config.checkAcrossKeys();
+        return config;
+    }
+
+    /** KEY=VALUE lines; '#' comments, blank lines, optional quotes and a leading "export ". */
+    static Map<String, String> readEnvFile(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("CONFIG_FILE", "cannot read " + file + ": " + e.getMessage());
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).trim();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            if (line.startsWith("export ")) {
+                line = line.substring(7).trim();
+            }
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException("CONFIG_FILE", file + " line " + (i + 1) + " is not KEY=VALUE");
+            }
+            String value = line.substring(eq + 1).trim();
+            if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
+                value = value.substring(1, value.length() - 1);
+            }
+            values.put(line.substring(0, eq).trim(), value);
+        }
+        return values;
+    }
+
+    private void checkAcrossKeys() {
+        for (String store : storageTypes()) {
+            if (!store.matches("[a-z0-9][a-z0-9_-]*")) {
+                throw new ConfigException("STORAGE_TYPE", "store names are lower-case letters, digits, '-' or '_': '" + store + "'");
+            }
+        }
+        if (storageTypes().isEmpty()) {
+            throw new ConfigException("STORAGE_TYPE", "name at least one store, e.g. maildir");
+        }
+        if (!get("ROUTES_DIR").isEmpty() && !Files.isDirectory(Path.of(get("ROUTES_DIR")))) {
+            throw new ConfigException("ROUTES_DIR", "not a directory: " + get("ROUTES_DIR"));
+        }
+        if (!get("BROKER_CONFIG").isEmpty() && !Files.isRegularFile(Path.of(get("BROKER_CONFIG")))) {
+            throw new ConfigException("BROKER_CONFIG", "no such file: " + get("BROKER_CONFIG"));
+        }
+    }
+
+    public String get(String key) {
+        String v = values.get(key);
+        if (v == null && Settings.ALL.stream().noneMatch(s -> s.key().equals(key))) {
+            throw new IllegalArgumentException("unknown configuration key " + key);
+        }
+        return v;
+    }
+
+    public int getInt(String key) {
+        return Integer.parseInt(get(key));
+    }
+
+    public long getLong(String key) {
+        return Long.parseLong(get(key));
+    }
+
+    public boolean getBoolean(String key) {
+        return Boolean.parseBoolean(get(key));
+    }
+
+    public Duration seconds(String key) {
+        return Duration.ofSeconds(getLong(key));
+    }
+
+    public Path dataDir() {
+        return Path.of(get("DATA_DIR")).toAbsolutePath().normalize();
+    }
+
+    public List<String> localDomains() {
+        return Arrays.stream(get("LOCAL_DOMAINS").split(",")).map(String::trim)
+                .map(d -> d.toLowerCase(Locale.ROOT)).filter(d -> !d.isEmpty()).toList();
+    }
+
+    public List<String> storageTypes() {
+        return Arrays.stream(get("STORAGE_TYPE").split(",")).map(String::trim)
+                .map(d -> d.toLowerCase(Locale.ROOT)).filter(d -> !d.isEmpty()).distinct().toList();
+    }
+
+    public String hostname() {
+        String configured = get("SMTP_HOSTNAME");
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** Where routes load from: a directory path, or null for the packaged copies. */
+    public Path routesDir() {
+        if (!get("ROUTES_DIR").isEmpty()) {
+            return Path.of(get("ROUTES_DIR")).toAbsolutePath();
+        }
+        Path local = Path.of("routes");
+        return Files.isDirectory(local) ? local.toAbsolutePath() : null;
+    }
+
+    /** The broker.xml to start the embedded broker from. */
+    public URL brokerConfig() {
+        try {
+            if (!get("BROKER_CONFIG").isEmpty()) {
+                return Path.of(get("BROKER_CONFIG")).toUri().toURL();
+            }
+            Path local = Path.of("broker", "broker.xml");
+            if (Files.isRegularFile(local)) {
+                return local.toUri().toURL();
+            }
+        } catch (IOException e) {
+            throw new ConfigException("BROKER_CONFIG", e.getMessage());
+        }
+        return GatewayConfig.class.getResource("/broker/broker.xml");
+    }
+
+    /** All values, for Camel's property placeholders ({{SMTP_PORT}} in the routes). */
+    public Properties asProperties() {
+        Properties p = new Properties();
+        values.forEach(p::setProperty);
+        p.setProperty("SMTP_HOSTNAME", hostname());
+        p.setProperty("DATA_DIR", dataDir().toString());
+        return p;
+    }
+}

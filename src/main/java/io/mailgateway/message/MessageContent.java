@@ -1,0 +1,122 @@
+package io.mailgateway.message;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The bytes of one received message, readable as often as needed, held either in a pooled
+ * buffer (small messages) or in a spool file (large ones), so a large message is never whole
+ * in the heap. Trace headers are added with {@link #withPrefix} without copying the body.
+ *
+ * <p>Lifecycle: created at end of data by the SMTP session, read by the inbound route, and
+ * {@link #release() released} by its creator once the route is done; views made by
+ * {@code withPrefix} share the storage and are never released themselves.
+ */
+public final class MessageContent {
+
+    private final byte[] prefix;
+    private final Storage storage;
+
+    private MessageContent(byte[] prefix, Storage storage) {
+        this.prefix = prefix;
+        this.storage = storage;
+    }
+
+    /** Content held in a (pooled) buffer; the buffer is released by {@link #release()}. */
+    public static MessageContent inBuffer(ByteBuf buffer) {
+        return new MessageContent(new byte[0], new BufferStorage(buffer));
+    }
+
+    /** Content held in a spool file; the file is deleted by {@link #release()}. */
+    public static MessageContent inSpoolFile(Path file, long size) {
+        return new MessageContent(new byte[0], new FileStorage(file, size));
+    }
+
+    /** Small content from an array, e.g. a generated bounce. */
+    public static MessageContent of(byte[] bytes) {
+        return new MessageContent(bytes, new BufferStorage(null));
+    }
+
+    /** A view with {@code header} bytes in front, e.g. a Received: line (RFC 5321 4.4). */
+    public MessageContent withPrefix(byte[] header) {
+        byte[] joined = new byte[header.length + prefix.length];
+        System.arraycopy(header, 0, joined, 0, header.length);
+        System.arraycopy(prefix, 0, joined, header.length, prefix.length);
+        return new MessageContent(joined, storage);
+    }
+
+    public long size() {
+        return prefix.length + storage.size();
+    }
+
+    public InputStream openStream() {
+        InputStream body = storage.open();
+        return prefix.length == 0 ? body : new SequenceInputStream(new ByteArrayInputStream(prefix), body);
+    }
+
+    /** Frees the buffer or deletes the spool file. Idempotent. */
+    public void release() {
+        storage.release();
+    }
+
+    private interface Storage {
+        long size();
+
+        InputStream open();
+
+        void release();
+    }
+
+    private static final class BufferStorage implements Storage {
+        private ByteBuf buffer;
+
+        BufferStorage(ByteBuf buffer) {
+            this.buffer = buffer;
+        }
+
+        @Override
+        public synchronized long size() {
+            return buffer == null ? 0 : buffer.readableBytes();
+        }
+
+        @Override
+        public synchronized InputStream open() {
+            return buffer == null ? InputStream.nullInputStream() : new ByteBufInputStream(buffer.duplicate(), false);
+        }
+
+        @Override
+        public synchronized void release() {
+            if (buffer != null) {
+                buffer.release();
+                buffer = null;
+            }
+        }
+    }
+
+    private record FileStorage(Path file, long size) implements Storage {
+        @Override
+        public InputStream open() {
+            try {
+                return Files.newInputStream(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void release() {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

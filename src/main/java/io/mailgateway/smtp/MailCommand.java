@@ -1,0 +1,68 @@
+package io.mailgateway.smtp;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** MAIL FROM:&lt;path&gt; [SIZE=n] [BODY=7BIT|8BITMIME] [SMTPUTF8] (RFC 5321 4.1.1.2, 1870, 6152, 6531). */
+final class MailCommand implements SmtpCommand {
+
+    @Override
+    public SmtpReply execute(SmtpSession session, String args) {
+        if (session.helo == null) {
+            return SmtpReplies.HELLO_FIRST;
+        }
+        if (session.transaction != null) {
+            return SmtpReplies.NESTED_MAIL;
+        }
+        Optional<PathParser.ParsedPath> parsed = PathParser.parse(args, "FROM");
+        if (parsed.isEmpty() || parsed.get().postmaster()) {
+            return SmtpReplies.BAD_SENDER_SYNTAX;
+        }
+        if (!parsed.get().parameters().isEmpty() && !session.esmtp) {
+            return SmtpReplies.PARAM_NOT_RECOGNIZED; // parameters need EHLO
+        }
+        boolean smtpUtf8 = false;
+        boolean eightBit = false;
+        for (String param : parsed.get().parameters()) {
+            int eq = param.indexOf('=');
+            String key = (eq < 0 ? param : param.substring(0, eq)).toUpperCase(Locale.ROOT);
+            String value = eq < 0 ? null : param.substring(eq + 1);
+            switch (key) {
+                case "SIZE" -> {
+                    // RFC 1870 6: refuse a declared size over the limit at once.
+                    if (value == null || !value.matches("[0-9]{1,20}")) {
+                        return SmtpReplies.SYNTAX_ERROR;
+                    }
+                    if (value.length() > 18 || Long.parseLong(value) > session.settings.maxMessageSize()) {
+                        return SmtpReplies.MESSAGE_TOO_BIG;
+                    }
+                }
+                case "BODY" -> {
+                    if (value == null) {
+                        return SmtpReplies.SYNTAX_ERROR;
+                    }
+                    String body = value.toUpperCase(Locale.ROOT);
+                    if (!body.equals("7BIT") && !body.equals("8BITMIME")) {
+                        return SmtpReplies.SYNTAX_ERROR;
+                    }
+                    eightBit = body.equals("8BITMIME");
+                }
+                case "SMTPUTF8" -> {
+                    if (value != null) {
+                        return SmtpReplies.SYNTAX_ERROR;
+                    }
+                    smtpUtf8 = true;
+                }
+                default -> {
+                    return SmtpReplies.PARAM_NOT_RECOGNIZED;
+                }
+            }
+        }
+        MailAddress sender = parsed.get().address();
+        if (sender.needsSmtpUtf8() && !smtpUtf8) {
+            return SmtpReplies.UTF8_REQUIRED;
+        }
+        session.transaction = new MailTransaction(sender, smtpUtf8, eightBit);
+        return SmtpReplies.SENDER_OK;
+    }
+}

@@ -1,0 +1,171 @@
+package io.mailgateway.smtp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Splits the inbound byte stream into SMTP frames. Three modes, switched by the session:
+ * <ul>
+ *   <li>command lines, at most {@value #MAX_COMMAND_LINE} octets with the line ending (RFC 5321 4.5.3.1.4);</li>
+ *   <li>DATA content, dot-unstuffed (RFC 5321 4.5.2), ending only at {@code CRLF.CRLF}: a bare LF or
+ *       bare CR never ends a line here, so {@code LF.LF} or {@code CR.CR} cannot smuggle a second message;</li>
+ *   <li>a BDAT chunk of exactly n octets, passed through untouched (RFC 3030).</li>
+ * </ul>
+ * It emits at most one frame per decode step, so the session can switch mode before the next
+ * pipelined byte is read, and it can be paused while a message is being made durable.
+ * Memory stays bounded: content is passed on as it arrives, long lines are discarded as they stream.
+ */
+public final class SmtpFrameDecoder extends ByteToMessageDecoder {
+
+    public static final int MAX_COMMAND_LINE = 512;
+
+    private enum Mode { COMMAND, DISCARD_LONG_LINE, DATA, CHUNK }
+
+    private Mode mode = Mode.COMMAND;
+    private boolean paused;
+    // DATA state carried across reads
+    private boolean atLineStart;
+    private boolean afterCr;
+    // CHUNK state
+    private long chunkRemaining;
+    private ChannelHandlerContext context;
+
+    /** After a 354 reply: what follows is DATA content up to CRLF.CRLF. */
+    public void expectData() {
+        mode = Mode.DATA;
+        atLineStart = true;
+        afterCr = false;
+    }
+
+    /** After a BDAT command: the next {@code size} octets are chunk content (size > 0). */
+    public void expectChunk(long size) {
+        mode = Mode.CHUNK;
+        chunkRemaining = size;
+    }
+
+    /** Stop decoding (bytes stay buffered) until {@link #resume}. */
+    public void pause() {
+        paused = true;
+    }
+
+    /** Decode again whatever is buffered, e.g. commands pipelined behind a finished message. */
+    public void resume() {
+        paused = false;
+        ChannelHandlerContext ctx = context;
+        if (ctx != null && !ctx.isRemoved()) {
+            // An empty read makes ByteToMessageDecoder run decode() on what it has accumulated.
+            try {
+                channelRead(ctx, Unpooled.EMPTY_BUFFER);
+            } catch (Exception e) {
+                ctx.fireExceptionCaught(e);
+            }
+        }
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        context = ctx;
+        super.handlerAdded(ctx);
+    }
+
+    public boolean isPaused() {
+        return paused;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (paused || !in.isReadable()) {
+            return;
+        }
+        switch (mode) {
+            case COMMAND -> decodeCommand(in, out);
+            case DISCARD_LONG_LINE -> discardLongLine(in, out);
+            case DATA -> decodeData(in, out);
+            case CHUNK -> decodeChunk(in, out);
+        }
+    }
+
+    private void decodeCommand(ByteBuf in, List<Object> out) {
+        int searchable = Math.min(in.readableBytes(), MAX_COMMAND_LINE);
+        int lf = in.indexOf(in.readerIndex(), in.readerIndex() + searchable, (byte) '\n');
+        if (lf < 0) {
+            if (in.readableBytes() >= MAX_COMMAND_LINE) {
+                in.skipBytes(in.readableBytes());
+                mode = Mode.DISCARD_LONG_LINE;
+            }
+            return;
+        }
+        int length = lf - in.readerIndex();
+        // Commands end in CRLF; a bare LF is tolerated here (as Postfix does) since no content
+        // boundary depends on it. DATA content is strict.
+        int textLength = length > 0 && in.getByte(lf - 1) == '\r' ? length - 1 : length;
+        SmtpFrame.Problem problem = in.indexOf(in.readerIndex(), in.readerIndex() + textLength, (byte) 0) >= 0
+                ? SmtpFrame.Problem.NUL : SmtpFrame.Problem.NONE;
+        String text = in.toString(in.readerIndex(), textLength, StandardCharsets.UTF_8);
+        in.skipBytes(length + 1);
+        out.add(new SmtpFrame.CommandLine(problem == SmtpFrame.Problem.NONE ? text : "", problem));
+    }
+
+    private void discardLongLine(ByteBuf in, List<Object> out) {
+        int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+        if (lf < 0) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        in.readerIndex(lf + 1);
+        mode = Mode.COMMAND;
+        out.add(SmtpFrame.CommandLine.tooLong());
+    }
+
+    private void decodeData(ByteBuf in, List<Object> out) {
+        if (atLineStart && in.getByte(in.readerIndex()) == '.') {
+            // RFC 5321 4.5.2: a line starting with "." either ends the data (".CRLF") or loses that dot.
+            if (in.readableBytes() < 2) {
+                return;
+            }
+            if (in.getByte(in.readerIndex() + 1) == '\r') {
+                if (in.readableBytes() < 3) {
+                    return;
+                }
+                if (in.getByte(in.readerIndex() + 2) == '\n') {
+                    in.skipBytes(3);
+                    mode = Mode.COMMAND;
+                    out.add(new SmtpFrame.Content(Unpooled.EMPTY_BUFFER, true));
+                    return;
+                }
+            }
+            in.skipBytes(1);
+            atLineStart = false;
+            if (!in.isReadable()) {
+                return;
+            }
+        }
+        int start = in.readerIndex();
+        int end = in.writerIndex();
+        int i = start;
+        while (i < end) {
+            byte b = in.getByte(i);
+            if (atLineStart && b == '.' && i > start) {
+                break; // emit the run so far; the dot is handled on the next step
+            }
+            atLineStart = afterCr && b == '\n';
+            afterCr = b == '\r';
+            i++;
+        }
+        out.add(new SmtpFrame.Content(in.readRetainedSlice(i - start), false));
+    }
+
+    private void decodeChunk(ByteBuf in, List<Object> out) {
+        int take = (int) Math.min(chunkRemaining, in.readableBytes());
+        chunkRemaining -= take;
+        boolean last = chunkRemaining == 0;
+        if (last) {
+            mode = Mode.COMMAND;
+        }
+        out.add(new SmtpFrame.Content(in.readRetainedSlice(take), last));
+    }
+}

@@ -1,0 +1,120 @@
+package io.mailgateway.smtp;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An SMTP listener on Netty. Each connection gets its own pipeline:
+ * <ol>
+ *   <li>{@link IdleStateHandler}: no input for the idle timeout means 421 and close;</li>
+ *   <li>{@link SmtpFrameDecoder}: bytes to command lines or message content;</li>
+ *   <li>{@link SmtpSessionHandler}: the SMTP state machine, which hands complete messages to the {@link MessageSink}.</li>
+ * </ol>
+ */
+public final class SmtpServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpServer.class);
+
+    /** Socket-level settings of the listener. */
+    public record Socket(String bindAddress, int port, int ioThreads, int backlog, boolean tcpNoDelay, boolean keepAlive) {
+    }
+
+    private final SmtpServerSettings settings;
+    private final Socket socket;
+    private final MessageSink sink;
+    private final ConnectionTracker tracker = new ConnectionTracker();
+    private final CommandDispatcher dispatcher = new CommandDispatcher();
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel serverChannel;
+
+    public SmtpServer(SmtpServerSettings settings, Socket socket, MessageSink sink) {
+        this.settings = settings;
+        this.socket = socket;
+        this.sink = sink;
+    }
+
+    public void start() throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
+        workers = epoll ? new EpollEventLoopGroup(socket.ioThreads()) : new NioEventLoopGroup(socket.ioThreads());
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, socket.backlog())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, socket.tcpNoDelay())
+                .childOption(ChannelOption.SO_KEEPALIVE, socket.keepAlive())
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        tracker.add(ch);
+                        SmtpFrameDecoder decoder = new SmtpFrameDecoder();
+                        ch.pipeline()
+                                .addLast("idle", new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+                                .addLast("frames", decoder)
+                                .addLast("session", new SmtpSessionHandler(settings, sink, decoder, dispatcher, tracker));
+                    }
+                });
+        serverChannel = bootstrap.bind(new InetSocketAddress(socket.bindAddress(), socket.port())).sync().channel();
+        LOG.info("SMTP listening on {} ({})", serverChannel.localAddress(), epoll ? "epoll" : "nio");
+    }
+
+    /** The bound port, useful when started on port 0. */
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    public int openSessions() {
+        return tracker.open();
+    }
+
+    /**
+     * Stops accepting, tells idle sessions 421 (RFC 5321 3.8), waits up to {@code grace} for
+     * messages being made durable to get their reply, then closes what is left.
+     */
+    public void stop(Duration grace) {
+        if (serverChannel == null) {
+            return;
+        }
+        var sessions = tracker.beginShutdown();
+        serverChannel.close().awaitUninterruptibly();
+        sessions.forEach(ch -> {
+            SmtpSessionHandler handler = ch.pipeline().get(SmtpSessionHandler.class);
+            if (handler != null) {
+                handler.shutdown();
+            }
+        });
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!sessions.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        sessions.close().awaitUninterruptibly();
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        serverChannel = null;
+        LOG.info("SMTP listener stopped");
+    }
+}

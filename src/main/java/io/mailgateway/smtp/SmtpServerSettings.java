@@ -1,0 +1,39 @@
+package io.mailgateway.smtp;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.List;
+
+/**
+ * Everything one SMTP listener needs to know, fixed at start. Built from configuration
+ * (see docs/configuration.md), overridable per listener in the inbound route's URI.
+ */
+public record SmtpServerSettings(
+        String hostname,
+        List<String> localDomains,
+        long maxMessageSize,
+        int maxRecipients,
+        int maxErrors,
+        Duration idleTimeout,
+        Duration sessionTimeout,
+        Duration greetingDelay,
+        Path spoolDir,
+        int spoolThreshold) {
+
+    public SmtpServerSettings {
+        localDomains = localDomains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
+        if (localDomains.isEmpty()) {
+            throw new IllegalArgumentException("at least one local domain is needed");
+        }
+    }
+
+    /** The first local domain: where mail to a bare {@code <postmaster>} goes. */
+    public String primaryDomain() {
+        return localDomains.get(0);
+    }
+
+    public boolean isLocalDomain(String domain) {
+        return localDomains.contains(domain.toLowerCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,58 @@
+package io.mailgateway.smtp;
+
+import java.util.function.Supplier;
+
+/**
+ * The protocol state of one SMTP connection, free of any network code: commands read and
+ * change it, the Netty handler moves bytes. Phases: greeted, then HELO/EHLO, then per
+ * transaction MAIL, RCPT*, DATA or BDAT*, and back.
+ */
+public final class SmtpSession {
+
+    /** What the next bytes from the client are. */
+    public enum Receiving { COMMANDS, DATA, CHUNK }
+
+    final SmtpServerSettings settings;
+    final String clientAddress;
+    private final Supplier<MessageBuffer> bufferFactory;
+
+    String helo;
+    boolean esmtp;
+    MailTransaction transaction;
+    Receiving receiving = Receiving.COMMANDS;
+    long chunkSize;
+    boolean chunkLast;
+    /** Set when a BDAT chunk must be read but then refused with this reply. */
+    SmtpReply chunkError;
+    int errors;
+    // Filled by STARTTLS and AUTH in a later issue; the Received header already reports them.
+    boolean tls;
+    String authUser;
+
+    SmtpSession(SmtpServerSettings settings, String clientAddress, Supplier<MessageBuffer> bufferFactory) {
+        this.settings = settings;
+        this.clientAddress = clientAddress;
+        this.bufferFactory = bufferFactory;
+    }
+
+    MessageBuffer newBuffer() {
+        return bufferFactory.get();
+    }
+
+    /** RFC 5321 4.1.1.5: drop the transaction; HELO/EHLO state stays. */
+    void resetTransaction() {
+        if (transaction != null) {
+            transaction.discard();
+            transaction = null;
+        }
+        receiving = Receiving.COMMANDS;
+        chunkError = null;
+    }
+
+    /** RFC 3848 "with" keyword for the Received header. */
+    String protocol() {
+        boolean utf8 = transaction != null && transaction.smtpUtf8;
+        String base = utf8 ? "UTF8SMTP" : esmtp ? "ESMTP" : "SMTP";
+        return base + (tls ? "S" : "") + (authUser != null ? "A" : "");
+    }
+}

@@ -1,0 +1,286 @@
+package io.mailgateway.smtp;
+
+import io.mailgateway.message.MessageContent;
+import io.mailgateway.message.QueueIds;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One per connection: greets, feeds command lines to the {@link CommandDispatcher}, switches the
+ * {@link SmtpFrameDecoder} into DATA or BDAT mode, and at end of content hands the message to
+ * the {@link MessageSink}, pausing input until the sink's reply is sent (so pipelined commands
+ * after DATA are answered in order, and nothing piles up in memory meanwhile).
+ */
+final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpSessionHandler.class);
+
+    private final SmtpServerSettings settings;
+    private final MessageSink sink;
+    private final SmtpFrameDecoder decoder;
+    private final CommandDispatcher dispatcher;
+    private final ConnectionTracker tracker;
+
+    private ChannelHandlerContext ctx;
+    private SmtpSession session;
+    private boolean greeted;
+    private boolean closing;
+    private boolean awaitingSink;
+    private ScheduledFuture<?> sessionTimer;
+
+    SmtpSessionHandler(SmtpServerSettings settings, MessageSink sink, SmtpFrameDecoder decoder,
+                       CommandDispatcher dispatcher, ConnectionTracker tracker) {
+        this.settings = settings;
+        this.sink = sink;
+        this.decoder = decoder;
+        this.dispatcher = dispatcher;
+        this.tracker = tracker;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        String client = remote == null ? "unknown" : remote.getAddress().getHostAddress();
+        session = new SmtpSession(settings, client, () -> new MessageBuffer(ctx.alloc(),
+                settings.spoolDir(), settings.spoolThreshold(), settings.maxMessageSize()));
+        sessionTimer = ctx.executor().schedule(() -> timeout(SmtpReplies.SESSION_TIMEOUT),
+                settings.sessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        if (tracker.isStopping()) {
+            send(SmtpReplies.SHUTTING_DOWN);
+        } else if (settings.greetingDelay().isZero()) {
+            greet();
+        } else {
+            // RFC 5321 4.3.1 allows a pause before the greeting; clients that talk first are not SMTP clients.
+            ctx.executor().schedule(this::greet, settings.greetingDelay().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        ctx.fireChannelActive();
+    }
+
+    private void greet() {
+        if (closing || !ctx.channel().isActive()) {
+            return;
+        }
+        greeted = true;
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(
+                new SmtpReply(220, null, List.of(settings.hostname() + " ESMTP mail-gateway"), false).toBytes()));
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (closing) {
+                return;
+            }
+            if (!greeted) {
+                LOG.info("early talker {} refused", session.clientAddress);
+                send(SmtpReplies.EARLY_TALKER);
+                return;
+            }
+            if (msg instanceof SmtpFrame.CommandLine line) {
+                onCommand(line);
+            } else if (msg instanceof SmtpFrame.Content content) {
+                onContent(content);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg instanceof SmtpFrame.Content c ? c.bytes() : msg);
+        }
+    }
+
+    private void onCommand(SmtpFrame.CommandLine line) {
+        SmtpReply reply = switch (line.problem()) {
+            case TOO_LONG -> SmtpReplies.LINE_TOO_LONG;
+            case NUL -> SmtpReplies.NUL_IN_COMMAND;
+            case NONE -> dispatcher.dispatch(session, line.text());
+        };
+        if (reply != null) {
+            reply(reply);
+        }
+        switch (session.receiving) {
+            case DATA -> decoder.expectData();
+            case CHUNK -> {
+                if (session.chunkSize == 0) {
+                    chunkComplete();
+                } else {
+                    decoder.expectChunk(session.chunkSize);
+                }
+            }
+            case COMMANDS -> { }
+        }
+    }
+
+    private void onContent(SmtpFrame.Content content) {
+        MailTransaction tx = session.transaction;
+        if (session.chunkError == null && tx != null && tx.buffer != null) {
+            tx.buffer.append(content.bytes().retain()); // append releases its reference
+        }
+        if (!content.end()) {
+            return;
+        }
+        if (session.receiving == SmtpSession.Receiving.DATA) {
+            endOfMessage();
+        } else {
+            chunkComplete();
+        }
+    }
+
+    private void chunkComplete() {
+        session.receiving = SmtpSession.Receiving.COMMANDS;
+        if (session.chunkError != null) {
+            SmtpReply error = session.chunkError;
+            session.chunkError = null;
+            reply(error);
+        } else if (session.transaction.buffer.isOversize()) {
+            session.resetTransaction();
+            reply(SmtpReplies.MESSAGE_TOO_BIG);
+        } else if (session.chunkLast) {
+            endOfMessage();
+        } else {
+            reply(SmtpReplies.CHUNK_RECEIVED.withText(session.chunkSize + " octets received"));
+        }
+    }
+
+    private void endOfMessage() {
+        MailTransaction tx = session.transaction;
+        session.receiving = SmtpSession.Receiving.COMMANDS;
+        if (tx.buffer.isOversize()) {
+            session.resetTransaction();
+            reply(SmtpReplies.MESSAGE_TOO_BIG);
+            return;
+        }
+        MessageContent content = tx.buffer.finish();
+        tx.buffer = null;
+        ReceivedMessage message = new ReceivedMessage(QueueIds.next(), tx.sender, List.copyOf(tx.recipients),
+                session.helo, session.clientAddress, session.protocol(), session.tls, session.authUser,
+                System.currentTimeMillis(), content);
+        session.resetTransaction();
+        // Hold further input until the sink answers: the reply to this message comes first.
+        awaitingSink = true;
+        decoder.pause();
+        ctx.channel().config().setAutoRead(false);
+        sink.accept(message).whenComplete((reply, failure) -> ctx.executor().execute(() -> {
+            awaitingSink = false;
+            SmtpReply outcome = failure != null ? SmtpReplies.QUEUE_FAILED : reply;
+            if (failure != null) {
+                LOG.warn("message {} not accepted: {}", message.queueId(), failure.toString());
+            }
+            if (closing || !ctx.channel().isActive()) {
+                return;
+            }
+            ctx.write(Unpooled.wrappedBuffer(outcome.toBytes()));
+            if (tracker.isStopping()) {
+                send(SmtpReplies.SHUTTING_DOWN);
+                return;
+            }
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+            decoder.resume();
+            ctx.flush();
+        }));
+    }
+
+    /** Replies to a command; counts client errors (RFC 5321 leaves the limit to us; chasquid uses 3). */
+    private void reply(SmtpReply reply) {
+        if (reply.code() >= 500 || reply == SmtpReplies.TOO_MANY_RECIPIENTS) {
+            session.errors++;
+            if (session.errors >= settings.maxErrors() && !reply.closesConnection()) {
+                ctx.write(Unpooled.wrappedBuffer(reply.toBytes()));
+                send(SmtpReplies.TOO_MANY_ERRORS);
+                return;
+            }
+        }
+        if (reply.closesConnection()) {
+            send(reply);
+        } else {
+            ctx.write(Unpooled.wrappedBuffer(reply.toBytes()));
+        }
+    }
+
+    /** Sends a reply and, if it says so, closes after it is written. */
+    private void send(SmtpReply reply) {
+        if (reply.closesConnection()) {
+            closing = true;
+            decoder.pause();
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(reply.toBytes())).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(reply.toBytes()));
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+        if (!ctx.channel().isWritable()) {
+            // A client that pipelines without reading our replies must not grow our memory.
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable() && !awaitingSink && !closing);
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            timeout(SmtpReplies.IDLE_TIMEOUT);
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    private void timeout(SmtpReply reply) {
+        if (closing || !ctx.channel().isActive()) {
+            return;
+        }
+        if (awaitingSink) {
+            return; // the client is waiting for us, not idle; the sink's reply comes first
+        }
+        send(reply);
+    }
+
+    /** Called on shutdown: tell the client to come back later (RFC 5321 3.8). */
+    void shutdown() {
+        ctx.executor().execute(() -> {
+            if (!closing && ctx.channel().isActive() && !awaitingSink) {
+                send(SmtpReplies.SHUTTING_DOWN);
+            }
+        });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        if (sessionTimer != null) {
+            sessionTimer.cancel(false);
+        }
+        if (session != null) {
+            session.resetTransaction();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("session {} failed: {}", session == null ? "?" : session.clientAddress, cause.toString());
+        if (session != null) {
+            session.resetTransaction();
+        }
+        if (!closing && ctx.channel().isActive()) {
+            send(SmtpReplies.QUEUE_FAILED.thenClose());
+        } else {
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.mailgateway.smtp.camel;
+
+import io.mailgateway.message.MailHeaders;
+import io.mailgateway.message.MessageContent;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+/**
+ * Prepends the RFC 5321 4.4 trace header:
+ * <pre>
+ * Received: from HELO ([IP])
+ *         by HOST (mail-gateway) with ESMTP id QUEUEID
+ *         for &lt;rcpt&gt;; DATE
+ * </pre>
+ * "for" is only given for a single recipient, so Bcc recipients are not disclosed. The
+ * "with" keyword (RFC 3848) reports TLS and authentication when the session had them.
+ */
+public class ReceivedHeader implements Processor {
+
+    private static final DateTimeFormatter RFC5322 =
+            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
+
+    private final String hostname;
+
+    public ReceivedHeader(String hostname) {
+        this.hostname = hostname;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws InvalidPayloadException {
+        Message in = exchange.getIn();
+        MessageContent content = in.getMandatoryBody(MessageContent.class);
+        in.setBody(content.withPrefix(header(in).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    String header(Message in) {
+        String ip = in.getHeader(MailHeaders.CLIENT_ADDRESS, String.class);
+        String literal = ip.contains(":") ? "[IPv6:" + ip + "]" : "[" + ip + "]";
+        String recipients = in.getHeader(MailHeaders.RECIPIENTS, String.class);
+        long at = in.getHeader(MailHeaders.RECEIVED_AT, Long.class);
+        StringBuilder h = new StringBuilder(200)
+                .append("Received: from ").append(clean(in.getHeader(MailHeaders.HELO, String.class)))
+                .append(" (").append(literal).append(")\r\n")
+                .append("\tby ").append(hostname).append(" (mail-gateway) with ")
+                .append(in.getHeader(MailHeaders.PROTOCOL, String.class))
+                .append(" id ").append(in.getHeader(MailHeaders.QUEUE_ID, String.class));
+        if (!recipients.contains(",")) {
+            h.append("\r\n\tfor <").append(clean(recipients)).append(">");
+        }
+        h.append("; ").append(RFC5322.format(Instant.ofEpochMilli(at).atZone(ZoneId.systemDefault()))).append("\r\n");
+        return h.toString();
+    }
+
+    /** Client-supplied text goes into a header: no control characters, no comment tricks. */
+    private static String clean(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            out.append(c < 32 || c == 127 || c == '(' || c == ')' || c == ';' ? '?' : c);
+        }
+        return out.toString();
+    }
+}

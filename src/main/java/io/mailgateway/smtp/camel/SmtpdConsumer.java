@@ -1,0 +1,119 @@
+package io.mailgateway.smtp.camel;
+
+import io.mailgateway.message.MailHeaders;
+import io.mailgateway.message.MessageContent;
+import io.mailgateway.smtp.MailAddress;
+import io.mailgateway.smtp.MessageSink;
+import io.mailgateway.smtp.ReceivedMessage;
+import io.mailgateway.smtp.SmtpReplies;
+import io.mailgateway.smtp.SmtpReply;
+import io.mailgateway.smtp.SmtpServer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.stream.Collectors;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs an {@link SmtpServer} and turns each complete message into one Exchange of the route:
+ * body = {@link MessageContent}, headers = {@link MailHeaders}. The client's reply is decided
+ * by how the route ends: no exception means the route made the message durable, so 250 with
+ * the queue ID; any exception means 451 4.3.0 and the client keeps the message.
+ * Routes run on a pool of worker threads (WORKER_THREADS), never on a Netty event loop, so
+ * many blocking durable sends are in flight together and share journal syncs.
+ */
+public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpdConsumer.class);
+
+    private final SmtpdEndpoint endpoint;
+    private SmtpServer server;
+    private ExecutorService workers;
+
+    SmtpdConsumer(SmtpdEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+    }
+
+    /** The bound port (useful when configured with port 0). */
+    public int getLocalPort() {
+        return server.port();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        workers = getEndpoint().getCamelContext().getExecutorServiceManager()
+                .newFixedThreadPool(this, "smtpd-worker", endpoint.getWorkerThreads());
+        server = new SmtpServer(endpoint.serverSettings(), endpoint.socket(), this);
+        server.start();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (server != null) {
+            server.stop(Duration.ofSeconds(endpoint.getShutdownTimeout()));
+            server = null;
+        }
+        if (workers != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(workers);
+            workers = null;
+        }
+        super.doStop();
+    }
+
+    @Override
+    public CompletionStage<SmtpReply> accept(ReceivedMessage message) {
+        CompletableFuture<SmtpReply> reply = new CompletableFuture<>();
+        Exchange exchange = createExchange(false);
+        fill(exchange.getIn(), message);
+        try {
+            workers.execute(() -> getAsyncProcessor().process(exchange, doneSync -> {
+                try {
+                    reply.complete(outcome(exchange, message.queueId()));
+                } finally {
+                    message.content().release();
+                    releaseExchange(exchange, false);
+                }
+            }));
+        } catch (RuntimeException rejected) { // pool shut down
+            message.content().release();
+            releaseExchange(exchange, false);
+            reply.complete(SmtpReplies.QUEUE_FAILED);
+        }
+        return reply;
+    }
+
+    private static void fill(Message in, ReceivedMessage m) {
+        in.setBody(m.content());
+        in.setHeader(MailHeaders.QUEUE_ID, m.queueId());
+        in.setHeader(MailHeaders.FROM, m.sender().toString());
+        in.setHeader(MailHeaders.RECIPIENTS, m.recipients().stream().map(MailAddress::toString).collect(Collectors.joining(",")));
+        in.setHeader(MailHeaders.CLIENT_ADDRESS, m.clientAddress());
+        in.setHeader(MailHeaders.HELO, m.helo());
+        in.setHeader(MailHeaders.PROTOCOL, m.protocol());
+        in.setHeader(MailHeaders.RECEIVED_AT, m.receivedAt());
+        in.setHeader(MailHeaders.SIZE, m.content().size());
+        in.setHeader(MailHeaders.TLS, m.tls());
+        if (m.authUser() != null) {
+            in.setHeader(MailHeaders.AUTH_USER, m.authUser());
+        }
+    }
+
+    private static SmtpReply outcome(Exchange exchange, String queueId) {
+        Exception failure = exchange.getException();
+        if (failure == null) {
+            LOG.info("{}: accepted from={} to={} size={}", queueId, exchange.getIn().getHeader(MailHeaders.FROM),
+                    exchange.getIn().getHeader(MailHeaders.RECIPIENTS), exchange.getIn().getHeader(MailHeaders.SIZE));
+            return SmtpReplies.QUEUED.withText("Ok: queued as " + queueId);
+        }
+        LOG.warn("{}: not accepted, client told to retry: {}", queueId, failure.toString());
+        return SmtpReplies.QUEUE_FAILED;
+    }
+}

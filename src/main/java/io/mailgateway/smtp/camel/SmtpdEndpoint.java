@@ -1,0 +1,131 @@
+package io.mailgateway.smtp.camel;
+
+import io.mailgateway.config.GatewayConfig;
+import io.mailgateway.smtp.SmtpServer;
+import io.mailgateway.smtp.SmtpServerSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.support.DefaultEndpoint;
+
+/** One SMTP listener; the options mirror the configuration keys of docs/configuration.md. */
+@UriEndpoint(scheme = "smtpd", title = "SMTP server", syntax = "smtpd:host:port", consumerOnly = true,
+        category = {Category.MAIL})
+public class SmtpdEndpoint extends DefaultEndpoint {
+
+    private String host = "127.0.0.1";
+    private int port = 2525;
+    private String hostname = "localhost";
+    private String localDomains = "localhost";
+    private long maxMessageSize = 52_428_800;
+    private int maxRecipients = 100;
+    private int maxErrors = 10;
+    private long greetingDelay;
+    private long idleTimeout = 300;
+    private long connectionTimeout = 1800;
+    private int spoolThreshold = 262_144;
+    private String spoolDir = "data/spool";
+    private int workerThreads = 200;
+    private int ioThreads;
+    private int backlog = 1024;
+    private boolean tcpNoDelay = true;
+    private boolean keepAlive = true;
+    private long shutdownTimeout = 25;
+
+    SmtpdEndpoint(String uri, SmtpdComponent component) {
+        super(uri, component);
+    }
+
+    void applyDefaults(GatewayConfig c) {
+        hostname = c.hostname();
+        localDomains = String.join(",", c.localDomains());
+        maxMessageSize = c.getLong("SMTP_MAX_MESSAGE_SIZE");
+        maxRecipients = c.getInt("SMTP_MAX_RECIPIENTS");
+        maxErrors = c.getInt("SMTP_MAX_ERRORS");
+        greetingDelay = c.getLong("SMTP_GREETING_DELAY");
+        idleTimeout = c.getLong("IDLE_TIMEOUT");
+        connectionTimeout = c.getLong("CONNECTION_TIMEOUT");
+        spoolThreshold = c.getInt("SPOOL_THRESHOLD");
+        spoolDir = c.dataDir().resolve("spool").toString();
+        workerThreads = c.getInt("WORKER_THREADS");
+        ioThreads = c.getInt("IO_THREADS");
+        backlog = c.getInt("LISTEN_BACKLOG");
+        tcpNoDelay = c.getBoolean("TCP_NODELAY");
+        keepAlive = c.getBoolean("TCP_KEEPALIVE");
+        shutdownTimeout = c.getLong("SHUTDOWN_TIMEOUT");
+    }
+
+    SmtpServerSettings serverSettings() {
+        return new SmtpServerSettings(hostname,
+                Arrays.stream(localDomains.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
+                maxMessageSize, maxRecipients, maxErrors,
+                Duration.ofSeconds(idleTimeout), Duration.ofSeconds(connectionTimeout), Duration.ofMillis(greetingDelay),
+                Path.of(spoolDir), spoolThreshold);
+    }
+
+    SmtpServer.Socket socket() {
+        return new SmtpServer.Socket(host, port, ioThreads, backlog, tcpNoDelay, keepAlive);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        Consumer consumer = new SmtpdConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    @Override
+    public Producer createProducer() {
+        throw new UnsupportedOperationException("smtpd is a listener; use the jms or mail components to send");
+    }
+
+    @Override
+    public boolean isSingleton() {
+        return true;
+    }
+
+    public String getHost() { return host; }
+    public void setHost(String host) { this.host = host; }
+    public int getPort() { return port; }
+    public void setPort(int port) { this.port = port; }
+    public String getHostname() { return hostname; }
+    public void setHostname(String hostname) { this.hostname = hostname; }
+    public String getLocalDomains() { return localDomains; }
+    public void setLocalDomains(String localDomains) { this.localDomains = localDomains; }
+    public long getMaxMessageSize() { return maxMessageSize; }
+    public void setMaxMessageSize(long maxMessageSize) { this.maxMessageSize = maxMessageSize; }
+    public int getMaxRecipients() { return maxRecipients; }
+    public void setMaxRecipients(int maxRecipients) { this.maxRecipients = maxRecipients; }
+    public int getMaxErrors() { return maxErrors; }
+    public void setMaxErrors(int maxErrors) { this.maxErrors = maxErrors; }
+    /** Milliseconds before the greeting. */
+    public long getGreetingDelay() { return greetingDelay; }
+    public void setGreetingDelay(long greetingDelay) { this.greetingDelay = greetingDelay; }
+    /** Seconds without input before 421. */
+    public long getIdleTimeout() { return idleTimeout; }
+    public void setIdleTimeout(long idleTimeout) { this.idleTimeout = idleTimeout; }
+    /** Longest session in seconds. */
+    public long getConnectionTimeout() { return connectionTimeout; }
+    public void setConnectionTimeout(long connectionTimeout) { this.connectionTimeout = connectionTimeout; }
+    public int getSpoolThreshold() { return spoolThreshold; }
+    public void setSpoolThreshold(int spoolThreshold) { this.spoolThreshold = spoolThreshold; }
+    public String getSpoolDir() { return spoolDir; }
+    public void setSpoolDir(String spoolDir) { this.spoolDir = spoolDir; }
+    public int getWorkerThreads() { return workerThreads; }
+    public void setWorkerThreads(int workerThreads) { this.workerThreads = workerThreads; }
+    public int getIoThreads() { return ioThreads; }
+    public void setIoThreads(int ioThreads) { this.ioThreads = ioThreads; }
+    public int getBacklog() { return backlog; }
+    public void setBacklog(int backlog) { this.backlog = backlog; }
+    public boolean isTcpNoDelay() { return tcpNoDelay; }
+    public void setTcpNoDelay(boolean tcpNoDelay) { this.tcpNoDelay = tcpNoDelay; }
+    public boolean isKeepAlive() { return keepAlive; }
+    public void setKeepAlive(boolean keepAlive) { this.keepAlive = keepAlive; }
+    public long getShutdownTimeout() { return shutdownTimeout; }
+    public void setShutdownTimeout(long shutdownTimeout) { this.shutdownTimeout = shutdownTimeout; }
+}

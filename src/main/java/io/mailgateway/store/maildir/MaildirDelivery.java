@@ -1,0 +1,98 @@
+package io.mailgateway.store.maildir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * One message into several Maildirs by the Maildir protocol: write to {@code tmp/NAME},
+ * fsync, rename into {@code new/NAME}, fsync {@code new/}. The body is streamed once into the
+ * first mailbox; the others get a copy of that file, so the message is never whole in memory.
+ */
+final class MaildirDelivery {
+
+    private final String name;
+
+    MaildirDelivery(String name) {
+        this.name = name;
+    }
+
+    /** @return how many mailboxes got a new file (the rest had it from an earlier attempt) */
+    int deliver(Collection<Path> mailboxes, byte[] header, InputStream body, boolean redelivered) throws IOException {
+        List<Path> pending = new ArrayList<>();
+        for (Path box : mailboxes) {
+            prepare(box);
+            if (!alreadyDelivered(box, redelivered)) {
+                pending.add(box);
+            }
+        }
+        if (pending.isEmpty()) {
+            return 0;
+        }
+        Path first = pending.get(0).resolve("tmp").resolve(name);
+        try (FileChannel ch = FileChannel.open(first, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            OutputStream out = Channels.newOutputStream(ch);
+            out.write(header);
+            body.transferTo(out);
+            out.flush();
+            ch.force(true);
+        }
+        for (Path box : pending.subList(1, pending.size())) {
+            Path copy = box.resolve("tmp").resolve(name);
+            Files.copy(first, copy, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+        }
+        for (Path box : pending) {
+            Files.move(box.resolve("tmp").resolve(name), box.resolve("new").resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(box.resolve("new"));
+        }
+        return pending.size();
+    }
+
+    private static void prepare(Path box) throws IOException {
+        if (!Files.isDirectory(box.resolve("new"))) {
+            for (String sub : new String[] {"tmp", "new", "cur"}) {
+                Files.createDirectories(box.resolve(sub));
+            }
+            syncDirectory(box);
+            syncDirectory(box.getParent());
+        }
+    }
+
+    /** In new/ already, or read by a client and moved to cur/ with flags (NAME:2,FLAGS). */
+    private boolean alreadyDelivered(Path box, boolean redelivered) throws IOException {
+        if (Files.exists(box.resolve("new").resolve(name))) {
+            return true;
+        }
+        if (!redelivered) {
+            return false; // a first attempt cannot have been read yet; skip listing cur/
+        }
+        try (DirectoryStream<Path> cur = Files.newDirectoryStream(box.resolve("cur"), globEscape(name) + ":*")) {
+            return cur.iterator().hasNext();
+        }
+    }
+
+    private static String globEscape(String s) {
+        return s.replaceAll("([\\\\*?\\[\\]{}])", "\\\\$1");
+    }
+
+    /** fsync a directory so a rename or create in it survives a crash. */
+    static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+}

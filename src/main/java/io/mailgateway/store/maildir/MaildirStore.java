@@ -1,0 +1,84 @@
+package io.mailgateway.store.maildir;
+
+import io.mailgateway.message.MailHeaders;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Maildir store: each message once per local recipient in
+ * {@code ROOT/<domain>/<localpart>/new}, as received plus a {@code Return-Path:} header.
+ * Any exception leaves the route failed, so the broker transaction rolls back and the
+ * message comes again: delivery is at least once, and the file name (receipt time, queue ID,
+ * host) is the same on every attempt, so a recipient already written is skipped, not doubled.
+ */
+public class MaildirStore implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MaildirStore.class);
+
+    private final Path root;
+    private final String hostname;
+
+    public MaildirStore(Path root, String hostname) {
+        this.root = root;
+        // Maildir names must not contain '/' or ':' (cr.yp.to/proto/maildir.html).
+        this.hostname = hostname.replace("/", "\\057").replace(":", "\\072");
+    }
+
+    @Override
+    public void process(Exchange exchange) throws IOException {
+        Message in = exchange.getIn();
+        String queueId = in.getHeader(MailHeaders.QUEUE_ID, String.class);
+        long receivedAt = in.getHeader(MailHeaders.RECEIVED_AT, Long.class);
+        String sender = in.getHeader(MailHeaders.FROM, String.class);
+        Set<Path> mailboxes = new LinkedHashSet<>();
+        for (String rcpt : in.getHeader(MailHeaders.RECIPIENTS, String.class).split(",")) {
+            mailboxes.add(mailboxOf(rcpt));
+        }
+        String name = (receivedAt / 1000) + "." + queueId + "." + hostname;
+        byte[] returnPath = ("Return-Path: <" + sender + ">\r\n").getBytes(StandardCharsets.UTF_8);
+        try (InputStream body = in.getMandatoryBody(InputStream.class)) {
+            boolean redelivered = Boolean.TRUE.equals(in.getHeader("JMSRedelivered", Boolean.class));
+            int written = new MaildirDelivery(name).deliver(mailboxes, returnPath, body, redelivered);
+            LOG.debug("{}: maildir wrote {} of {} mailbox(es)", queueId, written, mailboxes.size());
+        } catch (org.apache.camel.InvalidPayloadException e) {
+            throw new IOException("message body is not readable", e);
+        }
+    }
+
+    /** ROOT/domain/localpart, lower-cased, with anything unsafe in a path encoded (%XX). */
+    Path mailboxOf(String address) {
+        int at = address.lastIndexOf('@');
+        if (at <= 0) {
+            throw new IllegalArgumentException("not a mailbox address: " + address);
+        }
+        String local = address.substring(0, at).toLowerCase(Locale.ROOT);
+        String domain = address.substring(at + 1).toLowerCase(Locale.ROOT);
+        return root.resolve(safe(domain)).resolve(safe(local));
+    }
+
+    static String safe(String part) {
+        StringBuilder out = new StringBuilder(part.length());
+        for (int i = 0; i < part.length(); ) {
+            int cp = part.codePointAt(i);
+            boolean plain = (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') || cp == '-' || cp == '_'
+                    || cp == '+' || cp == '=' || (cp == '.' && i > 0) || cp > 127;
+            if (plain) {
+                out.appendCodePoint(cp);
+            } else {
+                out.append(String.format("%%%02X", cp));
+            }
+            i += Character.charCount(cp);
+        }
+        return out.toString();
+    }
+}
