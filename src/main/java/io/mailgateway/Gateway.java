@@ -23,6 +23,8 @@ import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.support.TypeConverterSupport;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jms.connection.CachingConnectionFactory;
@@ -48,14 +50,13 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts and blocks until the process is told to stop. */
     public void run() throws Exception {
-        prepare();
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void afterStop(org.apache.camel.main.BaseMainSupport m) {
-                stopBroker();
-            }
-        });
-        main.run();
+        try {
+            prepare();
+            main.run();
+        } finally {
+            // Also after a failed start (port in use...): the broker's threads would keep the JVM alive.
+            stopBroker();
+        }
     }
 
     public Gateway start() throws Exception {
@@ -87,6 +88,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void prepare() throws Exception {
+        Configurator.setLevel("io.mailgateway", Level.valueOf(config.get("LOG_LEVEL")));
         Path dataDir = config.dataDir();
         Files.createDirectories(dataDir);
         cleanSpool(dataDir.resolve("spool"));

@@ -35,6 +35,9 @@ public final class GatewayMain {
         } catch (ConfigException e) {
             System.err.println("configuration error: " + e.getMessage());
             System.exit(2);
+        } catch (Exception e) {
+            System.err.println("mail-gateway failed: " + e);
+            System.exit(1);
         }
     }
 }

@@ -62,5 +62,8 @@ public final class Settings {
             new Setting("BROKER_CONFIG", "",
                     "Artemis broker.xml; empty means ./broker/broker.xml if it exists, else the packaged one.", any()),
             new Setting("SHUTDOWN_TIMEOUT", "25",
-                    "Seconds a stop (SIGTERM) waits for messages in flight before closing.", integer(1, 600)));
+                    "Seconds a stop (SIGTERM) waits for messages in flight before closing.", integer(1, 600)),
+            new Setting("LOG_LEVEL", "INFO",
+                    "Level of the gateway's own log lines: ERROR, WARN, INFO (one line per accepted message), DEBUG or TRACE.",
+                    v -> v.matches("(?i)ERROR|WARN|INFO|DEBUG|TRACE") ? null : "must be ERROR, WARN, INFO, DEBUG or TRACE, got '" + v + "'"));
 }

@@ -94,8 +94,8 @@ public final class SmtpFrameDecoder extends ByteToMessageDecoder {
         int lf = in.indexOf(in.readerIndex(), in.readerIndex() + searchable, (byte) '\n');
         if (lf < 0) {
             if (in.readableBytes() >= MAX_COMMAND_LINE) {
-                in.skipBytes(in.readableBytes());
                 mode = Mode.DISCARD_LONG_LINE;
+                discardLongLine(in, out);
             }
             return;
         }
