@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -145,19 +146,24 @@ public final class SmtpFrameDecoder extends ByteToMessageDecoder {
             }
         }
         int start = in.readerIndex();
-        int end = in.writerIndex();
-        int i = start;
-        while (i < end) {
-            byte b = in.getByte(i);
-            if (atLineStart && b == '.' && i > start) {
-                break; // emit the run so far; the dot is handled on the next step
-            }
-            atLineStart = afterCr && b == '\n';
-            afterCr = b == '\r';
-            i++;
-        }
-        out.add(new SmtpFrame.Content(in.readRetainedSlice(i - start), false));
+        int stop = in.forEachByte(start, in.readableBytes(), lineScanner);
+        int end = stop < 0 ? in.writerIndex() : stop;
+        out.add(new SmtpFrame.Content(in.readRetainedSlice(end - start), false));
     }
+
+    /**
+     * Tracks line starts in DATA: only CR LF starts a line. Stops at a dot that starts a line,
+     * so the run before it is emitted and the dot is handled on the next step. (The first byte
+     * of a run is never such a dot: {@link #decodeData} consumes it first.)
+     */
+    private final ByteProcessor lineScanner = b -> {
+        if (atLineStart && b == '.') {
+            return false;
+        }
+        atLineStart = afterCr && b == '\n';
+        afterCr = b == '\r';
+        return true;
+    };
 
     private void decodeChunk(ByteBuf in, List<Object> out) {
         int take = (int) Math.min(chunkRemaining, in.readableBytes());

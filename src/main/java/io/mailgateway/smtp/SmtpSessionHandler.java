@@ -188,9 +188,13 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         }));
     }
 
-    /** Replies to a command; counts client errors (RFC 5321 leaves the limit to us; chasquid uses 3). */
+    /**
+     * Replies to a command and counts permanent errors (RFC 5321 leaves the limit to us). A 452
+     * for too many recipients is not one: the client is meant to send those in a later
+     * transaction (RFC 5321 4.5.3.1.10), so it must not lose the session for it.
+     */
     private void reply(SmtpReply reply) {
-        if (reply.code() >= 500 || reply == SmtpReplies.TOO_MANY_RECIPIENTS) {
+        if (reply.isPermanent()) {
             session.errors++;
             if (session.errors >= settings.maxErrors() && !reply.closesConnection()) {
                 ctx.write(Unpooled.wrappedBuffer(reply.toBytes()));
