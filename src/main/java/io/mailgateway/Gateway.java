@@ -4,6 +4,7 @@ import io.mailgateway.broker.EmbeddedBroker;
 import io.mailgateway.config.ConfigException;
 import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.message.MessageContent;
+import io.mailgateway.smtp.camel.BrokerPayload;
 import io.mailgateway.smtp.camel.ReceivedHeader;
 import io.mailgateway.smtp.camel.SmtpdConsumer;
 import io.mailgateway.store.maildir.MaildirStore;
@@ -98,6 +99,8 @@ public final class Gateway implements AutoCloseable {
         main.bind("gatewayConfig", config);
         main.bind("jms", jmsComponent());
         main.bind("receivedHeader", new ReceivedHeader(config.hostname()));
+        // Artemis stores bodies over 100 KiB as large-message files anyway; below that, inline.
+        main.bind("brokerPayload", new BrokerPayload(Math.min(config.getInt("SPOOL_THRESHOLD"), 100 * 1024)));
         main.bind("maildirStore", new MaildirStore(dataDir.resolve("maildir"), config.hostname()));
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -118,6 +121,9 @@ public final class Gateway implements AutoCloseable {
             props.setProperty("camel.main.routesReloadEnabled", "true");
             props.setProperty("camel.main.routesReloadDirectory", routesDir.toString());
             props.setProperty("camel.main.routesReloadPattern", String.join(",", routeNames()));
+            // Reload only the routes of the changed file. The default (remove every route, then
+            // load) leaves nothing running when the new file does not parse, not even SMTP.
+            props.setProperty("camel.main.routesReloadRemoveAllRoutes", "false");
         }
         main.setOverrideProperties(props);
         LOG.info("routes: {}; stores: {}; data in {}", routeFiles, config.storageTypes(), dataDir);

@@ -67,6 +67,17 @@ public final class SmtpTestClient implements AutoCloseable {
         return c;
     }
 
+    /** How long a read may wait for the server (default 15 s). */
+    public SmtpTestClient timeout(java.time.Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        return this;
+    }
+
+    /** The raw output stream, for streaming large bodies. */
+    public OutputStream output() {
+        return out;
+    }
+
     public SmtpTestClient send(String line) throws IOException {
         return sendRaw((line + "\r\n").getBytes(StandardCharsets.UTF_8));
     }
