@@ -168,7 +168,7 @@ public final class GatewayConfig {
         return Files.isDirectory(local) ? local.toAbsolutePath() : null;
     }
 
-    /** The broker.xml to start the embedded broker from. */
+    /** The broker.xml to start the embedded broker from: BROKER_CONFIG, ./broker/broker.xml, or the packaged one. */
     public URL brokerConfig() {
         try {
             if (!get("BROKER_CONFIG").isEmpty()) {
@@ -181,7 +181,25 @@ public final class GatewayConfig {
         } catch (IOException e) {
             throw new ConfigException("BROKER_CONFIG", e.getMessage());
         }
-        return GatewayConfig.class.getResource("/broker/broker.xml");
+        return packagedBrokerConfig();
+    }
+
+    /**
+     * The broker.xml inside the jar, copied to $DATA_DIR/broker/packaged-broker.xml: Artemis
+     * watches its configuration file for changes and warns when that is a jar entry.
+     */
+    private URL packagedBrokerConfig() {
+        Path copy = dataDir().resolve("broker").resolve("packaged-broker.xml");
+        try (var in = GatewayConfig.class.getResourceAsStream("/broker/broker.xml")) {
+            if (in == null) {
+                throw new ConfigException("BROKER_CONFIG", "no broker.xml given and none packaged");
+            }
+            Files.createDirectories(copy.getParent());
+            Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return copy.toUri().toURL();
+        } catch (IOException e) {
+            throw new ConfigException("BROKER_CONFIG", "cannot copy the packaged broker.xml to " + copy + ": " + e.getMessage());
+        }
     }
 
     /** All values, for Camel's property placeholders ({{SMTP_PORT}} in the routes). */

@@ -60,7 +60,7 @@ public final class Settings {
             new Setting("ROUTES_RELOAD", "false",
                     "Reload a route file live when it changes; a broken file is refused and the running routes keep serving.", bool()),
             new Setting("BROKER_CONFIG", "",
-                    "Artemis broker.xml; empty means ./broker/broker.xml if it exists, else the packaged one.", any()),
+                    "Artemis broker.xml; empty means ./broker/broker.xml if it exists, else the packaged one (copied to $DATA_DIR/broker/packaged-broker.xml).", any()),
             new Setting("SHUTDOWN_TIMEOUT", "25",
                     "Seconds a stop (SIGTERM) waits for messages in flight before closing.", integer(1, 600)),
             new Setting("LOG_LEVEL", "INFO",

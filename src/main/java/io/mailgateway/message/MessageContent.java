@@ -39,11 +39,6 @@ public final class MessageContent {
         return new MessageContent(new byte[0], new FileStorage(file, size));
     }
 
-    /** Small content from an array, e.g. a generated bounce. */
-    public static MessageContent of(byte[] bytes) {
-        return new MessageContent(bytes, new BufferStorage(null));
-    }
-
     /** A view with {@code header} bytes in front, e.g. a Received: line (RFC 5321 4.4). */
     public MessageContent withPrefix(byte[] header) {
         byte[] joined = new byte[header.length + prefix.length];
@@ -88,7 +83,10 @@ public final class MessageContent {
 
         @Override
         public synchronized InputStream open() {
-            return buffer == null ? InputStream.nullInputStream() : new ByteBufInputStream(buffer.duplicate(), false);
+            if (buffer == null) {
+                throw new IllegalStateException("message content already released");
+            }
+            return new ByteBufInputStream(buffer.duplicate(), false);
         }
 
         @Override

@@ -15,10 +15,6 @@ final class ConnectionTracker {
         channels.add(channel);
     }
 
-    int open() {
-        return channels.size();
-    }
-
     boolean isStopping() {
         return stopping;
     }

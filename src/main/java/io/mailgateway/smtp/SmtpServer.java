@@ -82,10 +82,6 @@ public final class SmtpServer {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
-    public int openSessions() {
-        return tracker.open();
-    }
-
     /**
      * Stops accepting, tells idle sessions 421 (RFC 5321 3.8), waits up to {@code grace} for
      * messages being made durable to get their reply, then closes what is left.
