@@ -4,7 +4,6 @@ import io.mailgateway.broker.EmbeddedBroker;
 import io.mailgateway.config.ConfigException;
 import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.message.MessageContent;
-import io.mailgateway.smtp.camel.BrokerPayload;
 import io.mailgateway.smtp.camel.ReceivedHeader;
 import io.mailgateway.smtp.camel.SmtpdConsumer;
 import io.mailgateway.store.maildir.MaildirStore;
@@ -99,8 +98,6 @@ public final class Gateway implements AutoCloseable {
         main.bind("gatewayConfig", config);
         main.bind("jms", jmsComponent());
         main.bind("receivedHeader", new ReceivedHeader(config.hostname()));
-        // Artemis stores bodies over 100 KiB as large-message files anyway; below that, inline.
-        main.bind("brokerPayload", new BrokerPayload(Math.min(config.getInt("SPOOL_THRESHOLD"), 100 * 1024)));
         main.bind("maildirStore", new MaildirStore(dataDir.resolve("maildir"), config.hostname()));
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -166,13 +163,27 @@ public final class Gateway implements AutoCloseable {
         return JmsComponent.jmsComponent(cached);
     }
 
-    /** The inbound route's body is a MessageContent; the JMS producer streams it as an InputStream. */
+    /**
+     * The inbound route's body is a MessageContent. The JMS producer streams a large one as an
+     * InputStream; a small one it writes as a byte array (one ordinary journal record).
+     */
     private static void registerConverters(CamelContext context) {
         context.getTypeConverterRegistry().addTypeConverter(InputStream.class, MessageContent.class,
                 new TypeConverterSupport() {
                     @Override
                     public <T> T convertTo(Class<T> type, Exchange exchange, Object value) throws TypeConversionException {
                         return type.cast(((MessageContent) value).openStream());
+                    }
+                });
+        context.getTypeConverterRegistry().addTypeConverter(byte[].class, MessageContent.class,
+                new TypeConverterSupport() {
+                    @Override
+                    public <T> T convertTo(Class<T> type, Exchange exchange, Object value) throws TypeConversionException {
+                        try (InputStream in = ((MessageContent) value).openStream()) {
+                            return type.cast(in.readAllBytes());
+                        } catch (IOException e) {
+                            throw new TypeConversionException(value, type, e);
+                        }
                     }
                 });
     }

@@ -105,8 +105,7 @@ public final class TestGateway implements BeforeAllCallback {
             public void configure() {
                 from("smtpd:127.0.0.1:0?" + options).routeId(routeId)
                         .process("receivedHeader")
-                        .process("brokerPayload")
-                        .to("jms:topic:mail.accepted?deliveryPersistent=true&artemisStreamingEnabled=true");
+                        .to("jms:topic:mail.accepted?deliveryPersistent=true");
             }
         });
         return ((io.mailgateway.smtp.camel.SmtpdConsumer) camel().getRoute(routeId).getConsumer()).getLocalPort();
