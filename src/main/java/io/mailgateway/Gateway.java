@@ -3,6 +3,7 @@ package io.mailgateway;
 import io.mailgateway.broker.EmbeddedBroker;
 import io.mailgateway.config.ConfigException;
 import io.mailgateway.config.GatewayConfig;
+import io.mailgateway.config.RouteReloader;
 import io.mailgateway.message.MessageContent;
 import io.mailgateway.smtp.camel.ReceivedHeader;
 import io.mailgateway.smtp.camel.SmtpdConsumer;
@@ -23,6 +24,7 @@ import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.support.TypeConverterSupport;
+import org.apache.camel.support.service.ServiceSupport;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.slf4j.Logger;
@@ -43,6 +45,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final EmbeddedBroker broker = new EmbeddedBroker();
     private final Main main = new Main();
+    private RouteReloader reloader;
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -102,7 +105,23 @@ public final class Gateway implements AutoCloseable {
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(org.apache.camel.main.BaseMainSupport m) {
-                registerConverters(m.getCamelContext());
+                CamelContext context = m.getCamelContext();
+                registerConverters(context);
+                // The broker stops as part of Camel's own stop, after the routes: Camel's SIGTERM
+                // hook waits for that, while code after main.run() may never run before the JVM halts.
+                try {
+                    context.addService(new ServiceSupport() {
+                        @Override
+                        protected void doStop() {
+                            stopBroker();
+                        }
+                    }, true, false);
+                    if (reloader != null) {
+                        context.addService(reloader, true, false);
+                    }
+                } catch (Exception e) {
+                    throw new org.apache.camel.RuntimeCamelException(e);
+                }
             }
         });
 
@@ -115,12 +134,7 @@ public final class Gateway implements AutoCloseable {
         props.setProperty("camel.main.streamCachingSpoolThreshold", config.get("SPOOL_THRESHOLD"));
         Path routesDir = config.routesDir();
         if (config.getBoolean("ROUTES_RELOAD") && routesDir != null) {
-            props.setProperty("camel.main.routesReloadEnabled", "true");
-            props.setProperty("camel.main.routesReloadDirectory", routesDir.toString());
-            props.setProperty("camel.main.routesReloadPattern", String.join(",", routeNames()));
-            // Reload only the routes of the changed file. The default (remove every route, then
-            // load) leaves nothing running when the new file does not parse, not even SMTP.
-            props.setProperty("camel.main.routesReloadRemoveAllRoutes", "false");
+            reloader = new RouteReloader(routesDir, routeNames());
         }
         main.setOverrideProperties(props);
         LOG.info("routes: {}; stores: {}; data in {}", routeFiles, config.storageTypes(), dataDir);

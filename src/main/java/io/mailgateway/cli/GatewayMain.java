@@ -38,6 +38,8 @@ public final class GatewayMain {
         } catch (Exception e) {
             System.err.println("mail-gateway failed: " + e);
             System.exit(1);
+        } finally {
+            org.apache.logging.log4j.LogManager.shutdown();
         }
     }
 }

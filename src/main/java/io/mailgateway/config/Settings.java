@@ -58,7 +58,7 @@ public final class Settings {
             new Setting("ROUTES_DIR", "",
                     "Directory of the *.camel.yaml routes; empty means ./routes if it exists, else the routes packaged in the jar.", any()),
             new Setting("ROUTES_RELOAD", "false",
-                    "Reload a route file live when it changes; a broken file is refused and the running routes keep serving.", bool()),
+                    "Reload a route file live when it changes; a broken file is refused (logged with line and column) and the last good version keeps serving.", bool()),
             new Setting("BROKER_CONFIG", "",
                     "Artemis broker.xml; empty means ./broker/broker.xml if it exists, else the packaged one (copied to $DATA_DIR/broker/packaged-broker.xml).", any()),
             new Setting("SHUTDOWN_TIMEOUT", "25",

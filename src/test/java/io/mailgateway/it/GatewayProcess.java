@@ -1,26 +1,45 @@
 package io.mailgateway.it;
 
-import java.io.File;
+import static org.awaitility.Awaitility.await;
+
+import io.mailgateway.config.Setting;
+import io.mailgateway.config.Settings;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The packaged gateway ({@code target/mail-gateway.jar}) in its own JVM, as an operator runs it:
- * configured by environment variables, logging to a file, stoppable with SIGTERM or SIGKILL.
+ * The packaged gateway ({@code target/mail-gateway.jar}, path from the system property
+ * {@code gateway.jar} that failsafe sets) in its own JVM, as an operator runs it: configured by
+ * environment variables only, stdout and stderr in one log file, stopped with SIGTERM or SIGKILL.
+ *
+ * <p>Lifecycle: {@link #start} (waits for the 220 greeting) or {@link #launch} (does not wait,
+ * for startup failures); always {@link #close} it (try-with-resources), which SIGKILLs a process
+ * that is still running and prints its log into the test's output report.
  */
 final class GatewayProcess implements AutoCloseable {
 
+    static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final AtomicInteger LAUNCHES = new AtomicInteger();
+
     private final Process process;
     private final Path log;
-    final int port;
+    private final int port;
 
     private GatewayProcess(Process process, Path log, int port) {
         this.process = process;
@@ -28,93 +47,171 @@ final class GatewayProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
+    /** A port free right now (bound to 0, then released); never a fixed well-known one. */
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
             return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    /** Starts the jar and waits until its SMTP port answers with 220 (or the process dies). */
-    static GatewayProcess start(Path workDir, Map<String, String> env, String... jvmArgs) throws Exception {
+    /** Starts the jar in {@code workDir} and waits (at most 60 s) until its SMTP port answers 220. */
+    static GatewayProcess start(Path workDir, Map<String, String> env, String... jvmArgs) throws IOException {
         GatewayProcess p = launch(workDir, env, jvmArgs);
-        p.awaitSmtp();
+        try {
+            p.awaitGreeting();
+        } catch (RuntimeException | Error e) {
+            p.close();
+            throw e;
+        }
         return p;
     }
 
-    /** Starts the jar without waiting for it (for startup failures). */
+    /**
+     * Starts the jar without waiting for it. The environment is this JVM's minus every gateway
+     * key (Settings.ALL) and CAMEL_* variable, plus {@code env}; without SMTP_PORT in {@code env}
+     * a free port is used, so no test ever binds the default 2525.
+     */
     static GatewayProcess launch(Path workDir, Map<String, String> env, String... jvmArgs) throws IOException {
-        String smtpPort = env.getOrDefault("SMTP_PORT", "2525");
-        int port = smtpPort.matches("[0-9]+") ? Integer.parseInt(smtpPort) : -1;
+        Map<String, String> effective = new HashMap<>(env);
+        effective.computeIfAbsent("SMTP_PORT", k -> String.valueOf(freePort()));
+        String smtpPort = effective.get("SMTP_PORT");
+        int port = smtpPort.matches("[0-9]{1,5}") ? Integer.parseInt(smtpPort) : -1;
+
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of(jvmArgs));
         cmd.add("-jar");
-        cmd.add(jar());
+        cmd.add(jar().toString());
+
         Files.createDirectories(workDir);
-        Path log = Files.createTempFile(workDir, "gateway", ".log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
+        Path log = workDir.resolve("gateway-" + LAUNCHES.incrementAndGet() + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Map<String, String> environment = pb.environment();
+        for (Setting s : Settings.ALL) {
+            environment.remove(s.key());
+        }
+        environment.keySet().removeIf(k -> k.startsWith("CAMEL_"));
+        environment.putAll(effective);
         return new GatewayProcess(pb.start(), log, port);
     }
 
-    private static String jar() {
-        String jar = System.getProperty("gateway.jar", "target/mail-gateway.jar");
-        if (!new File(jar).isFile()) {
+    static Path jar() {
+        Path jar = Path.of(System.getProperty("gateway.jar", "target/mail-gateway.jar")).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no gateway jar at " + jar + ": run ./mvnw package first");
         }
-        return new File(jar).getAbsolutePath();
+        return jar;
     }
 
-    private void awaitSmtp() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("gateway exited with " + process.exitValue() + ":\n" + log());
-            }
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                s.setSoTimeout(5000);
-                byte[] greeting = new byte[3];
-                if (s.getInputStream().readNBytes(greeting, 0, 3) == 3 && new String(greeting, StandardCharsets.US_ASCII).equals("220")) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
-        throw new IllegalStateException("gateway did not answer on port " + port + ":\n" + log());
+    int port() {
+        return port;
     }
 
-    /** SIGKILL: no shutdown hook, no clean broker stop. */
-    void kill9() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
-    }
-
-    /** SIGTERM; returns the exit status, or -1 if the process did not exit within the wait. */
-    int terminate(long seconds) throws InterruptedException {
-        process.destroy();
-        return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
-    }
-
-    /** Waits for the process to exit by itself; returns its status, or -1 on timeout. */
-    int awaitExit(long seconds) throws InterruptedException {
-        return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
+    long pid() {
+        return process.pid();
     }
 
     boolean isAlive() {
         return process.isAlive();
     }
 
-    String log() throws IOException {
-        return Files.readString(log, StandardCharsets.UTF_8);
+    /** Everything the process wrote to stdout and stderr so far. */
+    String log() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
+    /** SIGKILL: no shutdown hook runs, nothing is flushed or closed cleanly. Waits for the process to be gone. */
+    void kill9() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("gateway " + process.pid() + " survived SIGKILL for 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** SIGTERM and wait at most 30 s; returns the exit status. */
+    int terminate() {
+        return terminate(Duration.ofSeconds(30));
+    }
+
+    /**
+     * SIGTERM (what systemd or docker stop send) and wait at most {@code timeout}; returns the
+     * exit status. A process still running then is SIGKILLed and the call fails.
+     */
+    int terminate(Duration timeout) {
+        process.destroy();
+        int status = awaitExit(timeout);
+        if (status == Integer.MIN_VALUE) {
+            kill9();
+            throw new AssertionError("gateway did not exit within " + timeout + " of SIGTERM; log:\n" + log());
+        }
+        return status;
+    }
+
+    /** Waits for the process to end on its own; its exit status, or Integer.MIN_VALUE on timeout. */
+    int awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : Integer.MIN_VALUE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Integer.MIN_VALUE;
+        }
+    }
+
+    private void awaitGreeting() {
+        if (port <= 0) {
+            throw new IllegalArgumentException("no usable SMTP_PORT to wait for");
+        }
+        await("220 greeting on port " + port).atMost(STARTUP_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .until(this::greets);
+    }
+
+    /** One probe: connect, read a 220 line, QUIT. Fails fast when the process has died. */
+    private boolean greets() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("gateway exited with status " + process.exitValue() + " before its 220; log:\n" + log());
+        }
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            s.setSoTimeout(5000);
+            InputStream in = s.getInputStream();
+            byte[] code = in.readNBytes(3);
+            if (!"220".equals(new String(code, StandardCharsets.US_ASCII))) {
+                return false;
+            }
+            OutputStream out = s.getOutputStream();
+            out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    /** SIGKILLs the process if still running and copies its log into the test's output report. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             kill9();
         }
+        String text = log();
+        int max = 200_000;
+        System.out.printf("----- gateway pid %d log %s%s -----%n%s%n----- end of gateway log -----%n", process.pid(), log,
+                text.length() > max ? " (last " + max + " chars)" : "",
+                text.length() > max ? text.substring(text.length() - max) : text);
     }
 }
