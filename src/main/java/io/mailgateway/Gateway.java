@@ -4,12 +4,11 @@ import io.mailgateway.broker.EmbeddedBroker;
 import io.mailgateway.config.ConfigException;
 import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.config.RouteReloader;
-import io.mailgateway.message.MessageContent;
+import io.mailgateway.message.MessageContentConverters;
 import io.mailgateway.smtp.camel.ReceivedHeader;
 import io.mailgateway.smtp.camel.SmtpdConsumer;
 import io.mailgateway.store.maildir.MaildirStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +17,9 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.TypeConversionException;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
-import org.apache.camel.support.TypeConverterSupport;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -106,7 +102,7 @@ public final class Gateway implements AutoCloseable {
             @Override
             public void afterConfigure(org.apache.camel.main.BaseMainSupport m) {
                 CamelContext context = m.getCamelContext();
-                registerConverters(context);
+                MessageContentConverters.register(context);
                 // The broker stops as part of Camel's own stop, after the routes: Camel's SIGTERM
                 // hook waits for that, while code after main.run() may never run before the JVM halts.
                 try {
@@ -175,31 +171,6 @@ public final class Gateway implements AutoCloseable {
         cached.setSessionCacheSize(config.getInt("WORKER_THREADS"));
         cached.setCacheConsumers(false);
         return JmsComponent.jmsComponent(cached);
-    }
-
-    /**
-     * The inbound route's body is a MessageContent. The JMS producer streams a large one as an
-     * InputStream; a small one it writes as a byte array (one ordinary journal record).
-     */
-    private static void registerConverters(CamelContext context) {
-        context.getTypeConverterRegistry().addTypeConverter(InputStream.class, MessageContent.class,
-                new TypeConverterSupport() {
-                    @Override
-                    public <T> T convertTo(Class<T> type, Exchange exchange, Object value) throws TypeConversionException {
-                        return type.cast(((MessageContent) value).openStream());
-                    }
-                });
-        context.getTypeConverterRegistry().addTypeConverter(byte[].class, MessageContent.class,
-                new TypeConverterSupport() {
-                    @Override
-                    public <T> T convertTo(Class<T> type, Exchange exchange, Object value) throws TypeConversionException {
-                        try (InputStream in = ((MessageContent) value).openStream()) {
-                            return type.cast(in.readAllBytes());
-                        } catch (IOException e) {
-                            throw new TypeConversionException(value, type, e);
-                        }
-                    }
-                });
     }
 
     private static void cleanSpool(Path spool) throws IOException {

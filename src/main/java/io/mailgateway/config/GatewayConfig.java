@@ -24,6 +24,7 @@ import java.util.Properties;
 public final class GatewayConfig {
 
     private final Map<String, String> values;
+    private String hostname;
 
     private GatewayConfig(Map<String, String> values) {
         this.values = values;
@@ -147,16 +148,19 @@ public final class GatewayConfig {
                 .map(d -> d.toLowerCase(Locale.ROOT)).filter(d -> !d.isEmpty()).distinct().toList();
     }
 
-    public String hostname() {
-        String configured = get("SMTP_HOSTNAME");
-        if (!configured.isEmpty()) {
-            return configured;
+    /** SMTP_HOSTNAME, or this machine's name (looked up once: it may cost a DNS query). */
+    public synchronized String hostname() {
+        if (hostname == null) {
+            hostname = get("SMTP_HOSTNAME");
+            if (hostname.isEmpty()) {
+                try {
+                    hostname = InetAddress.getLocalHost().getCanonicalHostName();
+                } catch (UnknownHostException e) {
+                    hostname = "localhost";
+                }
+            }
         }
-        try {
-            return InetAddress.getLocalHost().getCanonicalHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
+        return hostname;
     }
 
     /** Where routes load from: a directory path, or null for the packaged copies. */
