@@ -83,15 +83,15 @@ public final class SmtpServer {
     }
 
     /**
-     * Stops accepting, tells idle sessions 421 (RFC 5321 3.8), waits up to {@code grace} for
-     * messages being made durable to get their reply, then closes what is left.
+     * Tells idle sessions, and any client connecting meanwhile, 421 (RFC 5321 3.8); waits up to
+     * {@code grace} for messages being made durable to get their reply; then stops listening
+     * and closes what is left.
      */
     public void stop(Duration grace) {
         if (serverChannel == null) {
             return;
         }
         var sessions = tracker.beginShutdown();
-        serverChannel.close().awaitUninterruptibly();
         sessions.forEach(ch -> {
             SmtpSessionHandler handler = ch.pipeline().get(SmtpSessionHandler.class);
             if (handler != null) {
@@ -107,6 +107,7 @@ public final class SmtpServer {
                 break;
             }
         }
+        serverChannel.close().awaitUninterruptibly();
         sessions.close().awaitUninterruptibly();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
