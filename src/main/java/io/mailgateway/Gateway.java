@@ -7,7 +7,8 @@ import io.mailgateway.config.RouteReloader;
 import io.mailgateway.message.MessageContentConverters;
 import io.mailgateway.smtp.camel.ReceivedHeader;
 import io.mailgateway.smtp.camel.SmtpdConsumer;
-import io.mailgateway.store.maildir.MaildirStore;
+import io.mailgateway.store.StoreBeans;
+import io.mailgateway.store.StoreContext;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -42,6 +43,7 @@ public final class Gateway implements AutoCloseable {
     private final EmbeddedBroker broker = new EmbeddedBroker();
     private final Main main = new Main();
     private RouteReloader reloader;
+    private final List<AutoCloseable> storeResources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -54,6 +56,7 @@ public final class Gateway implements AutoCloseable {
             main.run();
         } finally {
             // Also after a failed start (port in use...): the broker's threads would keep the JVM alive.
+            closeStoreResources();
             stopBroker();
         }
     }
@@ -69,6 +72,7 @@ public final class Gateway implements AutoCloseable {
         try {
             main.stop();
         } finally {
+            closeStoreResources();
             stopBroker();
         }
     }
@@ -97,7 +101,7 @@ public final class Gateway implements AutoCloseable {
         main.bind("gatewayConfig", config);
         main.bind("jms", jmsComponent());
         main.bind("receivedHeader", new ReceivedHeader(config.hostname()));
-        main.bind("maildirStore", new MaildirStore(dataDir.resolve("maildir"), config.hostname()));
+        bindStoreBeans(dataDir);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(org.apache.camel.main.BaseMainSupport m) {
@@ -109,6 +113,7 @@ public final class Gateway implements AutoCloseable {
                     context.addService(new ServiceSupport() {
                         @Override
                         protected void doStop() {
+                            closeStoreResources();
                             stopBroker();
                         }
                     }, true, false);
@@ -171,6 +176,31 @@ public final class Gateway implements AutoCloseable {
         cached.setSessionCacheSize(config.getInt("WORKER_THREADS"));
         cached.setCacheConsumers(false);
         return JmsComponent.jmsComponent(cached);
+    }
+
+    /** Each store in STORAGE_TYPE may bring beans for its route (see {@link StoreBeans}). */
+    private void bindStoreBeans(Path dataDir) throws Exception {
+        StoreContext context = new StoreContext(config, dataDir, config.hostname(), main::bind, storeResources::add);
+        for (String store : config.storageTypes()) {
+            Class<?> type;
+            try {
+                type = Class.forName(StoreBeans.className(store));
+            } catch (ClassNotFoundException | NoClassDefFoundError e) {
+                continue; // a store made of Camel endpoints only
+            }
+            ((StoreBeans) type.getDeclaredConstructor().newInstance()).bind(context);
+        }
+    }
+
+    private void closeStoreResources() {
+        for (AutoCloseable resource : storeResources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", resource, e.toString());
+            }
+        }
+        storeResources.clear();
     }
 
     private static void cleanSpool(Path spool) throws IOException {

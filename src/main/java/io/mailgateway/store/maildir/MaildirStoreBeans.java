@@ -1,0 +1,13 @@
+package io.mailgateway.store.maildir;
+
+import io.mailgateway.store.StoreBeans;
+import io.mailgateway.store.StoreContext;
+
+/** Binds {@code maildirStore}, used by routes/store-maildir.camel.yaml. */
+public final class MaildirStoreBeans implements StoreBeans {
+
+    @Override
+    public void bind(StoreContext context) {
+        context.registry().accept("maildirStore", new MaildirStore(context.dataDir().resolve("maildir"), context.hostname()));
+    }
+}
