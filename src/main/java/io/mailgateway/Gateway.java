@@ -97,6 +97,7 @@ public final class Gateway implements AutoCloseable {
         cleanSpool(dataDir.resolve("spool"));
         List<String> routeFiles = routeFiles();
         broker.start(config.brokerConfig(), dataDir, config.storageTypes());
+        broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
 
         main.bind("gatewayConfig", config);
         main.bind("jms", jmsComponent());

@@ -30,7 +30,8 @@ public final class EmbeddedBroker {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
 
-    private EmbeddedActiveMQ embedded;
+    private volatile EmbeddedActiveMQ embedded;
+    private java.util.concurrent.ScheduledExecutorService depthLogger;
 
     public static String storeQueue(String store) {
         return "store." + store;
@@ -69,13 +70,45 @@ public final class EmbeddedBroker {
         }
     }
 
-    /** Messages waiting in a store's queue (for logs now, metrics later). */
+    /**
+     * Logs, every {@code interval}, how many messages wait in each store queue, while any does:
+     * a store that is down shows as a growing number (metrics come later).
+     */
+    public void logDepths(List<String> stores, java.time.Duration interval) {
+        depthLogger = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "store-queue-depths");
+            t.setDaemon(true);
+            return t;
+        });
+        depthLogger.scheduleWithFixedDelay(() -> {
+            StringBuilder line = new StringBuilder();
+            long total = 0;
+            for (String store : stores) {
+                long depth = depth(store);
+                total += Math.max(depth, 0);
+                line.append(' ').append(storeQueue(store)).append('=').append(depth);
+            }
+            if (total > 0) {
+                LOG.info("messages waiting in store queues:{}", line);
+            }
+        }, interval.toMillis(), interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Messages waiting in a store's queue (for logs now, metrics later); -1 if there is no such queue. */
     public long depth(String store) {
-        Queue queue = embedded.getActiveMQServer().locateQueue(SimpleString.of(storeQueue(store)));
+        EmbeddedActiveMQ running = embedded;
+        if (running == null) {
+            return -1;
+        }
+        Queue queue = running.getActiveMQServer().locateQueue(SimpleString.of(storeQueue(store)));
         return queue == null ? -1 : queue.getMessageCount();
     }
 
     public void stop() throws Exception {
+        if (depthLogger != null) {
+            depthLogger.shutdownNow();
+            depthLogger = null;
+        }
         if (embedded != null) {
             embedded.stop();
             embedded = null;
