@@ -31,8 +31,12 @@ final class S3Objects {
 
     /** Keys in the test bucket ending in "/QUEUEID.eml". */
     static List<String> keysOf(String queueId) {
-        return client().listObjectsV2Paginator(b -> b.bucket(TestGateway.S3_BUCKET).prefix("mail/")).contents().stream()
-                .map(S3Object::key).filter(k -> k.endsWith("/" + queueId + ".eml")).toList();
+        try {
+            return client().listObjectsV2Paginator(b -> b.bucket(TestGateway.S3_BUCKET).prefix("mail/")).contents().stream()
+                    .map(S3Object::key).filter(k -> k.endsWith("/" + queueId + ".eml")).toList();
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchBucketException notYet) {
+            return List.of(); // the store creates it with its first message
+        }
     }
 
     static Optional<String> keyOf(String queueId) {
