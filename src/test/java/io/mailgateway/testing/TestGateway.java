@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * JUnit 5 extension: the whole gateway (embedded Artemis, the YAML routes of routes/, the
- * Maildir store) started once per test JVM on a free port with a fresh DATA_DIR, shared by the
+ * Maildir and S3 stores, the latter on an s3proxy process) started once per test JVM on a free port with a fresh DATA_DIR, shared by the
  * test classes that use it. The embedded broker is in-VM (vm://0), so one per JVM.
  *
  * <p>Test settings: LOCAL_DOMAINS example.com,localhost,test.local; at most 5 recipients;
@@ -30,9 +30,11 @@ public final class TestGateway implements BeforeAllCallback {
     public static final int MAX_RECIPIENTS = 5;
     public static final long MAX_MESSAGE_SIZE = 4L * 1024 * 1024;
     public static final int MAX_ERRORS = 5;
+    public static final String S3_BUCKET = "mail-test";
 
     private static Gateway gateway;
     private static Path dataDir;
+    private static S3ProxyProcess s3;
     private static final AtomicInteger MAILBOXES = new AtomicInteger();
 
     @Override
@@ -43,6 +45,7 @@ public final class TestGateway implements BeforeAllCallback {
     public static synchronized Gateway start() throws Exception {
         if (gateway == null) {
             dataDir = Files.createTempDirectory("gateway-test");
+            s3 = S3ProxyProcess.start();
             Map<String, String> env = new HashMap<>();
             env.put("DATA_DIR", dataDir.toString());
             env.put("SMTP_PORT", "0");
@@ -54,8 +57,20 @@ public final class TestGateway implements BeforeAllCallback {
             env.put("SPOOL_THRESHOLD", "65536");
             env.put("ROUTES_DIR", Path.of("routes").toAbsolutePath().toString());
             env.put("BROKER_CONFIG", Path.of("broker", "broker.xml").toAbsolutePath().toString());
+            env.put("STORAGE_TYPE", "maildir,s3");
+            env.put("S3_ENDPOINT", s3.endpoint());
+            env.put("S3_BUCKET", S3_BUCKET);
+            env.put("AWS_ACCESS_KEY_ID", S3ProxyProcess.ACCESS_KEY);
+            env.put("AWS_SECRET_ACCESS_KEY", S3ProxyProcess.SECRET_KEY);
             gateway = new Gateway(GatewayConfig.load(env, new Properties())).start();
-            Runtime.getRuntime().addShutdownHook(new Thread(gateway::close));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                gateway.close();
+                try {
+                    s3.stop();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
         }
         return gateway;
     }
@@ -70,6 +85,11 @@ public final class TestGateway implements BeforeAllCallback {
 
     public static Gateway gateway() {
         return gateway;
+    }
+
+    /** The s3proxy the S3 store writes to (bucket {@link #S3_BUCKET}, prefix "mail"). */
+    public static S3ProxyProcess s3() {
+        return s3;
     }
 
     public static Path maildir() {
