@@ -172,6 +172,10 @@ public final class GatewayConfig {
         return Files.isDirectory(local) ? local.toAbsolutePath() : null;
     }
 
+    static boolean isSecret(String key) {
+        return key.contains("PASSWORD") || key.contains("SECRET");
+    }
+
     /** The broker.xml to start the embedded broker from: BROKER_CONFIG, ./broker/broker.xml, or the packaged one. */
     public URL brokerConfig() {
         try {
@@ -206,10 +210,18 @@ public final class GatewayConfig {
         }
     }
 
-    /** All values, for Camel's property placeholders ({{SMTP_PORT}} in the routes). */
+    /**
+     * All values but secrets, for Camel's property placeholders ({{SMTP_PORT}} in the routes).
+     * Secrets (passwords, keys) stay out: Camel logs its placeholders at startup, and the beans
+     * that need a secret read it from this class.
+     */
     public Properties asProperties() {
         Properties p = new Properties();
-        values.forEach(p::setProperty);
+        values.forEach((key, value) -> {
+            if (!isSecret(key)) {
+                p.setProperty(key, value);
+            }
+        });
         p.setProperty("SMTP_HOSTNAME", hostname());
         p.setProperty("DATA_DIR", dataDir().toString());
         return p;

@@ -34,6 +34,13 @@ class GatewayConfigTest {
     }
 
     @Test
+    void should_keep_secrets_out_of_the_camel_properties_that_camel_logs() {
+        GatewayConfig c = GatewayConfig.load(Map.of("DB_PASSWORD", "hunter2", "AWS_SECRET_ACCESS_KEY", "s3cr3t"), new Properties());
+        assertThat(c.get("DB_PASSWORD")).isEqualTo("hunter2");
+        assertThat(c.asProperties()).doesNotContainKeys("DB_PASSWORD", "AWS_SECRET_ACCESS_KEY").containsKey("SMTP_PORT");
+    }
+
+    @Test
     void should_name_the_key_of_an_invalid_value() {
         assertThatThrownBy(() -> GatewayConfig.load(Map.of("SMTP_PORT", "abc"), new Properties()))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("SMTP_PORT:");
