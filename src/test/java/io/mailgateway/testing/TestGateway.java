@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * JUnit 5 extension: the whole gateway (embedded Artemis, the YAML routes of routes/, the
- * Maildir store) started once per test JVM on a free port with a fresh DATA_DIR, shared by the
+ * Maildir, archive and memory stores) started once per test JVM on a free port with a fresh DATA_DIR, shared by the
  * test classes that use it. The embedded broker is in-VM (vm://0), so one per JVM.
  *
  * <p>Test settings: LOCAL_DOMAINS example.com,localhost,test.local; at most 5 recipients;
@@ -52,6 +52,7 @@ public final class TestGateway implements BeforeAllCallback {
             env.put("SMTP_MAX_MESSAGE_SIZE", String.valueOf(MAX_MESSAGE_SIZE));
             env.put("SMTP_MAX_ERRORS", String.valueOf(MAX_ERRORS));
             env.put("SPOOL_THRESHOLD", "65536");
+            env.put("STORAGE_TYPE", "maildir,archive,memory");
             env.put("ROUTES_DIR", Path.of("routes").toAbsolutePath().toString());
             env.put("BROKER_CONFIG", Path.of("broker", "broker.xml").toAbsolutePath().toString());
             gateway = new Gateway(GatewayConfig.load(env, new Properties())).start();
@@ -74,6 +75,14 @@ public final class TestGateway implements BeforeAllCallback {
 
     public static Path maildir() {
         return dataDir.resolve("maildir");
+    }
+
+    public static Path archive() {
+        return dataDir.resolve("archive");
+    }
+
+    public static io.mailgateway.store.memory.MemoryStore memoryStore() {
+        return camel().getRegistry().lookupByNameAndType("memoryStore", io.mailgateway.store.memory.MemoryStore.class);
     }
 
     /** A fresh local-part, so tests sharing the gateway never look at each other's mail. */
