@@ -41,7 +41,7 @@ public final class ArchiveFrames {
         return b.flip();
     }
 
-    /** The complete frames of a file, in order; stops (and says so in {@code truncatedAt}) at an incomplete tail. */
+    /** The complete frames of a file, in order; stops at an incomplete tail ({@link #truncated()}). */
     public record Scan(List<Frame> frames, long validLength, long fileLength) {
         public boolean truncated() {
             return validLength < fileLength;

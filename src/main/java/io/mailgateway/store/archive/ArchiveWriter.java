@@ -34,6 +34,8 @@ public final class ArchiveWriter implements AutoCloseable {
     private FileChannel channel;
     private long written;
     private long synced;
+    /** Appends up to this one were forced by closing their file. */
+    private long forcedByClose;
 
     public ArchiveWriter(Path root) {
         this.root = root;
@@ -87,15 +89,31 @@ public final class ArchiveWriter implements AutoCloseable {
                 ch = channel;
             }
             try {
+                if (ch == null) {
+                    throw new ClosedChannelException();
+                }
                 ch.force(false);
-            } catch (ClosedChannelException switched) {
-                // closed by a switch to another hour file, which forced it before closing
+                synced = target;
+            } catch (ClosedChannelException closed) {
+                // A switch to another hour file (or close) forces the file before closing it; a
+                // channel closed by an interrupt was not, and the caller's transaction rolls back.
+                long covered;
+                synchronized (lock) {
+                    covered = forcedByClose;
+                }
+                if (covered < mySeq) {
+                    throw new IOException("archive file closed before its fsync", closed);
+                }
+                synced = Math.max(synced, covered);
             }
-            synced = target;
         }
     }
 
     private void open(Path file) throws IOException {
+        if (channel != null && !channel.isOpen()) {
+            channel = null; // closed under a thread that was interrupted in I/O
+            currentPath = null;
+        }
         if (file.equals(currentPath) && channel != null) {
             return;
         }
@@ -117,8 +135,9 @@ public final class ArchiveWriter implements AutoCloseable {
                     LOG.warn("archive {}: dropping an incomplete record of {} bytes at offset {} (a crash mid-append)",
                             file, scan.fileLength() - scan.validLength(), scan.validLength());
                     ch.truncate(scan.validLength());
-                    ch.force(true);
                 }
+                // What is in the file now is on disk, so a redelivery that finds its queue ID here may skip.
+                ch.force(true);
             }
         } catch (IOException | RuntimeException e) {
             ch.close();
@@ -131,6 +150,7 @@ public final class ArchiveWriter implements AutoCloseable {
     private void closeCurrent() throws IOException {
         if (channel != null) {
             channel.force(false); // appends not yet synced by their threads are covered here
+            forcedByClose = written;
             channel.close();
             channel = null;
             currentPath = null;
