@@ -6,17 +6,32 @@ import io.mailgateway.config.GatewayConfig;
 
 /**
  * {@code java -jar mail-gateway.jar} runs the gateway on its configuration (environment,
- * CONFIG_FILE, defaults). Further commands (user, queue, dlq, dkim) join here in later issues.
+ * CONFIG_FILE, defaults). {@code archive list|extract} reads the archive store ({@link ArchiveCommand}).
+ * Further commands (user, queue, dlq, dkim) join here in later issues.
  */
 public final class GatewayMain {
 
     private GatewayMain() {
     }
 
+    private static int archive(java.util.List<String> args) throws java.io.IOException {
+        try {
+            return ArchiveCommand.run(args, GatewayConfig.fromEnvironment().dataDir(), System.out, System.err);
+        } catch (ConfigException e) {
+            System.err.println("configuration error: " + e.getMessage());
+            return 2;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length > 0) {
             if (args[0].equals("--help") || args[0].equals("-h")) {
                 System.out.println("usage: java -jar mail-gateway.jar   (runs the gateway; settings in docs/configuration.md)");
+                System.out.println(ArchiveCommand.USAGE);
+                return;
+            }
+            if (args[0].equals("archive")) {
+                System.exit(archive(java.util.Arrays.asList(args).subList(1, args.length)));
                 return;
             }
             System.err.println("unknown command: " + String.join(" ", args) + " (try --help)");

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * JUnit 5 extension: the whole gateway (embedded Artemis, the YAML routes of routes/, the
- * Maildir and S3 stores, the latter on an s3proxy process) started once per test JVM on a free port with a fresh DATA_DIR, shared by the
+ * Maildir, S3 (on an s3proxy process), archive and memory stores) started once per test JVM on a free port with a fresh DATA_DIR, shared by the
  * test classes that use it. The embedded broker is in-VM (vm://0), so one per JVM.
  *
  * <p>Test settings: LOCAL_DOMAINS example.com,localhost,test.local; at most 5 recipients;
@@ -57,7 +57,7 @@ public final class TestGateway implements BeforeAllCallback {
             env.put("SPOOL_THRESHOLD", "65536");
             env.put("ROUTES_DIR", Path.of("routes").toAbsolutePath().toString());
             env.put("BROKER_CONFIG", Path.of("broker", "broker.xml").toAbsolutePath().toString());
-            env.put("STORAGE_TYPE", "maildir,s3");
+            env.put("STORAGE_TYPE", "maildir,s3,archive,memory");
             env.put("S3_ENDPOINT", s3.endpoint());
             env.put("S3_BUCKET", S3_BUCKET);
             env.put("AWS_ACCESS_KEY_ID", S3ProxyProcess.ACCESS_KEY);
@@ -94,6 +94,14 @@ public final class TestGateway implements BeforeAllCallback {
 
     public static Path maildir() {
         return dataDir.resolve("maildir");
+    }
+
+    public static Path archive() {
+        return dataDir.resolve("archive");
+    }
+
+    public static io.mailgateway.store.memory.MemoryStore memoryStore() {
+        return camel().getRegistry().lookupByNameAndType("memoryStore", io.mailgateway.store.memory.MemoryStore.class);
     }
 
     /** A fresh local-part, so tests sharing the gateway never look at each other's mail. */
