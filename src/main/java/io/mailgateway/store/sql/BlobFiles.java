@@ -35,7 +35,7 @@ final class BlobFiles {
         String relative = String.format("%04d/%02d/%02d/%s.eml", day.getYear(), day.getMonthValue(), day.getDayOfMonth(), queueId);
         Path file = root.resolve(relative);
         Path dir = file.getParent();
-        Files.createDirectories(dir);
+        createDirectoriesDurably(dir);
         Path tmp = dir.resolve(queueId + ".eml.tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -46,10 +46,28 @@ final class BlobFiles {
             ch.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(dir);
+        return "file:" + relative;
+    }
+
+    /** Creates missing day/month/year directories and fsyncs the parent of each one created. */
+    private static void createDirectoriesDurably(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        createDirectoriesDurably(dir.getParent());
+        try {
+            Files.createDirectory(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return; // another consumer made it
+        }
+        syncDirectory(dir.getParent());
+    }
+
+    private static void syncDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         }
-        return "file:" + relative;
     }
 
     Path resolve(String reference) {
