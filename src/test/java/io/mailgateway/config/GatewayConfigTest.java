@@ -19,7 +19,7 @@ class GatewayConfigTest {
         assertThat(c.localDomains()).containsExactly("localhost", "example.com");
         assertThat(c.getLong("SMTP_MAX_MESSAGE_SIZE")).isEqualTo(52_428_800L);
         assertThat(c.getInt("SMTP_MAX_RECIPIENTS")).isEqualTo(100);
-        assertThat(c.storageTypes()).containsExactly("maildir");
+        assertThat(c.storageTypes()).containsExactly("maildir", "sql"); // DESIGN.md: maildir,sql
         assertThat(c.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
     }
 

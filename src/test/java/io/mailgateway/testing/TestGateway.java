@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * JUnit 5 extension: the whole gateway (embedded Artemis, the YAML routes of routes/, the
- * Maildir, S3 (on an s3proxy process), archive and memory stores) started once per test JVM on a free port with a fresh DATA_DIR, shared by the
+ * Maildir, SQLite, S3 (on an s3proxy process), archive and memory stores) started once per test JVM on a free port with a fresh DATA_DIR, shared by the
  * test classes that use it. The embedded broker is in-VM (vm://0), so one per JVM.
  *
  * <p>Test settings: LOCAL_DOMAINS example.com,localhost,test.local; at most 5 recipients;
@@ -31,6 +31,8 @@ public final class TestGateway implements BeforeAllCallback {
     public static final long MAX_MESSAGE_SIZE = 4L * 1024 * 1024;
     public static final int MAX_ERRORS = 5;
     public static final String S3_BUCKET = "mail-test";
+    /** Bodies above this go to the SQL store's blob files. */
+    public static final int SQL_INLINE_BODY_LIMIT = 128 * 1024;
 
     private static Gateway gateway;
     private static Path dataDir;
@@ -55,9 +57,10 @@ public final class TestGateway implements BeforeAllCallback {
             env.put("SMTP_MAX_MESSAGE_SIZE", String.valueOf(MAX_MESSAGE_SIZE));
             env.put("SMTP_MAX_ERRORS", String.valueOf(MAX_ERRORS));
             env.put("SPOOL_THRESHOLD", "65536");
+            env.put("SQL_INLINE_BODY_LIMIT", String.valueOf(SQL_INLINE_BODY_LIMIT));
             env.put("ROUTES_DIR", Path.of("routes").toAbsolutePath().toString());
             env.put("BROKER_CONFIG", Path.of("broker", "broker.xml").toAbsolutePath().toString());
-            env.put("STORAGE_TYPE", "maildir,s3,archive,memory");
+            env.put("STORAGE_TYPE", "maildir,sql,s3,archive,memory");
             env.put("S3_ENDPOINT", s3.endpoint());
             env.put("S3_BUCKET", S3_BUCKET);
             env.put("AWS_ACCESS_KEY_ID", S3ProxyProcess.ACCESS_KEY);
@@ -90,6 +93,15 @@ public final class TestGateway implements BeforeAllCallback {
     /** The s3proxy the S3 store writes to (bucket {@link #S3_BUCKET}, prefix "mail"). */
     public static S3ProxyProcess s3() {
         return s3;
+    }
+
+    public static Path dataDir() {
+        return dataDir;
+    }
+
+    /** The SQL store's pool (SQLite in DATA_DIR/gateway.db). */
+    public static javax.sql.DataSource sqlDataSource() {
+        return camel().getRegistry().lookupByNameAndType("sqlStoreDataSource", javax.sql.DataSource.class);
     }
 
     public static Path maildir() {

@@ -1,0 +1,78 @@
+package io.mailgateway.store.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * Inserts rows into {@code messages}, several in one transaction. The queue ID is unique and
+ * the insert is {@code ON CONFLICT DO NOTHING} (SQLite 3.24+ and PostgreSQL 9.5+), so a message
+ * the broker redelivers after a commit whose ack was lost does not make a second row.
+ */
+class MessageWriter {
+
+    static final String INSERT = "INSERT INTO messages (queue_id, received_at, sender, recipients, subject, size,"
+            + " status, client_ip, helo, auth_results, body, body_ref) VALUES (?, ?, ?, ?, ?, ?, 'stored', ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (queue_id) DO NOTHING";
+
+    private final DataSource dataSource;
+
+    MessageWriter(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** All rows in one transaction: on return they are committed; on an exception none is. */
+    void insert(List<MessageRow> rows) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                for (MessageRow row : rows) {
+                    bind(ps, row);
+                    if (rows.size() == 1) {
+                        ps.executeUpdate();
+                    } else {
+                        ps.addBatch();
+                    }
+                }
+                if (rows.size() > 1) {
+                    ps.executeBatch();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c, e);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement ps, MessageRow row) throws SQLException {
+        ps.setString(1, row.queueId());
+        ps.setLong(2, row.receivedAt());
+        ps.setString(3, row.sender());
+        ps.setString(4, row.recipients());
+        ps.setString(5, row.subject());
+        ps.setLong(6, row.size());
+        ps.setString(7, row.clientIp());
+        ps.setString(8, row.helo());
+        ps.setString(9, row.authResults());
+        if (row.body() != null) {
+            ps.setBytes(10, row.body());
+        } else {
+            ps.setNull(10, Types.BINARY);
+        }
+        ps.setString(11, row.bodyRef());
+    }
+
+    private static void rollbackQuietly(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.mailgateway.store.sql;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.mailgateway.config.GatewayConfig;
+import java.nio.file.Path;
+
+/**
+ * The SQL store's connection pool: PostgreSQL (or any JDBC URL) when DB_URL is set, with
+ * DB_POOL_SIZE connections; otherwise SQLite in DATA_DIR/gateway.db with exactly one connection,
+ * because SQLite allows one writer at a time and a second would only wait on the file lock.
+ */
+final class SqlDataSources {
+
+    private SqlDataSources() {
+    }
+
+    static boolean isSqlite(GatewayConfig config) {
+        return config.get("DB_URL").isEmpty() || config.get("DB_URL").startsWith("jdbc:sqlite:");
+    }
+
+    static HikariDataSource create(GatewayConfig config, Path dataDir) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("sql-store");
+        if (isSqlite(config)) {
+            String url = config.get("DB_URL").isEmpty() ? "jdbc:sqlite:" + dataDir.resolve("gateway.db") : config.get("DB_URL");
+            hc.setJdbcUrl(url);
+            hc.setMaximumPoolSize(1);
+            // sqlite-jdbc applies these pragmas on every connection it opens.
+            hc.addDataSourceProperty("journal_mode", "WAL");
+            // FULL, not the seed's NORMAL: the broker forgets a message once this store commits,
+            // so the commit must survive a power cut too. Batching makes it one fsync per batch.
+            hc.addDataSourceProperty("synchronous", "FULL");
+            hc.addDataSourceProperty("cache_size", "-64000");
+            hc.addDataSourceProperty("temp_store", "MEMORY");
+            hc.addDataSourceProperty("mmap_size", "268435456");
+            hc.addDataSourceProperty("busy_timeout", "10000");
+        } else {
+            hc.setJdbcUrl(config.get("DB_URL"));
+            hc.setUsername(emptyToNull(config.get("DB_USER")));
+            hc.setPassword(emptyToNull(config.get("DB_PASSWORD")));
+            hc.setMaximumPoolSize(config.getInt("DB_POOL_SIZE"));
+            // While the database is away, a store step fails after this instead of hanging;
+            // the broker then redelivers with backoff.
+            hc.setConnectionTimeout(5_000);
+        }
+        return new HikariDataSource(hc);
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

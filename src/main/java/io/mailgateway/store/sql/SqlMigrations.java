@@ -1,0 +1,49 @@
+package io.mailgateway.store.sql;
+
+import java.sql.Connection;
+import javax.sql.DataSource;
+import java.util.Map;
+import liquibase.Liquibase;
+import liquibase.Scope;
+import liquibase.ui.LoggerUIService;
+import liquibase.database.Database;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.resource.ClassLoaderResourceAccessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates or brings up to date the SQL store's schema from the versioned SQL files under
+ * {@code db/changelog/} (Liquibase formatted SQL). Changesets already applied, recorded in
+ * DATABASECHANGELOG, are skipped, so running it again is a no-op.
+ */
+final class SqlMigrations {
+
+    static final String CHANGELOG = "db/changelog/gateway-changelog.xml";
+    private static final Logger LOG = LoggerFactory.getLogger(SqlMigrations.class);
+    /**
+     * Liquibase logs through java.util.logging, beside the gateway's log4j lines and in another
+     * format; only its warnings are kept. Held here so the level is not lost to garbage collection.
+     */
+    private static final java.util.logging.Logger LIQUIBASE_LOG = java.util.logging.Logger.getLogger("liquibase");
+
+    private SqlMigrations() {
+    }
+
+    @SuppressWarnings("deprecation")
+    static void migrate(DataSource dataSource) throws Exception {
+        System.setProperty("liquibase.analytics.enabled", System.getProperty("liquibase.analytics.enabled", "false"));
+        System.setProperty("liquibase.showBanner", System.getProperty("liquibase.showBanner", "false"));
+        LIQUIBASE_LOG.setLevel(java.util.logging.Level.WARNING);
+        try (Connection c = dataSource.getConnection()) {
+            Database db = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
+            try (Liquibase liquibase = new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(SqlMigrations.class.getClassLoader()), db)) {
+                int pending = liquibase.listUnrunChangeSets(null, null).size();
+                // Its messages to a user go to its (quietened) log instead of stdout.
+                Scope.child(Map.of(Scope.Attr.ui.name(), new LoggerUIService()), () -> liquibase.update(""));
+                LOG.info("SQL store: {} schema up to date ({} changeset(s) applied now)", db.getDatabaseProductName(), pending);
+            }
+        }
+    }
+}

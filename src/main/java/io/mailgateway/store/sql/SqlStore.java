@@ -1,0 +1,82 @@
+package io.mailgateway.store.sql;
+
+import io.mailgateway.message.MailHeaders;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.SQLException;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SQL store's step: one accepted message into one {@code messages} row. Returns only after
+ * the row's transaction committed (alone, or in a group commit when STORAGE_BATCH_INSERT is on);
+ * any exception fails the route, so the JMS transaction rolls back and the broker redelivers.
+ * Bodies up to SQL_INLINE_BODY_LIMIT octets go in the row, byte for byte; larger ones to a blob
+ * file first, and the row keeps its reference.
+ */
+public class SqlStore implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqlStore.class);
+    /** Octets read to find the Subject even when the body goes to a blob. */
+    private static final int HEAD_FOR_SUBJECT = 64 * 1024;
+
+    private final MessageWriter direct;
+    private final GroupCommitWriter batching;
+    private final BlobFiles blobs;
+    private final int inlineLimit;
+
+    SqlStore(MessageWriter direct, GroupCommitWriter batching, BlobFiles blobs, int inlineLimit) {
+        this.direct = direct;
+        this.batching = batching;
+        this.blobs = blobs;
+        this.inlineLimit = inlineLimit;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws IOException, SQLException, InterruptedException {
+        Message in = exchange.getIn();
+        String queueId = in.getHeader(MailHeaders.QUEUE_ID, String.class);
+        long receivedAt = in.getHeader(MailHeaders.RECEIVED_AT, Long.class);
+        byte[] inline;
+        String ref = null;
+        byte[] head;
+        try (InputStream body = in.getMandatoryBody(InputStream.class)) {
+            head = body.readNBytes(Math.max(inlineLimit + 1, HEAD_FOR_SUBJECT));
+            if (head.length <= inlineLimit) {
+                inline = head;
+            } else {
+                inline = null;
+                ref = blobs.write(queueId, receivedAt, head, body);
+            }
+        } catch (InvalidPayloadException e) {
+            throw new IOException("message body is not readable", e);
+        }
+        MessageRow row = new MessageRow(queueId, receivedAt, nonNull(in.getHeader(MailHeaders.FROM, String.class)),
+                nonNull(in.getHeader(MailHeaders.RECIPIENTS, String.class)), Subjects.of(head),
+                sizeOf(in, head, inline), in.getHeader(MailHeaders.CLIENT_ADDRESS, String.class),
+                in.getHeader(MailHeaders.HELO, String.class), null, inline, ref);
+        if (batching != null) {
+            batching.insert(row);
+        } else {
+            direct.insert(List.of(row));
+        }
+        LOG.debug("{}: sql stored ({})", queueId, ref == null ? "inline" : ref);
+    }
+
+    private static long sizeOf(Message in, byte[] head, byte[] inline) {
+        Long size = in.getHeader(MailHeaders.SIZE, Long.class);
+        if (size != null) {
+            return size;
+        }
+        return inline != null ? inline.length : head.length;
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
+    }
+}

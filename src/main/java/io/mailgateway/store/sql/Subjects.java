@@ -1,0 +1,78 @@
+package io.mailgateway.store.sql;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Subject of a message from its header section: unfolded, RFC 2047 encoded words decoded
+ * (B and Q, any charset Java knows; an undecodable word is kept as it is). Only the first bytes
+ * of the message are looked at; a Subject past them is simply not found (null).
+ */
+final class Subjects {
+
+    private static final Pattern WORD = Pattern.compile("=\\?([^?\\s]+)\\?([BbQq])\\?([^?\\s]*)\\?=");
+    private static final Pattern BETWEEN_WORDS = Pattern.compile("(\\?=)[ \\t\\r\\n]+(=\\?)");
+    static final int MAX_LENGTH = 998;
+
+    private Subjects() {
+    }
+
+    static String of(byte[] head) {
+        String headers = new String(head, StandardCharsets.UTF_8);
+        int end = headers.indexOf("\r\n\r\n");
+        if (end >= 0) {
+            headers = headers.substring(0, end + 2);
+        }
+        Matcher m = Pattern.compile("(?im)^subject:[ \\t]*(.*(?:\\r\\n[ \\t].*)*)").matcher(headers);
+        if (!m.find()) {
+            return null;
+        }
+        String raw = m.group(1).replaceAll("\\r\\n(?=[ \\t])", "").strip();
+        String decoded = decode(raw);
+        return decoded.length() > MAX_LENGTH ? decoded.substring(0, MAX_LENGTH) : decoded;
+    }
+
+    static String decode(String value) {
+        // White space between two adjacent encoded words is not part of the text (RFC 2047 6.2).
+        String joined = BETWEEN_WORDS.matcher(value).replaceAll("$1$2");
+        Matcher m = WORD.matcher(joined);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(word(m.group(1), m.group(2), m.group(3), m.group())));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static String word(String charsetName, String encoding, String text, String original) {
+        try {
+            Charset charset = Charset.forName(charsetName.replaceFirst("\\*.*$", "")); // RFC 2231 language suffix
+            byte[] bytes = encoding.toUpperCase(Locale.ROOT).equals("B")
+                    ? Base64.getMimeDecoder().decode(text) : quoted(text);
+            return new String(bytes, charset);
+        } catch (IllegalArgumentException e) {
+            return original;
+        }
+    }
+
+    private static byte[] quoted(String text) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '_') {
+                out.write(' ');
+            } else if (c == '=' && i + 2 < text.length()) {
+                out.write(Integer.parseInt(text.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                out.write(c);
+            }
+        }
+        return out.toByteArray();
+    }
+}
