@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 shared=${SHARED_BENCH:-../shared/bench}
 rounds=${ROUNDS:-3} messages=${MESSAGES:-10000} stores=${STORES:-maildir,sql,archive}
 command -v smtp-source >/dev/null || bash "$shared/sink-peer.sh" start
-[ -f target/mail-gateway.jar ] || ./mvnw -B -q package -DskipTests
+./mvnw -B -q package -DskipTests
 
 gw=
 start_gateway() { # $1 = STORAGE_TYPE, $2 = DATA_DIR
