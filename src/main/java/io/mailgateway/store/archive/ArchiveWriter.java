@@ -1,5 +1,6 @@
 package io.mailgateway.store.archive;
 
+import io.mailgateway.store.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -119,16 +120,12 @@ public final class ArchiveWriter implements AutoCloseable {
         }
         closeCurrent();
         Path dir = file.getParent();
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-            syncDirectory(dir.getParent().getParent());
-            syncDirectory(dir.getParent());
-        }
+        DurableFiles.createDirectoriesDurably(dir);
         boolean created = !Files.exists(file);
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             if (created) {
-                syncDirectory(dir);
+                DurableFiles.syncDirectory(dir);
             } else {
                 ArchiveFrames.Scan scan = ArchiveFrames.scan(ch);
                 if (scan.truncated()) {
@@ -161,12 +158,6 @@ public final class ArchiveWriter implements AutoCloseable {
     public void close() throws IOException {
         synchronized (lock) {
             closeCurrent();
-        }
-    }
-
-    private static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
         }
     }
 }

@@ -1,9 +1,8 @@
 package io.mailgateway.store.maildir;
 
+import io.mailgateway.store.DurableFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -40,14 +39,7 @@ final class MaildirDelivery {
             return 0;
         }
         Path first = pending.get(0).resolve("tmp").resolve(name);
-        try (FileChannel ch = FileChannel.open(first, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            OutputStream out = Channels.newOutputStream(ch);
-            out.write(header);
-            body.transferTo(out);
-            out.flush();
-            ch.force(true);
-        }
+        DurableFiles.writeSynced(first, header, body);
         for (Path box : pending.subList(1, pending.size())) {
             Path copy = box.resolve("tmp").resolve(name);
             Files.copy(first, copy, StandardCopyOption.REPLACE_EXISTING);
@@ -57,7 +49,7 @@ final class MaildirDelivery {
         }
         for (Path box : pending) {
             Files.move(box.resolve("tmp").resolve(name), box.resolve("new").resolve(name), StandardCopyOption.ATOMIC_MOVE);
-            syncDirectory(box.resolve("new"));
+            DurableFiles.syncDirectory(box.resolve("new"));
         }
         return pending.size();
     }
@@ -67,8 +59,8 @@ final class MaildirDelivery {
             for (String sub : new String[] {"tmp", "new", "cur"}) {
                 Files.createDirectories(box.resolve(sub));
             }
-            syncDirectory(box);
-            syncDirectory(box.getParent());
+            DurableFiles.syncDirectory(box);
+            DurableFiles.syncDirectory(box.getParent());
         }
     }
 
@@ -87,12 +79,5 @@ final class MaildirDelivery {
 
     private static String globEscape(String s) {
         return s.replaceAll("([\\\\*?\\[\\]{}])", "\\\\$1");
-    }
-
-    /** fsync a directory so a rename or create in it survives a crash. */
-    static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
     }
 }

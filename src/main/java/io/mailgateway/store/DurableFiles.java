@@ -1,0 +1,54 @@
+package io.mailgateway.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The few file-system steps every store needs to make a write survive a crash: data fsync'd
+ * before it counts, and a directory fsync'd after an entry in it was created or renamed.
+ */
+public final class DurableFiles {
+
+    private DurableFiles() {
+    }
+
+    /** Writes {@code head} then {@code rest} to {@code file} (created or truncated) and fsyncs it. */
+    public static void writeSynced(Path file, byte[] head, InputStream rest) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            OutputStream out = Channels.newOutputStream(ch);
+            out.write(head);
+            rest.transferTo(out);
+            out.flush();
+            ch.force(true);
+        }
+    }
+
+    /** fsync a directory so that a create or rename in it survives a crash. */
+    public static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    /** Creates the missing directories of {@code dir}, fsyncing the parent of each one created. */
+    public static void createDirectoriesDurably(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        createDirectoriesDurably(dir.getParent());
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            return; // made meanwhile by another consumer, which syncs it
+        }
+        syncDirectory(dir.getParent());
+    }
+}
