@@ -33,7 +33,9 @@ final class Subjects {
             return null;
         }
         String raw = m.group(1).replaceAll("\\r\\n(?=[ \\t])", "").strip();
-        String decoded = decode(raw);
+        // Control characters (an encoded NUL, say) are dropped: PostgreSQL refuses NUL in text,
+        // and a row that can never be inserted would be redelivered forever.
+        String decoded = decode(raw).replaceAll("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]", "");
         return decoded.length() > MAX_LENGTH ? decoded.substring(0, MAX_LENGTH) : decoded;
     }
 
