@@ -76,6 +76,9 @@ final class S3Blobs implements BlobWriter {
         try {
             ensureBucket();
             upload(key, head, rest);
+        } catch (NoSuchBucketException e) {
+            bucketChecked = false; // deleted meanwhile: made again on the redelivery
+            throw new IOException("S3 blob s3://" + bucket + "/" + key + " not written: " + e.getMessage(), e);
         } catch (SdkException e) {
             throw new IOException("S3 blob s3://" + bucket + "/" + key + " not written: " + e.getMessage(), e);
         }
