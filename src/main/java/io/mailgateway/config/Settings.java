@@ -70,7 +70,7 @@ public final class Settings {
             new Setting("SQL_INLINE_BODY_LIMIT", "262144",
                     "SQL store: bodies up to this many octets are kept in the row; larger ones go to the blob store and the row keeps a reference.", integer(0, 1_073_741_824)),
             new Setting("BLOB_STORE", "file",
-                    "Where the SQL store keeps large bodies: file ($DATA_DIR/blobs/yyyy/mm/dd/QUEUEID.eml, fsynced). s3 is reserved and refused at startup for now.",
+                    "Where the SQL store keeps large bodies: file ($DATA_DIR/blobs/yyyy/mm/dd/QUEUEID.eml, fsynced) or s3 (object S3_PREFIX/blobs/yyyy/mm/dd/QUEUEID.eml in S3_BUCKET, same S3_* settings and credentials as the S3 store, bucket created if missing).",
                     v -> v.matches("file|s3") ? null : "must be file or s3, got '" + v + "'"),
             new Setting("S3_BUCKET", "mail-gateway",
                     "S3 store: bucket name (created if missing).", any()),

@@ -15,7 +15,7 @@ import java.time.ZonedDateTime;
  * written to a temporary name, fsynced, renamed, directory fsynced; only then does the row that
  * refers to it get inserted. A redelivery rewrites the same name with the same bytes.
  */
-final class BlobFiles {
+final class BlobFiles implements BlobWriter {
 
     private final Path root;
 
@@ -24,7 +24,8 @@ final class BlobFiles {
     }
 
     /** @return the reference kept in messages.body_ref, e.g. {@code file:2026/11/29/ID.eml} */
-    String write(String queueId, long receivedAt, byte[] head, InputStream rest) throws IOException {
+    @Override
+    public String write(String queueId, long receivedAt, byte[] head, InputStream rest) throws IOException {
         if (!queueId.matches("[A-Za-z0-9._-]+")) {
             throw new IOException("queue ID unusable as a file name: " + queueId);
         }

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * the row's transaction committed (alone, or in a group commit when STORAGE_BATCH_INSERT is on);
  * any exception fails the route, so the JMS transaction rolls back and the broker redelivers.
  * Bodies up to SQL_INLINE_BODY_LIMIT octets go in the row, byte for byte; larger ones to a blob
- * file first, and the row keeps its reference.
+ * (a file or an S3 object, see {@link BlobWriter}) first, and the row keeps its reference.
  */
 public class SqlStore implements Processor {
 
@@ -27,10 +27,10 @@ public class SqlStore implements Processor {
 
     private final MessageWriter direct;
     private final GroupCommitWriter batching;
-    private final BlobFiles blobs;
+    private final BlobWriter blobs;
     private final int inlineLimit;
 
-    SqlStore(MessageWriter direct, GroupCommitWriter batching, BlobFiles blobs, int inlineLimit) {
+    SqlStore(MessageWriter direct, GroupCommitWriter batching, BlobWriter blobs, int inlineLimit) {
         this.direct = direct;
         this.batching = batching;
         this.blobs = blobs;

@@ -1,23 +1,22 @@
 package io.mailgateway.store.sql;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.mailgateway.config.ConfigException;
 import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.store.StoreBeans;
 import io.mailgateway.store.StoreContext;
+import io.mailgateway.store.s3.S3Clients;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Binds {@code sqlStoreDataSource} (the pool) and {@code sqlStore} (the step), used by
- * routes/store-sql.camel.yaml. The schema is migrated here, before any route starts.
+ * routes/store-sql.camel.yaml. The schema is migrated here, before any route starts. Large bodies
+ * go to files under DATA_DIR/blobs (BLOB_STORE=file) or to the S3 store's bucket (BLOB_STORE=s3).
  */
 public final class SqlStoreBeans implements StoreBeans {
 
     @Override
     public void bind(StoreContext context) throws Exception {
         GatewayConfig config = context.config();
-        if (!"file".equals(config.get("BLOB_STORE"))) {
-            throw new ConfigException("BLOB_STORE", "the SQL store keeps large bodies in files only for now; set BLOB_STORE=file");
-        }
         HikariDataSource dataSource = SqlDataSources.create(config, context.dataDir());
         try {
             SqlMigrations.migrate(dataSource);
@@ -35,8 +34,15 @@ public final class SqlStoreBeans implements StoreBeans {
             context.closeOnStop().accept(batching);
         }
         context.closeOnStop().accept(dataSource);
+        BlobWriter blobs;
+        if ("s3".equals(config.get("BLOB_STORE"))) {
+            S3Client client = S3Clients.create(config);
+            context.closeOnStop().accept(client);
+            blobs = new S3Blobs(client, config.get("S3_BUCKET"), config.get("S3_PREFIX"), config.get("S3_REGION"));
+        } else {
+            blobs = new BlobFiles(context.dataDir().resolve("blobs"));
+        }
         context.registry().accept("sqlStoreDataSource", dataSource);
-        context.registry().accept("sqlStore", new SqlStore(writer, batching, new BlobFiles(context.dataDir().resolve("blobs")),
-                config.getInt("SQL_INLINE_BODY_LIMIT")));
+        context.registry().accept("sqlStore", new SqlStore(writer, batching, blobs, config.getInt("SQL_INLINE_BODY_LIMIT")));
     }
 }
