@@ -3,6 +3,7 @@ package io.mailgateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.mailgateway.store.archive.ArchiveReader;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -18,6 +19,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -34,9 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bounded memory: 8 messages of 50 MiB at once (400 MiB in flight) into a gateway whose heap is
- * 256 MiB. Every one gets "250 2.0.0", the process survives, and each Maildir file is the message
- * exactly as sent (after dot-unstuffing) behind the Return-Path and Received headers the gateway
- * prepends: same size, same SHA-256.
+ * 256 MiB, stored in the Maildir and the archive. Every one gets "250 2.0.0", the process
+ * survives, and each Maildir file is the message exactly as sent (after dot-unstuffing) behind the
+ * Return-Path and Received headers the gateway prepends: same size, same SHA-256; so is each
+ * archived mbox entry, behind its From, queue ID and Received lines.
  *
  * <p>The test itself never holds a message either: each is generated line by line while it is
  * sent, hashed on the way, and checked by streaming the Maildir file.
@@ -61,7 +65,8 @@ class LargeMessageIT {
         Map<String, String> env = Map.of(
                 "DATA_DIR", data.toString(),
                 "SMTP_PORT", String.valueOf(GatewayProcess.freePort()),
-                "SMTP_MAX_MESSAGE_SIZE", "60000000");
+                "SMTP_MAX_MESSAGE_SIZE", "60000000",
+                "STORAGE_TYPE", "maildir,archive");
         try (GatewayProcess gateway = GatewayProcess.start(dir, env, "-Xmx256m")) {
             assertThat(ProcessHandle.of(gateway.pid()).flatMap(h -> h.info().arguments()).map(List::of).orElse(List.of()))
                     .as("the gateway JVM's arguments").contains("-Xmx256m");
@@ -91,6 +96,16 @@ class LargeMessageIT {
                 assertThat(files).as("files of %s", s).hasSize(1);
                 assertThat(files.get(0).mailbox()).isEqualTo(s.rcpt());
                 checkStoredCopy(files.get(0).file(), s);
+            }
+            // The archive store streams them too (a temporary file each), fsynced before the ack.
+            await("all 8 large messages in the archive").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> archivedIds(data).containsAll(sent.stream().map(Sent::queueId).toList()));
+            for (Sent s : sent) {
+                checkArchivedCopy(data, s);
+            }
+            try (Stream<Path> archived = Files.walk(data.resolve("archive"))) {
+                assertThat(archived.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList())
+                        .as("temporary archive files left").isEmpty();
             }
             assertThat(gateway.isAlive()).as("gateway alive after storing").isTrue();
             // Disk is bounded too: once stored, no spool file and no broker large-message file is left.
@@ -173,6 +188,56 @@ class LargeMessageIT {
             }
         }
         assertThat(HexFormat.of().formatHex(sha.digest())).as("SHA-256 of the message in %s", file).isEqualTo(sent.sha256());
+    }
+
+    private static List<String> archivedIds(Path data) throws IOException {
+        ArchiveReader reader = new ArchiveReader(data.resolve("archive"), w -> { });
+        List<String> ids = new ArrayList<>();
+        for (LocalDate day : archiveDays()) {
+            reader.list(day).forEach(h -> ids.addAll(h.queueIds()));
+        }
+        return ids;
+    }
+
+    private static List<LocalDate> archiveDays() {
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        return List.of(today.minusDays(1), today);
+    }
+
+    /**
+     * The archived mbox entry is: the From line, the queue ID line, the gateway's Received header,
+     * the message as sent (no line of it starts with "From "), and a blank line.
+     */
+    private void checkArchivedCopy(Path data, Sent sent) throws IOException, NoSuchAlgorithmException {
+        Path extracted = dir.resolve("archived-" + sent.queueId() + ".mbox");
+        int found = 0;
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(extracted), 64 * 1024)) {
+            for (LocalDate day : archiveDays()) {
+                found += new ArchiveReader(data.resolve("archive"), w -> { }).extract(day, sent.queueId(), out);
+            }
+        }
+        assertThat(found).as("archived copies of %s", sent.queueId()).isEqualTo(1);
+        long prefixLength = Files.size(extracted) - sent.size() - 2;
+        assertThat(prefixLength).as("archive entry header bytes of %s", sent.queueId()).isBetween(60L, 1024L);
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(extracted), 64 * 1024)) {
+            String prefix = new String(in.readNBytes((int) prefixLength), StandardCharsets.ISO_8859_1);
+            assertThat(prefix).startsWith("From " + SENDER + " ")
+                    .contains("\r\nX-Mail-Gateway-Queue-Id: " + sent.queueId() + "\r\nReceived: from big.client.test ")
+                    .endsWith("\r\n");
+            byte[] buffer = new byte[64 * 1024];
+            long left = sent.size();
+            while (left > 0) {
+                int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                assertThat(read).as("archived message of %s cut short", sent.queueId()).isPositive();
+                sha.update(buffer, 0, read);
+                left -= read;
+            }
+            assertThat(in.readAllBytes()).isEqualTo("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        assertThat(HexFormat.of().formatHex(sha.digest())).as("SHA-256 of the archived message %s", sent.queueId())
+                .isEqualTo(sent.sha256());
+        Files.delete(extracted);
     }
 
     private static long filesIn(Path dir, String suffix) throws IOException {

@@ -1,8 +1,14 @@
 package io.mailgateway.store.archive;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdOutputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -35,10 +41,28 @@ public final class ArchiveFrames {
     /** The index record plus the compressed entry, ready to append in one write. */
     static ByteBuffer encode(String queueId, byte[] mboxEntry) {
         byte[] compressed = Zstd.compress(mboxEntry, LEVEL);
+        ByteBuffer index = index(queueId, compressed.length);
+        return ByteBuffer.allocate(index.remaining() + compressed.length).put(index).put(compressed).flip();
+    }
+
+    /** The index record of a compressed entry of {@code compressedLength} bytes. */
+    static ByteBuffer index(String queueId, long compressedLength) throws IllegalArgumentException {
+        if (compressedLength <= 0 || compressedLength > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a compressed entry of " + compressedLength + " bytes does not fit an index record");
+        }
         byte[] id = queueId.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(HEADER + 4 + id.length + compressed.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(SKIPPABLE_MAGIC).putInt(4 + id.length).putInt(compressed.length).put(id).put(compressed);
+        ByteBuffer b = ByteBuffer.allocate(HEADER + 4 + id.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(SKIPPABLE_MAGIC).putInt(4 + id.length).putInt((int) compressedLength).put(id);
         return b.flip();
+    }
+
+    /**
+     * Compresses what is written to the returned stream into {@code out} as one zstd frame (ended
+     * by closing the stream, which closes {@code out}). The frame header has no content size, which
+     * is only known at the end; readers decompress streaming.
+     */
+    static OutputStream compressing(OutputStream out) throws IOException {
+        return new BufferedOutputStream(new ZstdOutputStream(out, LEVEL), 64 * 1024);
     }
 
     /** The complete frames of a file, in order; stops at an incomplete tail ({@link #truncated()}). */
@@ -83,18 +107,54 @@ public final class ArchiveFrames {
         return new Scan(frames, pos, size);
     }
 
-    /** The decompressed mbox entry of a frame. */
+    /** The decompressed mbox entry of a frame, in memory (for tests and tools; see {@link #copy}). */
     static byte[] read(FileChannel ch, Frame frame) throws IOException {
-        ByteBuffer data = ByteBuffer.allocate(frame.length());
-        if (readFully(ch, data, frame.offset()) < frame.length()) {
-            throw new EOFException("frame of " + frame.queueId() + " is cut short");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        copy(ch, frame, out);
+        return out.toByteArray();
+    }
+
+    /**
+     * Decompresses the mbox entry of a frame into {@code out}, streaming (frames written whole
+     * have a content size in their header, frames written streaming do not; both read the same).
+     * A corrupt or cut frame throws an IOException, possibly after writing part of the entry.
+     */
+    static void copy(FileChannel ch, Frame frame, OutputStream out) throws IOException {
+        try (InputStream in = new ZstdInputStream(new RegionInputStream(ch, frame.offset(), frame.length()))) {
+            in.transferTo(out);
         }
-        byte[] compressed = data.array();
-        long size = Zstd.getFrameContentSize(compressed);
-        if (size < 0 || size > Integer.MAX_VALUE) {
-            throw new IOException("frame of " + frame.queueId() + " has no valid content size");
+    }
+
+    /** Positional reads of {@code length} bytes at {@code offset} (leaves the channel open). */
+    private static final class RegionInputStream extends InputStream {
+        private final FileChannel ch;
+        private long pos;
+        private final long end;
+
+        RegionInputStream(FileChannel ch, long offset, long length) {
+            this.ch = ch;
+            this.pos = offset;
+            this.end = offset + length;
         }
-        return Zstd.decompress(compressed, (int) size);
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (pos >= end) {
+                return -1;
+            }
+            int n = ch.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - pos)), pos);
+            if (n < 0) {
+                throw new EOFException("archive frame cut short at offset " + pos);
+            }
+            pos += n;
+            return n;
+        }
     }
 
     private static int readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {

@@ -74,15 +74,16 @@ public final class ArchiveReader {
                     if ((queueId != null && !queueId.equals(frame.queueId())) || !seen.add(frame.queueId())) {
                         continue;
                     }
-                    byte[] entry;
                     try {
-                        entry = ArchiveFrames.read(ch, frame);
+                        // A first pass checks the frame decompresses, so an unreadable record is
+                        // skipped whole; the second streams it out (a message is never held whole).
+                        ArchiveFrames.copy(ch, frame, OutputStream.nullOutputStream());
                     } catch (IOException | RuntimeException e) {
                         warnings.accept(f + ": skipping the unreadable record of " + frame.queueId() + ": " + e.getMessage());
                         seen.remove(frame.queueId());
                         continue;
                     }
-                    out.write(entry);
+                    ArchiveFrames.copy(ch, frame, out);
                     count++;
                 }
             }

@@ -36,14 +36,13 @@ public class ArchiveStore implements Processor {
         String queueId = in.getHeader(MailHeaders.QUEUE_ID, String.class);
         long receivedAt = in.getHeader(MailHeaders.RECEIVED_AT, Long.class);
         String sender = in.getHeader(MailHeaders.FROM, "", String.class);
-        byte[] message;
+        boolean redelivered = Boolean.TRUE.equals(in.getHeader("JMSRedelivered", Boolean.class));
+        boolean appended;
         try (InputStream body = in.getMandatoryBody(InputStream.class)) {
-            message = body.readAllBytes();
+            appended = writer.append(queueId, sender, receivedAt, body, redelivered); // streaming, bounded memory
         } catch (InvalidPayloadException e) {
             throw new IOException("message body is not readable", e);
         }
-        boolean redelivered = Boolean.TRUE.equals(in.getHeader("JMSRedelivered", Boolean.class));
-        boolean appended = writer.append(new MboxEntry(queueId, sender, receivedAt, message), redelivered);
         LOG.debug("{}: archive {}", queueId, appended ? "appended" : "had it already");
     }
 }

@@ -1,16 +1,25 @@
 package io.mailgateway.store.archive;
 
 import io.mailgateway.store.DurableFiles;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,14 +30,28 @@ import org.slf4j.LoggerFactory;
  * appended meanwhile share one fsync (group commit). {@link #append} returns only after the
  * record is on disk.
  *
+ * <p>A large message is compressed streaming into a temporary file {@code .HH.mbox.zst.*.tmp} in
+ * the hour file's directory (outside the lock), then copied into the hour file under the lock by
+ * {@link FileChannel#transferFrom} (no copy in the heap); the temporary file is deleted after
+ * either outcome.
+ *
  * <p>Opening a file drops an incomplete tail left by a crash mid-append (complete records before
- * it are untouched), so later appends never follow garbage.
+ * it are untouched), so later appends never follow garbage; opening a directory for the first
+ * time removes temporary files that an earlier run left there.
  */
 public final class ArchiveWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveWriter.class);
 
+    /** Messages up to this size are compressed in memory (faster than a temporary file). */
+    static final int IN_MEMORY_MAX = 256 * 1024;
+    static final String TEMP_SUFFIX = ".tmp";
+
     private final Path root;
+    /** Names this writer's temporary files, so it removes only those of earlier runs. */
+    private final String instance = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+    private final AtomicLong tempSeq = new AtomicLong();
+    private final Set<Path> cleanedDirs = new HashSet<>();
     private final Object lock = new Object();
     private final Object syncLock = new Object();
     private Path currentPath;
@@ -65,17 +88,99 @@ public final class ArchiveWriter implements AutoCloseable {
         long mySeq;
         synchronized (lock) {
             open(file);
-            if (skipIfPresent && ArchiveFrames.scan(channel).frames().stream().anyMatch(f -> f.queueId().equals(entry.queueId()))) {
+            if (skipIfPresent && present(entry.queueId())) {
                 return false;
             }
-            long pos = channel.size();
-            while (record.hasRemaining()) {
-                pos += channel.write(record, pos);
+            long start = channel.size();
+            try {
+                long pos = start;
+                while (record.hasRemaining()) {
+                    pos += channel.write(record, pos);
+                }
+            } catch (IOException | RuntimeException e) {
+                dropPartial(start);
+                throw e;
             }
             mySeq = ++written;
         }
         sync(mySeq);
         return true;
+    }
+
+    /**
+     * Appends a message read from a stream, durably, like {@link #append(MboxEntry, boolean)}. A
+     * message up to {@link #IN_MEMORY_MAX} bytes is compressed in memory; a larger one is
+     * compressed streaming into a temporary file next to its hour file (outside the lock, so
+     * consumers still compress in parallel), then copied into the hour file by the kernel. Memory
+     * per consumer stays bounded whatever the message size.
+     */
+    public boolean append(String queueId, String sender, long receivedAt, InputStream message, boolean skipIfPresent)
+            throws IOException {
+        byte[] head = message.readNBytes(IN_MEMORY_MAX + 1);
+        if (head.length <= IN_MEMORY_MAX) {
+            return append(new MboxEntry(queueId, sender, receivedAt, head), skipIfPresent);
+        }
+        Path file = hourFile(root, receivedAt);
+        Path dir = file.getParent();
+        DurableFiles.createDirectoriesDurably(dir);
+        Path temp = dir.resolve("." + file.getFileName() + "." + instance + "-" + tempSeq.incrementAndGet() + TEMP_SUFFIX);
+        try {
+            try (OutputStream out = ArchiveFrames.compressing(Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE))) {
+                MboxEntry.write(queueId, sender, receivedAt, new SequenceInputStream(new ByteArrayInputStream(head), message), out);
+            }
+            head = null; // not held while waiting for the lock
+            long mySeq;
+            try (FileChannel compressed = FileChannel.open(temp, StandardOpenOption.READ)) {
+                long length = compressed.size();
+                ByteBuffer index = ArchiveFrames.index(queueId, length);
+                synchronized (lock) {
+                    open(file);
+                    if (skipIfPresent && present(queueId)) {
+                        return false;
+                    }
+                    long start = channel.size();
+                    try {
+                        long pos = start;
+                        while (index.hasRemaining()) {
+                            pos += channel.write(index, pos);
+                        }
+                        long end = pos + length;
+                        while (pos < end) {
+                            long n = channel.transferFrom(compressed, pos, end - pos);
+                            if (n <= 0) {
+                                throw new IOException("temporary archive file " + temp + " ended early");
+                            }
+                            pos += n;
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        dropPartial(start);
+                        throw e;
+                    }
+                    mySeq = ++written;
+                }
+            }
+            sync(mySeq);
+            return true;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private boolean present(String queueId) throws IOException {
+        return ArchiveFrames.scan(channel).frames().stream().anyMatch(f -> f.queueId().equals(queueId));
+    }
+
+    /** After a failed append (not a crash): cut what it wrote, so later appends do not follow it. */
+    private void dropPartial(long start) {
+        try {
+            if (channel != null && channel.isOpen() && channel.size() > start) {
+                channel.truncate(start);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("archive {}: could not drop a partial record at offset {}; it is cut when the file is next opened",
+                    currentPath, start, e);
+        }
     }
 
     private void sync(long mySeq) throws IOException {
@@ -121,6 +226,9 @@ public final class ArchiveWriter implements AutoCloseable {
         closeCurrent();
         Path dir = file.getParent();
         DurableFiles.createDirectoriesDurably(dir);
+        if (cleanedDirs.add(dir)) {
+            removeStaleTemps(dir);
+        }
         boolean created = !Files.exists(file);
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
@@ -142,6 +250,18 @@ public final class ArchiveWriter implements AutoCloseable {
         }
         channel = ch;
         currentPath = file;
+    }
+
+    /** Temporary files of an earlier run (a crash or kill mid-append), never this writer's own. */
+    private void removeStaleTemps(Path dir) throws IOException {
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, ".*" + TEMP_SUFFIX)) {
+            for (Path temp : temps) {
+                if (!temp.getFileName().toString().contains("." + instance + "-")) {
+                    LOG.info("archive {}: removing a stale temporary file", temp);
+                    Files.deleteIfExists(temp);
+                }
+            }
+        }
     }
 
     private void closeCurrent() throws IOException {

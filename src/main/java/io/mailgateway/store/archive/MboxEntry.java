@@ -1,6 +1,11 @@
 package io.mailgateway.store.archive;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -27,24 +32,76 @@ public record MboxEntry(String queueId, String sender, long receivedAt, byte[] m
 
     public byte[] encode() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + 256);
-        String from = sender.isEmpty() ? "MAILER-DAEMON" : sender.replaceAll("\\s", "_");
-        out.writeBytes(("From " + from + " " + ASCTIME.format(Instant.ofEpochMilli(receivedAt)) + "\r\n"
-                + QUEUE_ID_HEADER + queueId + "\r\n").getBytes(StandardCharsets.UTF_8));
-        int start = 0;
-        while (start < message.length) {
-            int end = indexOf(message, (byte) '\n', start);
-            end = end < 0 ? message.length : end + 1;
-            if (isFromLine(message, start, end)) {
-                out.write('>');
-            }
-            out.write(message, start, end - start);
-            start = end;
+        try {
+            write(queueId, sender, receivedAt, new ByteArrayInputStream(message), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // not from byte array streams
         }
-        if (message.length > 0 && message[message.length - 1] != '\n') {
-            out.writeBytes(new byte[] {'\r', '\n'});
-        }
-        out.writeBytes(new byte[] {'\r', '\n'});
         return out.toByteArray();
+    }
+
+    /**
+     * Writes the entry of a message read from {@code message} to {@code out}, streaming (the same
+     * bytes as {@link #encode()}; memory is one buffer, whatever the message size). {@code out}
+     * should be buffered: the quoting writes single bytes.
+     */
+    static void write(String queueId, String sender, long receivedAt, InputStream message, OutputStream out) throws IOException {
+        String from = sender.isEmpty() ? "MAILER-DAEMON" : sender.replaceAll("\\s", "_");
+        out.write(("From " + from + " " + ASCTIME.format(Instant.ofEpochMilli(receivedAt)) + "\r\n"
+                + QUEUE_ID_HEADER + queueId + "\r\n").getBytes(StandardCharsets.UTF_8));
+        byte[] buf = new byte[64 * 1024];
+        boolean inPrefix = true; // at the start of a line, in what may still become >*From
+        long quotes = 0; // '>' seen in the prefix
+        int matched = 0; // then this much of "From "
+        int last = -1;
+        int n;
+        while ((n = message.read(buf)) >= 0) {
+            if (n == 0) {
+                continue;
+            }
+            last = buf[n - 1];
+            int i = 0;
+            while (i < n) {
+                if (!inPrefix) {
+                    int nl = indexOf(buf, (byte) '\n', i, n);
+                    int end = nl < 0 ? n : nl + 1;
+                    out.write(buf, i, end - i);
+                    i = end;
+                    inPrefix = nl >= 0;
+                    continue;
+                }
+                byte b = buf[i++];
+                if (b == '>' && matched == 0) {
+                    quotes++;
+                } else if (b == FROM[matched]) {
+                    if (++matched == FROM.length) {
+                        out.write('>');
+                        writePrefix(out, quotes, matched);
+                        quotes = 0;
+                        matched = 0;
+                        inPrefix = false;
+                    }
+                } else {
+                    writePrefix(out, quotes, matched);
+                    quotes = 0;
+                    matched = 0;
+                    out.write(b);
+                    inPrefix = b == '\n';
+                }
+            }
+        }
+        writePrefix(out, quotes, matched); // a last line that ended inside a prefix
+        if (last >= 0 && last != '\n') {
+            out.write(new byte[] {'\r', '\n'});
+        }
+        out.write(new byte[] {'\r', '\n'});
+    }
+
+    private static void writePrefix(OutputStream out, long quotes, int matched) throws IOException {
+        for (long q = 0; q < quotes; q++) {
+            out.write('>');
+        }
+        out.write(FROM, 0, matched);
     }
 
     /** The inverse of {@link #encode()} (a message that did not end in a line break gets CRLF). */
@@ -86,7 +143,11 @@ public record MboxEntry(String queueId, String sender, long receivedAt, byte[] m
     }
 
     private static int indexOf(byte[] b, byte v, int from) {
-        for (int i = from; i < b.length; i++) {
+        return indexOf(b, v, from, b.length);
+    }
+
+    private static int indexOf(byte[] b, byte v, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (b[i] == v) {
                 return i;
             }

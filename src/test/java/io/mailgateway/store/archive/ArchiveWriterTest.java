@@ -2,8 +2,14 @@ package io.mailgateway.store.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.github.luben.zstd.ZstdInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -124,5 +131,160 @@ class ArchiveWriterTest {
         assertThat(reader.list(DAY).get(0).queueIds()).containsExactly("R1");
         assertThat(reader.list(DAY).get(0).duplicates()).isEqualTo(1);
         assertThat(reader.entries(ArchiveWriter.hourFile(root, T))).hasSize(1);
+    }
+
+    @Test
+    void should_stream_a_large_message_through_a_temporary_file_and_read_it_back_exact() throws Exception {
+        long lines = 20L * 1024 * 1024 / 80; // about 20 MB, generated, never held whole
+        try (ArchiveWriter writer = new ArchiveWriter(root)) {
+            writer.append(entry("S1", T, "small before"), false);
+            assertThat(writer.append("BIG1", "s@example.org", T, new GeneratedMessage(lines, false), false)).isTrue();
+            writer.append(entry("S2", T, "small after"), false);
+            // a redelivery of the large one is not appended again
+            assertThat(writer.append("BIG1", "s@example.org", T, new GeneratedMessage(lines, false), true)).isFalse();
+        }
+        Path file = ArchiveWriter.hourFile(root, T);
+        assertThat(Files.size(file)).isGreaterThan(1024 * 1024); // incompressible enough to need a real copy
+        ArchiveReader reader = new ArchiveReader(root, warnings::add);
+        assertThat(reader.list(DAY).get(0).queueIds()).containsExactly("S1", "BIG1", "S2");
+
+        MessageDigest expected = MessageDigest.getInstance("SHA-256");
+        try (OutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), expected)) {
+            out.write("From s@example.org Wed Mar  4 10:15:30 2026\r\nX-Mail-Gateway-Queue-Id: BIG1\r\n".getBytes(StandardCharsets.UTF_8));
+            new GeneratedMessage(lines, true).transferTo(out); // its From lines quoted as the archive does
+            out.write("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        MessageDigest actual = MessageDigest.getInstance("SHA-256");
+        long[] size = new long[1];
+        try (OutputStream out = new DigestOutputStream(new OutputStream() {
+            @Override
+            public void write(int b) {
+                size[0]++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                size[0] += len;
+            }
+        }, actual)) {
+            assertThat(reader.extract(DAY, "BIG1", out)).isEqualTo(1);
+        }
+        assertThat(size[0]).isGreaterThan(lines * 70);
+        assertThat(HexFormat.of().formatHex(actual.digest())).isEqualTo(HexFormat.of().formatHex(expected.digest()));
+        // the hour file is still one valid zstd stream (zstdcat)
+        try (InputStream in = new ZstdInputStream(Files.newInputStream(file))) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        assertThat(warnings).isEmpty();
+        assertThat(filesIn(file.getParent())).containsExactly("10.mbox.zst");
+    }
+
+    @Test
+    void should_leave_no_temporary_file_and_no_partial_record_when_a_large_message_fails() throws Exception {
+        Path file = ArchiveWriter.hourFile(root, T);
+        try (ArchiveWriter writer = new ArchiveWriter(root)) {
+            writer.append(entry("A1", T, "first"), false);
+            long before = Files.size(file);
+            InputStream failing = new GeneratedMessage(100_000, false) {
+                private long read;
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if ((read += len) > 2 * 1024 * 1024) {
+                        throw new IOException("connection reset");
+                    }
+                    return super.read(b, off, len);
+                }
+            };
+            assertThatThrownBy(() -> writer.append("BAD", "s@example.org", T, failing, false)).hasMessage("connection reset");
+            assertThat(filesIn(file.getParent())).containsExactly("10.mbox.zst");
+            assertThat(Files.size(file)).isEqualTo(before);
+            writer.append(entry("A2", T, "second"), false);
+        }
+        assertThat(new ArchiveReader(root, warnings::add).entries(file)).extracting(MboxEntry::queueId).containsExactly("A1", "A2");
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void should_remove_temporary_files_left_by_an_earlier_run() throws Exception {
+        Path file = ArchiveWriter.hourFile(root, T);
+        Files.createDirectories(file.getParent());
+        Files.write(file.getParent().resolve(".10.mbox.zst.5eed-1.tmp"), new byte[] {1, 2, 3}); // a crash mid-compression
+        Files.write(file.getParent().resolve(".09.mbox.zst.5eed-2.tmp"), new byte[] {1, 2, 3});
+        try (ArchiveWriter writer = new ArchiveWriter(root)) {
+            writer.append(entry("A1", T, "first"), false);
+        }
+        assertThat(filesIn(file.getParent())).containsExactly("10.mbox.zst");
+    }
+
+    private static List<String> filesIn(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /**
+     * A deterministic message of {@code lines} CRLF lines (some starting with "From "), produced on
+     * the fly; {@code quoted} gives those lines the {@code >} the archive adds.
+     */
+    private static class GeneratedMessage extends InputStream {
+        private final long lines;
+        private final boolean quoted;
+        private long line;
+        private byte[] current = "Subject: large\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        private int pos;
+
+        GeneratedMessage(long lines, boolean quoted) {
+            this.lines = lines;
+            this.quoted = quoted;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            int n = 0;
+            while (n < len) {
+                if (pos == current.length && !next()) {
+                    break;
+                }
+                int k = Math.min(len - n, current.length - pos);
+                System.arraycopy(current, pos, b, off + n, k);
+                pos += k;
+                n += k;
+            }
+            return n == 0 ? -1 : n;
+        }
+
+        private boolean next() {
+            if (line == lines) {
+                return false;
+            }
+            line++;
+            StringBuilder sb = new StringBuilder(90);
+            if (line % 997 == 0) {
+                sb.append(quoted ? ">From line " : "From line ").append(line);
+            } else {
+                long x = line * 0x9E3779B97F4A7C15L;
+                sb.append("line ").append(line);
+                while (sb.length() < 76) {
+                    x ^= x << 13;
+                    x ^= x >>> 7;
+                    x ^= x << 17;
+                    sb.append(Long.toHexString(x));
+                }
+                sb.setLength(76);
+            }
+            current = sb.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+            pos = 0;
+            return true;
+        }
     }
 }

@@ -2,8 +2,14 @@ package io.mailgateway.store.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class MboxEntryTest {
@@ -30,5 +36,31 @@ class MboxEntryTest {
         MboxEntry decoded = MboxEntry.decode(new MboxEntry("Q", "s@example.org", T, message).encode());
         assertThat(decoded.message()).isEqualTo(message);
         assertThat(decoded.sender()).isEqualTo("s@example.org");
+    }
+
+    @Test
+    void should_write_the_same_entry_streaming_whatever_the_read_sizes() throws IOException {
+        Random random = new Random(42);
+        byte[] alphabet = ">>From \r\nx".getBytes(StandardCharsets.US_ASCII);
+        for (int round = 0; round < 2000; round++) {
+            byte[] message = new byte[random.nextInt(60)];
+            for (int i = 0; i < message.length; i++) {
+                message[i] = alphabet[random.nextInt(alphabet.length)];
+            }
+            int chunk = 1 + random.nextInt(7);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            MboxEntry.write("Q", "s@example.org", T, chunked(new ByteArrayInputStream(message), chunk), out);
+            assertThat(out.toByteArray()).as("round %d", round).isEqualTo(new MboxEntry("Q", "s@example.org", T, message).encode());
+        }
+    }
+
+    /** Returns at most {@code chunk} bytes per read, as a network stream may. */
+    private static InputStream chunked(InputStream in, int chunk) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return super.read(b, off, Math.min(len, chunk));
+            }
+        };
     }
 }
