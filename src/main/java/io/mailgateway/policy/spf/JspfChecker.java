@@ -66,7 +66,9 @@ public final class JspfChecker implements SpfChecker {
                 case DNSRequest.MX: type = Type.MX; break;
                 case DNSRequest.PTR: type = Type.PTR; break;
                 case DNSRequest.TXT: type = Type.TXT; break;
-                case DNSRequest.SPF: type = Type.SPF; break;
+                case DNSRequest.SPF:
+                    // RFC 7208 3.1: SPF records are TXT only; type 99 (RFC 4408) is not consulted
+                    return null;
                 default: throw new IllegalArgumentException("unknown record type " + request.getRecordType());
             }
             DnsAnswer answer;
@@ -80,7 +82,9 @@ public final class JspfChecker implements SpfChecker {
             }
             List<String> out = new ArrayList<>();
             for (Record r : answer.records()) {
-                out.add(DnsResolver.text(r));
+                String text = DnsResolver.text(r);
+                // names are case-insensitive (RFC 4343); jSPF compares PTR and MX names as strings
+                out.add(type == Type.PTR || type == Type.MX ? text.toLowerCase(java.util.Locale.ROOT) : text);
             }
             return out;
         }
