@@ -1,0 +1,203 @@
+package io.mailgateway.policy.dns;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+import io.mailgateway.config.GatewayConfig;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * {@link DnsResolver} on dnsjava: asks the configured servers (or the system's), with a timeout,
+ * and caches answers for their TTL (negative answers for the SOA's negative TTL, RFC 2308),
+ * capped at a maximum TTL, in an LRU map of bounded size. Temporary errors are not cached.
+ */
+public final class DnsjavaResolver implements DnsResolver {
+
+    private final Resolver resolver;
+    private final int maxEntries;
+    private final long maxTtlSeconds;
+    private final LongSupplier nanoClock;
+    private final Map<String, Entry> cache;
+
+    private record Entry(DnsAnswer answer, long expiresAtNanos) {
+    }
+
+    public DnsjavaResolver(List<InetSocketAddress> servers, Duration timeout, int maxEntries, long maxTtlSeconds) {
+        this(servers, timeout, maxEntries, maxTtlSeconds, System::nanoTime);
+    }
+
+    DnsjavaResolver(List<InetSocketAddress> servers, Duration timeout, int maxEntries, long maxTtlSeconds,
+            LongSupplier nanoClock) {
+        ExtendedResolver r;
+        if (servers.isEmpty()) {
+            r = new ExtendedResolver(); // system resolvers (resolv.conf)
+        } else {
+            List<Resolver> simple = new ArrayList<>();
+            for (InetSocketAddress a : servers) {
+                simple.add(new SimpleResolver(a));
+            }
+            r = new ExtendedResolver(simple);
+        }
+        r.setTimeout(timeout);
+        r.setRetries(1);
+        this.resolver = r;
+        this.maxEntries = maxEntries;
+        this.maxTtlSeconds = maxTtlSeconds;
+        this.nanoClock = nanoClock;
+        this.cache = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+                return size() > DnsjavaResolver.this.maxEntries;
+            }
+        };
+    }
+
+    /** From DNS_SERVERS, DNS_TIMEOUT, DNS_CACHE_MAX_ENTRIES and DNS_CACHE_MAX_TTL. */
+    public static DnsjavaResolver fromConfig(GatewayConfig config) {
+        return new DnsjavaResolver(parseServers(config.get("DNS_SERVERS")),
+                Duration.ofMillis(config.getLong("DNS_TIMEOUT")),
+                config.getInt("DNS_CACHE_MAX_ENTRIES"), config.getLong("DNS_CACHE_MAX_TTL"));
+    }
+
+    /** "host:port,host,[v6]:port" → addresses (port 53 when absent). */
+    public static List<InetSocketAddress> parseServers(String value) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        if (value == null || value.isBlank()) {
+            return out;
+        }
+        for (String part : value.split("[,\\s]+")) {
+            String p = part.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            String host = p;
+            int port = 53;
+            if (p.startsWith("[")) {
+                int close = p.indexOf(']');
+                host = p.substring(1, close);
+                if (p.length() > close + 1 && p.charAt(close + 1) == ':') {
+                    port = Integer.parseInt(p.substring(close + 2));
+                }
+            } else if (p.indexOf(':') >= 0 && p.indexOf(':') == p.lastIndexOf(':')) {
+                host = p.substring(0, p.indexOf(':'));
+                port = Integer.parseInt(p.substring(p.indexOf(':') + 1));
+            }
+            out.add(new InetSocketAddress(host, port));
+        }
+        return out;
+    }
+
+    /** Checks a DNS_SERVERS value; null when good. */
+    public static String checkServers(String value) {
+        try {
+            for (InetSocketAddress a : parseServers(value)) {
+                if (a.getPort() < 1 || a.getPort() > 65535) {
+                    return "port must be between 1 and 65535 in '" + value + "'";
+                }
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return "must be a comma-separated list of host:port, got '" + value + "'";
+        }
+    }
+
+    @Override
+    public DnsAnswer lookup(String name, int type) throws DnsTemporaryException {
+        Name qname;
+        try {
+            qname = Name.fromString(name.endsWith(".") ? name : name + ".");
+        } catch (TextParseException e) {
+            // not a valid DNS name (e.g. a label over 63 octets): nothing can exist there
+            return DnsAnswer.nxdomain();
+        }
+        String key = qname.toString().toLowerCase(Locale.ROOT) + "/" + type;
+        long now = nanoClock.getAsLong();
+        synchronized (cache) {
+            Entry e = cache.get(key);
+            if (e != null) {
+                if (e.expiresAtNanos - now > 0) {
+                    return e.answer;
+                }
+                cache.remove(key);
+            }
+        }
+        Message response;
+        try {
+            Message query = Message.newQuery(Record.newRecord(qname, type, DClass.IN));
+            response = resolver.send(query);
+        } catch (IOException e) {
+            throw new DnsTemporaryException("DNS " + Type.string(type) + " " + qname + ": " + e, e);
+        }
+        int rcode = response.getRcode();
+        DnsAnswer answer;
+        long ttl;
+        if (rcode == Rcode.NXDOMAIN) {
+            answer = DnsAnswer.nxdomain();
+            ttl = negativeTtl(response);
+        } else if (rcode != Rcode.NOERROR) {
+            throw new DnsTemporaryException("DNS " + Type.string(type) + " " + qname + ": " + Rcode.string(rcode));
+        } else if (response.getHeader().getFlag(Flags.TC)) {
+            throw new DnsTemporaryException("DNS " + Type.string(type) + " " + qname + ": truncated answer");
+        } else {
+            List<Record> records = new ArrayList<>();
+            long minTtl = Long.MAX_VALUE;
+            for (Record r : response.getSection(Section.ANSWER)) {
+                // CNAME chains: the records of the asked type at the end of the chain
+                if (r.getType() == type) {
+                    records.add(r);
+                }
+                minTtl = Math.min(minTtl, r.getTTL());
+            }
+            if (records.isEmpty()) {
+                answer = DnsAnswer.nodata();
+                ttl = negativeTtl(response);
+            } else {
+                answer = new DnsAnswer(DnsAnswer.Status.OK, records);
+                ttl = minTtl;
+            }
+        }
+        ttl = Math.min(ttl, maxTtlSeconds);
+        if (ttl > 0 && maxEntries > 0) {
+            synchronized (cache) {
+                cache.put(key, new Entry(answer, now + ttl * 1_000_000_000L));
+            }
+        }
+        return answer;
+    }
+
+    /** RFC 2308: the lesser of the SOA's TTL and its MINIMUM field; 0 (no caching) without a SOA. */
+    private static long negativeTtl(Message response) {
+        for (Record r : response.getSection(Section.AUTHORITY)) {
+            if (r instanceof SOARecord soa) {
+                return Math.min(soa.getTTL(), soa.getMinimum());
+            }
+        }
+        return 0;
+    }
+
+    /** Entries currently cached (expired ones included until next touched). */
+    public int cacheSize() {
+        synchronized (cache) {
+            return cache.size();
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package io.mailgateway.policy.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
+
+/** The resolver against a real DNS server on loopback (wire-format messages over UDP). */
+class DnsjavaResolverTest {
+
+    private LoopbackDnsServer server;
+    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new LoopbackDnsServer();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private DnsjavaResolver resolver(int maxEntries, long maxTtl) {
+        return new DnsjavaResolver(List.of(server.address()), Duration.ofMillis(300), maxEntries, maxTtl, clock::get);
+    }
+
+    private void advanceSeconds(long s) {
+        clock.addAndGet(s * 1_000_000_000L);
+    }
+
+    private static Name n(String s) {
+        return Name.fromConstantString(s);
+    }
+
+    @Test
+    void answersAndCachesForTheRecordTtl() throws Exception {
+        server.add(new ARecord(n("mx.example.test."), DClass.IN, 2, InetAddress.getByName("192.0.2.1")));
+        DnsjavaResolver r = resolver(100, 86400);
+
+        DnsAnswer a = r.lookup("mx.example.test", Type.A);
+        assertThat(a.status()).isEqualTo(DnsAnswer.Status.OK);
+        assertThat(a.records()).extracting(DnsResolver::text).containsExactly("192.0.2.1");
+        r.lookup("MX.example.test.", Type.A);
+        assertThat(server.queries("mx.example.test")).isEqualTo(1);
+
+        advanceSeconds(1);
+        r.lookup("mx.example.test", Type.A);
+        assertThat(server.queries("mx.example.test")).as("still within TTL").isEqualTo(1);
+
+        advanceSeconds(2); // TTL of 2 s has passed
+        r.lookup("mx.example.test", Type.A);
+        assertThat(server.queries("mx.example.test")).as("expired, asked again").isEqualTo(2);
+    }
+
+    @Test
+    void realClockShortTtlExpires() throws Exception {
+        server.add(new TXTRecord(n("short.example.test."), DClass.IN, 1, "v=spf1 -all"));
+        DnsjavaResolver r = new DnsjavaResolver(List.of(server.address()), Duration.ofMillis(300), 100, 86400);
+        assertThat(r.txt("short.example.test")).containsExactly("v=spf1 -all");
+        assertThat(r.txt("short.example.test")).containsExactly("v=spf1 -all");
+        assertThat(server.queries("short.example.test")).isEqualTo(1);
+        Thread.sleep(1100);
+        r.txt("short.example.test");
+        assertThat(server.queries("short.example.test")).isEqualTo(2);
+    }
+
+    @Test
+    void negativeAnswersCachedForSoaMinimum() throws Exception {
+        server.negativeTtl(60);
+        server.add(new ARecord(n("a-only.example.test."), DClass.IN, 3600, InetAddress.getByName("192.0.2.2")));
+        DnsjavaResolver r = resolver(100, 86400);
+
+        assertThat(r.lookup("missing.example.test", Type.TXT).status()).isEqualTo(DnsAnswer.Status.NXDOMAIN);
+        assertThat(r.lookup("a-only.example.test", Type.TXT).status()).isEqualTo(DnsAnswer.Status.NODATA);
+        r.lookup("missing.example.test", Type.TXT);
+        r.lookup("a-only.example.test", Type.TXT);
+        assertThat(server.queries("missing.example.test")).isEqualTo(1);
+        assertThat(server.queries("a-only.example.test")).isEqualTo(1);
+
+        // the name appears; the negative answer still holds until the negative TTL ends
+        server.add(new TXTRecord(n("missing.example.test."), DClass.IN, 3600, "hello"));
+        advanceSeconds(59);
+        assertThat(r.lookup("missing.example.test", Type.TXT).status()).isEqualTo(DnsAnswer.Status.NXDOMAIN);
+        advanceSeconds(2);
+        assertThat(r.txt("missing.example.test")).containsExactly("hello");
+        assertThat(server.queries("missing.example.test")).isEqualTo(2);
+    }
+
+    @Test
+    void maxTtlCapsCaching() throws Exception {
+        server.add(new ARecord(n("long.example.test."), DClass.IN, 86400, InetAddress.getByName("192.0.2.3")));
+        DnsjavaResolver r = resolver(100, 10);
+        r.lookup("long.example.test", Type.A);
+        advanceSeconds(11);
+        r.lookup("long.example.test", Type.A);
+        assertThat(server.queries("long.example.test")).isEqualTo(2);
+    }
+
+    @Test
+    void cacheIsBounded() throws Exception {
+        DnsjavaResolver r = resolver(5, 86400);
+        for (int i = 0; i < 20; i++) {
+            server.add(new ARecord(n("h" + i + ".example.test."), DClass.IN, 3600, InetAddress.getByName("192.0.2." + (i + 10))));
+            r.lookup("h" + i + ".example.test", Type.A);
+        }
+        assertThat(r.cacheSize()).isEqualTo(5);
+        r.lookup("h19.example.test", Type.A);
+        assertThat(server.queries("h19.example.test")).as("recent entry kept").isEqualTo(1);
+        r.lookup("h0.example.test", Type.A);
+        assertThat(server.queries("h0.example.test")).as("oldest entry evicted").isEqualTo(2);
+    }
+
+    @Test
+    void followsCnameToTheAskedType() throws Exception {
+        server.add(new CNAMERecord(n("alias.example.test."), DClass.IN, 3600, n("real.example.test.")));
+        server.add(new ARecord(n("real.example.test."), DClass.IN, 3600, InetAddress.getByName("192.0.2.4")));
+        assertThat(resolver(100, 86400).lookup("alias.example.test", Type.A).records())
+                .extracting(DnsResolver::text).containsExactly("192.0.2.4");
+    }
+
+    @Test
+    void timeoutIsATemporaryErrorAndNotCached() throws Exception {
+        server.timeout(n("slow.example.test."));
+        DnsjavaResolver r = resolver(100, 86400);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> r.lookup("slow.example.test", Type.TXT)).isInstanceOf(DnsTemporaryException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> r.txt("slow.example.test")).isInstanceOf(DnsTemporaryException.class);
+        assertThat(r.cacheSize()).isZero();
+    }
+
+    @Test
+    void servfailIsATemporaryError() throws Exception {
+        server.servfail(n("broken.example.test."));
+        DnsjavaResolver r = resolver(100, 86400);
+        assertThatThrownBy(() -> r.lookup("broken.example.test", Type.TXT))
+                .isInstanceOf(DnsTemporaryException.class).hasMessageContaining("SERVFAIL");
+        assertThat(r.cacheSize()).isZero();
+    }
+
+    @Test
+    void invalidNameHasNoRecords() throws Exception {
+        String label = "a".repeat(64);
+        assertThat(resolver(100, 86400).lookup(label + ".example.test", Type.TXT).status())
+                .isEqualTo(DnsAnswer.Status.NXDOMAIN);
+    }
+
+    @Test
+    void parsesServerList() {
+        assertThat(DnsjavaResolver.parseServers("127.0.0.1:5353, 192.0.2.53,[::1]:54"))
+                .extracting(a -> a.getHostString() + "/" + a.getPort())
+                .containsExactly("127.0.0.1/5353", "192.0.2.53/53", "0:0:0:0:0:0:0:1/54");
+        assertThat(DnsjavaResolver.parseServers("")).isEmpty();
+        assertThat(DnsjavaResolver.checkServers("127.0.0.1:99999")).isNotNull();
+        assertThat(DnsjavaResolver.checkServers("127.0.0.1:53")).isNull();
+    }
+}
