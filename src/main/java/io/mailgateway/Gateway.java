@@ -5,6 +5,7 @@ import io.mailgateway.config.ConfigException;
 import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.config.RouteReloader;
 import io.mailgateway.message.MessageContentConverters;
+import io.mailgateway.policy.dns.DnsjavaResolver;
 import io.mailgateway.smtp.camel.ReceivedHeader;
 import io.mailgateway.smtp.camel.SmtpdConsumer;
 import io.mailgateway.store.StoreBeans;
@@ -102,6 +103,8 @@ public final class Gateway implements AutoCloseable {
         main.bind("gatewayConfig", config);
         main.bind("jms", jmsComponent());
         main.bind("receivedHeader", new ReceivedHeader(config.hostname()));
+        // One DNS resolver (and its cache) for everything that asks DNS: SPF, DKIM, DMARC, MX.
+        main.bind("dnsResolver", DnsjavaResolver.fromConfig(config));
         bindStoreBeans(dataDir);
         main.addMainListener(new MainListenerSupport() {
             @Override

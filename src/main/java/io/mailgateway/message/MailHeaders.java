@@ -28,4 +28,22 @@ public final class MailHeaders {
     public static final String TLS = "MailTls";
     /** Authenticated identity, if any (AUTH comes in a later issue). */
     public static final String AUTH_USER = "MailAuthUser";
+
+    // ---- delivery (relay) contract: properties of messages in the broker queue "delivery" ----
+
+    /** Recipients still to relay onward (comma separated); set at acceptance for relayed domains. */
+    public static final String RELAY_RECIPIENTS = "MailRelayRecipients";
+    /** Delivery attempts made so far (0 on the first try). */
+    public static final String ATTEMPTS = "MailAttempts";
+    /** The last temporary error of a delivery attempt, as an SMTP reply or a short reason. */
+    public static final String LAST_ERROR = "MailLastError";
+    /** Epoch milliseconds of the next delivery attempt (mirrors the broker's scheduled time). */
+    public static final String NEXT_ATTEMPT_AT = "MailNextAttemptAt";
+
+    // ---- policy contract ----
+
+    /** The Authentication-Results header value (RFC 8601) the policy steps produced. */
+    public static final String AUTH_RESULTS = "MailAuthResults";
+    /** "true" when DMARC (or an operator rule) says quarantine: stores flag the message. */
+    public static final String QUARANTINE = "MailQuarantine";
 }
