@@ -108,6 +108,14 @@ public final class GatewayConfig {
         if (!get("BROKER_CONFIG").isEmpty() && !Files.isRegularFile(Path.of(get("BROKER_CONFIG")))) {
             throw new ConfigException("BROKER_CONFIG", "no such file: " + get("BROKER_CONFIG"));
         }
+        checkGreylistTimes();
+    }
+
+    private void checkGreylistTimes() {
+        if (getLong("GREYLIST_EXPIRY") <= getLong("GREYLIST_DELAY")) {
+            throw new ConfigException("GREYLIST_EXPIRY", "must be longer than GREYLIST_DELAY (" + get("GREYLIST_DELAY")
+                    + " s), or no retry could ever pass; got " + get("GREYLIST_EXPIRY"));
+        }
     }
 
     public String get(String key) {

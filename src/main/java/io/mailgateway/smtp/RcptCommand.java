@@ -34,6 +34,10 @@ final class RcptCommand implements SmtpCommand {
         if (!session.settings.isLocalDomain(recipient.domain())) {
             return SmtpReplies.RELAY_DENIED;
         }
+        long wait = session.policy.greylist(session.admission, tx.sender.toString(), recipient.toString());
+        if (wait > 0) {
+            return SmtpReplies.retryIn(SmtpReplies.GREYLISTED, wait);
+        }
         tx.recipients.add(recipient);
         return SmtpReplies.RECIPIENT_OK;
     }
