@@ -43,6 +43,10 @@ class ConnectionLimitsTest {
     }
 
     private int start(ConnectionPolicy.Limits limits) throws Exception {
+        return start(limits, "127.0.0.1");
+    }
+
+    private int start(ConnectionPolicy.Limits limits, String bindAddress) throws Exception {
         policy = new ConnectionPolicy(limits, clock, clock);
         SmtpServerSettings settings = new SmtpServerSettings("mx.limits.test", List.of("example.com"), 1 << 20, 10, 10,
                 Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ZERO, Files.createDirectories(dir.resolve("spool")), 65536);
@@ -50,7 +54,7 @@ class ConnectionLimitsTest {
             message.content().release();
             return CompletableFuture.completedFuture(SmtpReplies.QUEUED.withText("Ok: queued as " + message.queueId()));
         };
-        server = new SmtpServer(settings, new SmtpServer.Socket("127.0.0.1", 0, 1, 128, true, false), sink, policy);
+        server = new SmtpServer(settings, new SmtpServer.Socket(bindAddress, 0, 1, 128, true, false), sink, policy);
         server.start();
         return server.port();
     }
@@ -95,6 +99,31 @@ class ConnectionLimitsTest {
         first.send("QUIT").expect(221);
         await().atMost(Duration.ofSeconds(10)).until(() -> policy.connections().open() == 3);
         greetedFrom("127.0.0.2").send("EHLO again.test").expect(250);
+    }
+
+    @Test
+    void should_cap_an_ipv6_client_and_exempt_it_when_whitelisted() throws Exception {
+        start(limits(100, 2, true, 1, 100, "", false, null), "::1");
+        List<SmtpTestClient> v6 = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            SmtpTestClient c = SmtpTestClient.connectRaw("::1", server.port());
+            clients.add(c);
+            v6.add(c);
+            if (i < 2) {
+                c.expect(220);
+            }
+        }
+        expectRefusedBeforeGreeting(v6.get(2));
+        server.stop(Duration.ofSeconds(1));
+
+        start(limits(100, 2, true, 1, 1, "::1", false, null), "::1");
+        for (int i = 0; i < 5; i++) {
+            SmtpTestClient c = SmtpTestClient.connectRaw("::1", server.port());
+            clients.add(c);
+            c.expect(220);
+            c.send("EHLO six.test").expect(250);
+            c.send("MAIL FROM:<a@example.org>").expect(250, "2.1.0");
+        }
     }
 
     @Test
