@@ -62,6 +62,6 @@ public final class SmtpReplies {
     /** A policy reply with its retry hint: "..., try again in N seconds". */
     public static SmtpReply retryIn(SmtpReply reply, long seconds) {
         String text = reply.lines().get(0);
-        return reply.withText(text.replace("try again later", "try again in " + seconds + " seconds"));
+        return reply.withText(text.replace("try again later", "try again in " + seconds + (seconds == 1 ? " second" : " seconds")));
     }
 }

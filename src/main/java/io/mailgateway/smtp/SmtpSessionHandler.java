@@ -66,7 +66,8 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             send(SmtpReplies.SHUTTING_DOWN);
         } else if (refusal != null) {
             // Before the greeting: RFC 5321 3.1 lets a server answer 421 instead of 220 and close.
-            LOG.info("connection from {} refused: {}", client, session.admission.outcome());
+            // DEBUG: a flood would otherwise write a log line per refused connection; counts are in ConnectionPolicy.
+            LOG.debug("connection from {} refused: {}", client, session.admission.outcome());
             send(refusal);
         } else if (settings.greetingDelay().isZero()) {
             greet();

@@ -95,6 +95,7 @@ class ConnectionLimitsTest {
         expectRefusedBeforeGreeting(from("127.0.0.2"));
         greetedFrom("127.0.0.3").send("EHLO other.test").expect(250);
         assertThat(policy.connections().open()).isEqualTo(4);
+        assertThat(policy.count(ConnectionPolicy.Outcome.TOO_MANY_FROM_CLIENT)).isEqualTo(1);
 
         first.send("QUIT").expect(221);
         await().atMost(Duration.ofSeconds(10)).until(() -> policy.connections().open() == 3);
@@ -135,6 +136,7 @@ class ConnectionLimitsTest {
         expectRefusedBeforeGreeting(from("127.0.0.6"));
         expectRefusedBeforeGreeting(from("127.0.0.2"));
         assertThat(policy.connections().open()).isEqualTo(4);
+        assertThat(policy.count(ConnectionPolicy.Outcome.TOO_MANY_CONNECTIONS)).isEqualTo(2);
     }
 
     @Test
@@ -172,6 +174,17 @@ class ConnectionLimitsTest {
         clock.advance(Duration.ofSeconds(30));
         next.send("MAIL FROM:<a@example.org>").expect(250, "2.1.0");
         next.send("RCPT TO:<bob@example.com>").expect(250, "2.1.5");
+        assertThat(policy.count(ConnectionPolicy.Outcome.RATE_LIMITED)).isEqualTo(1);
+        assertThat(policy.messagesRateLimited()).isEqualTo(2);
+    }
+
+    @Test
+    void should_say_one_second_in_the_singular() {
+        SmtpReply reply = SmtpReplies.retryIn(SmtpReplies.MESSAGE_RATE_LIMITED, 1);
+        assertThat(reply.code()).isEqualTo(450);
+        assertThat(reply.status()).hasToString("4.7.1");
+        assertThat(reply.lines()).containsExactly("Rate limit exceeded, try again in 1 second");
+        assertThat(SmtpReplies.retryIn(SmtpReplies.CONNECTION_RATE_LIMITED, 2).closesConnection()).isTrue();
     }
 
     @Test
@@ -207,5 +220,6 @@ class ConnectionLimitsTest {
         clock.advance(Duration.ofSeconds(100));
         retry.send("RCPT TO:<bob@example.com>").expect(250, "2.1.5");
         retry.send("RCPT TO:<carol@example.com>").expect(451, "4.7.1");
+        assertThat(policy.recipientsGreylisted()).as("since the restart").isEqualTo(2);
     }
 }

@@ -4,9 +4,11 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +84,9 @@ public final class ConnectionPolicy implements AutoCloseable {
     }
 
     private final Limits limits;
+    private final EnumMap<Outcome, LongAdder> outcomes = new EnumMap<>(Outcome.class);
+    private final LongAdder messagesLimited = new LongAdder();
+    private final LongAdder greylisted = new LongAdder();
     private final ConnectionCounter connections;
     private final RateLimiter rateLimiter;
     private final Greylist greylist;
@@ -94,6 +99,9 @@ public final class ConnectionPolicy implements AutoCloseable {
     /** With the clocks given: tests step time instead of sleeping. */
     public ConnectionPolicy(Limits limits, Ticker ticker, Clock clock) {
         this.limits = limits;
+        for (Outcome o : Outcome.values()) {
+            outcomes.put(o, new LongAdder());
+        }
         this.connections = new ConnectionCounter(limits.maxConnections(), limits.maxConnectionsPerIp());
         this.rateLimiter = limits.rateLimitEnabled()
                 ? new RateLimiter(limits.ratePerMinute(), limits.rateBurst(), limits.maxTracked(), ticker) : null;
@@ -121,6 +129,12 @@ public final class ConnectionPolicy implements AutoCloseable {
 
     /** Counts a new connection and takes its token; on refusal nothing stays counted. */
     public Admission admit(InetAddress address) {
+        Admission a = decide(address);
+        outcomes.get(a.outcome).increment();
+        return a;
+    }
+
+    private Admission decide(InetAddress address) {
         boolean exempt = address == null || limits.whitelist().contains(address);
         ClientKey key = address == null ? null : ClientKey.of(address);
         ConnectionCounter.Verdict verdict = connections.acquire(exempt ? null : key);
@@ -157,7 +171,11 @@ public final class ConnectionPolicy implements AutoCloseable {
             return 0;
         }
         long wait = rateLimiter.tryAcquire(a.key);
-        return wait == 0 ? 0 : RateLimiter.retrySeconds(wait);
+        if (wait == 0) {
+            return 0;
+        }
+        messagesLimited.increment();
+        return RateLimiter.retrySeconds(wait);
     }
 
     /**
@@ -169,7 +187,11 @@ public final class ConnectionPolicy implements AutoCloseable {
             return 0;
         }
         long wait = greylist.check(ClientKey.greylistNetwork(a.address), sender, recipient);
-        return wait == 0 ? 0 : Math.max(1, (wait + 999) / 1000);
+        if (wait == 0) {
+            return 0;
+        }
+        greylisted.increment();
+        return Math.max(1, (wait + 999) / 1000);
     }
 
     private void cleanup() {
@@ -190,6 +212,21 @@ public final class ConnectionPolicy implements AutoCloseable {
         greylist.flush();
     }
 
+    /** Connections decided with this outcome since start (for logs and metrics). */
+    public long count(Outcome outcome) {
+        return outcomes.get(outcome).sum();
+    }
+
+    /** MAIL commands refused by the rate limit since start. */
+    public long messagesRateLimited() {
+        return messagesLimited.sum();
+    }
+
+    /** RCPT commands greylisted since start. */
+    public long recipientsGreylisted() {
+        return greylisted.sum();
+    }
+
     public ConnectionCounter connections() {
         return connections;
     }
@@ -201,6 +238,9 @@ public final class ConnectionPolicy implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        LOG.info("connection policy: accepted {}, refused {} (total cap), {} (per-client cap), {} (rate); "
+                        + "MAIL rate-limited {}, RCPT greylisted {}", count(Outcome.ACCEPTED), count(Outcome.TOO_MANY_CONNECTIONS),
+                count(Outcome.TOO_MANY_FROM_CLIENT), count(Outcome.RATE_LIMITED), messagesRateLimited(), recipientsGreylisted());
         if (scheduler != null) {
             scheduler.shutdown();
             try {
