@@ -1,8 +1,8 @@
 package io.mailgateway.smtp;
 
 import io.mailgateway.message.MessageContent;
-import io.mailgateway.policy.limits.ConnectionPolicy;
 import io.mailgateway.message.QueueIds;
+import io.mailgateway.policy.limits.ConnectionPolicy;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
