@@ -104,5 +104,11 @@ public final class Settings {
                     "Seconds a stop (SIGTERM) waits for messages in flight before closing.", integer(1, 600)),
             new Setting("LOG_LEVEL", "INFO",
                     "Level of the gateway's own log lines: ERROR, WARN, INFO (one line per accepted message), DEBUG or TRACE.",
-                    v -> v.matches("(?i)ERROR|WARN|INFO|DEBUG|TRACE") ? null : "must be ERROR, WARN, INFO, DEBUG or TRACE, got '" + v + "'"));
+                    v -> v.matches("(?i)ERROR|WARN|INFO|DEBUG|TRACE") ? null : "must be ERROR, WARN, INFO, DEBUG or TRACE, got '" + v + "'"),
+            new Setting("SPF_CACHE_ENABLED", "true",
+                    "Remember SPF results per (client address, sender domain, HELO name) for SPF_CACHE_TTL seconds; temperror is never remembered.", bool()),
+            new Setting("SPF_CACHE_MAX_ENTRIES", "10000",
+                    "Most SPF results kept in the cache (least recently used dropped first).", integer(1, 10_000_000)),
+            new Setting("SPF_CACHE_TTL", "300",
+                    "Seconds an SPF result stays cached; keep it short, as the result also rests on DNS records with their own TTLs.", integer(1, 86_400)));
 }

@@ -12,9 +12,13 @@ import java.util.function.Supplier;
  */
 final class MacroExpander {
 
-    /** What the macros expand to; {@code validatedName} (%{p}) is asked only when used, as it costs DNS lookups. */
+    /**
+     * What the macros expand to; {@code validatedName} (%{p}) is asked only when used, as it costs DNS
+     * lookups; {@code localPartUsed} is told when %{s} or %{l} is expanded (the result then depends on
+     * more than the sender's domain, which the SPF cache must know).
+     */
     record Context(SpfIp ip, String localPart, String senderDomain, String domain, String helo, String receiver,
-            Supplier<String> validatedName) {
+            Supplier<String> validatedName, Runnable localPartUsed) {
     }
 
     private static final String LETTERS = "slodiphcrtv";
@@ -149,6 +153,9 @@ final class MacroExpander {
     }
 
     private static String value(char letter, Context ctx) {
+        if (letter == 's' || letter == 'l') {
+            ctx.localPartUsed().run();
+        }
         return switch (letter) {
             case 's' -> ctx.localPart() + "@" + ctx.senderDomain();
             case 'l' -> ctx.localPart();

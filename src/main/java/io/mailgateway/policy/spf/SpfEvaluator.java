@@ -48,6 +48,14 @@ public final class SpfEvaluator implements SpfChecker {
 
     @Override
     public SpfOutcome evaluate(String ip, String mailFrom, String helo) {
+        return evaluateTracked(ip, mailFrom, helo).outcome();
+    }
+
+    /** An outcome and whether it depended on the sender's local part (through %{s} or %{l}). */
+    record Tracked(SpfOutcome outcome, boolean usedLocalPart) {
+    }
+
+    Tracked evaluateTracked(String ip, String mailFrom, String helo) {
         String from = stripBrackets(mailFrom);
         String heloName = helo == null ? "" : helo.strip();
         String identity;
@@ -66,18 +74,22 @@ public final class SpfEvaluator implements SpfChecker {
         }
         SpfIp addr = SpfIp.parse(ip);
         if (addr == null) {
-            return new SpfOutcome(SpfResult.NONE, identity, domain, null, "client address '" + ip + "' is not an IP address");
+            return new Tracked(new SpfOutcome(SpfResult.NONE, identity, domain, null,
+                    "client address '" + ip + "' is not an IP address"), false);
         }
         if (!isValidDomain(domain)) { // RFC 7208 4.3
-            return new SpfOutcome(SpfResult.NONE, identity, domain, null, "'" + domain + "' is not a domain name");
+            return new Tracked(new SpfOutcome(SpfResult.NONE, identity, domain, null,
+                    "'" + domain + "' is not a domain name"), false);
         }
         Evaluation ev = new Evaluation(addr, local, domain, heloName);
+        SpfOutcome outcome;
         try {
             Verdict v = ev.checkHost(domain);
-            return new SpfOutcome(v.result(), identity, domain, v.explanation(), null);
+            outcome = new SpfOutcome(v.result(), identity, domain, v.explanation(), null);
         } catch (SpfException e) {
-            return new SpfOutcome(e.result(), identity, domain, null, e.getMessage());
+            outcome = new SpfOutcome(e.result(), identity, domain, null, e.getMessage());
         }
+        return new Tracked(outcome, ev.usedLocalPart);
     }
 
     static String stripBrackets(String mailFrom) {
@@ -121,6 +133,7 @@ public final class SpfEvaluator implements SpfChecker {
         private final String helo;
         private int dnsTerms;
         private int voidLookups;
+        private boolean usedLocalPart;
 
         Evaluation(SpfIp ip, String localPart, String senderDomain, String helo) {
             this.ip = ip;
@@ -138,7 +151,7 @@ public final class SpfEvaluator implements SpfChecker {
                 return new Verdict(SpfResult.NONE, null);
             }
             MacroExpander.Context ctx = new MacroExpander.Context(ip, localPart, senderDomain, domain, helo, receiver,
-                    () -> validatedName(domain));
+                    () -> validatedName(domain), () -> usedLocalPart = true);
             for (Mechanism m : record.mechanisms()) {
                 if (matches(m, domain, ctx)) {
                     return new Verdict(m.qualifier(), m.qualifier() == SpfResult.FAIL ? explanation(record, ctx) : null);
