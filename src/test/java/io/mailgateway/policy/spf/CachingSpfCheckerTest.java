@@ -30,7 +30,7 @@ class CachingSpfCheckerTest {
     @BeforeEach
     void start() throws Exception {
         server = new LoopbackDnsServer();
-        evaluator = new SpfEvaluator(new DnsjavaResolver(List.of(server.address()), Duration.ofMillis(200), 0, 86400));
+        evaluator = new SpfEvaluator(new DnsjavaResolver(List.of(server.address()), Duration.ofMillis(1500), 0, 86400));
         server.add(new TXTRecord(n("example.test"), DClass.IN, 60, "v=spf1 ip4:192.0.2.0/24 -all"));
     }
 

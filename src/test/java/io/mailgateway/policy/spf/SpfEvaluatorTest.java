@@ -30,7 +30,7 @@ class SpfEvaluatorTest {
     @BeforeEach
     void start() throws Exception {
         server = new LoopbackDnsServer();
-        spf = new SpfEvaluator(new DnsjavaResolver(List.of(server.address()), Duration.ofMillis(200), 0, 86400), "gw.test");
+        spf = new SpfEvaluator(new DnsjavaResolver(List.of(server.address()), Duration.ofMillis(1500), 0, 86400), "gw.test");
     }
 
     @AfterEach
