@@ -5,7 +5,11 @@ import io.mailgateway.config.ConfigException;
 import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.config.RouteReloader;
 import io.mailgateway.message.MessageContentConverters;
+import io.mailgateway.policy.dns.DnsResolver;
 import io.mailgateway.policy.dns.DnsjavaResolver;
+import io.mailgateway.policy.spf.CachingSpfChecker;
+import io.mailgateway.policy.spf.SpfChecker;
+import io.mailgateway.policy.spf.SpfEvaluator;
 import io.mailgateway.smtp.camel.ReceivedHeader;
 import io.mailgateway.smtp.camel.SmtpdConsumer;
 import io.mailgateway.store.StoreBeans;
@@ -104,7 +108,9 @@ public final class Gateway implements AutoCloseable {
         main.bind("jms", jmsComponent());
         main.bind("receivedHeader", new ReceivedHeader(config.hostname()));
         // One DNS resolver (and its cache) for everything that asks DNS: SPF, DKIM, DMARC, MX.
-        main.bind("dnsResolver", DnsjavaResolver.fromConfig(config));
+        DnsjavaResolver dnsResolver = DnsjavaResolver.fromConfig(config);
+        main.bind("dnsResolver", dnsResolver);
+        main.bind("spfChecker", spfChecker(dnsResolver));
         bindStoreBeans(dataDir);
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -180,6 +186,15 @@ public final class Gateway implements AutoCloseable {
         cached.setSessionCacheSize(config.getInt("WORKER_THREADS"));
         cached.setCacheConsumers(false);
         return JmsComponent.jmsComponent(cached);
+    }
+
+    /** Our RFC 7208 evaluator on the shared resolver, behind the SPF result cache unless SPF_CACHE_ENABLED=false. */
+    private SpfChecker spfChecker(DnsResolver dnsResolver) {
+        SpfChecker evaluator = new SpfEvaluator(dnsResolver, config.hostname());
+        if (!config.getBoolean("SPF_CACHE_ENABLED")) {
+            return evaluator;
+        }
+        return new CachingSpfChecker(evaluator, config.getInt("SPF_CACHE_MAX_ENTRIES"), config.seconds("SPF_CACHE_TTL"));
     }
 
     /** Each store in STORAGE_TYPE may bring beans for its route (see {@link StoreBeans}). */

@@ -134,5 +134,11 @@ public final class Settings {
             new Setting("GREYLIST_MAX_ENTRIES", "200000",
                     "Most triplets remembered (a few hundred bytes each); when full, expired ones are dropped and, if still full, new triplets pass unrecorded.", integer(100, 10_000_000)),
             new Setting("GREYLIST_PERSIST", "true",
-                    "Keep the greylist in $DATA_DIR/greylist.db (SQLite, written every second) so a restart does not greylist known senders again; false keeps it in memory only.", bool()));
+                    "Keep the greylist in $DATA_DIR/greylist.db (SQLite, written every second) so a restart does not greylist known senders again; false keeps it in memory only.", bool()),
+            new Setting("SPF_CACHE_ENABLED", "true",
+                    "Remember SPF results per (client address, sender domain, HELO name) for SPF_CACHE_TTL seconds; temperror is never remembered.", bool()),
+            new Setting("SPF_CACHE_MAX_ENTRIES", "10000",
+                    "Most SPF results kept in the cache (least recently used dropped first).", integer(1, 10_000_000)),
+            new Setting("SPF_CACHE_TTL", "300",
+                    "Seconds an SPF result stays cached; keep it short, as the result also rests on DNS records with their own TTLs.", integer(1, 86_400)));
 }
