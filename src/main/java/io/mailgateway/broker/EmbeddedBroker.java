@@ -116,6 +116,12 @@ public final class EmbeddedBroker {
         return queue == null ? -1 : queue.getMessageCount();
     }
 
+    /** The running Artemis server (for management and tests), or null when stopped. */
+    public ActiveMQServer server() {
+        EmbeddedActiveMQ running = embedded;
+        return running == null ? null : running.getActiveMQServer();
+    }
+
     public void stop() throws Exception {
         if (depthLogger != null) {
             depthLogger.shutdownNow();

@@ -205,6 +205,31 @@ class DeliveryQueueTest {
         assertThat(DeliveryQueues.browse("delivery.dlq", id).get(0).get(MailHeaders.DLQ_REASON).toString()).startsWith("expired");
     }
 
+    @Test
+    void should_relay_a_large_message_unchanged_through_a_retry() throws Exception {
+        String rcpt = relayed("temp1-big"); // 450 once: the large body goes back to the broker once
+        StringBuilder body = new StringBuilder("Subject: big-" + rcpt + "\r\n\r\n");
+        for (int i = 0; body.length() < 1_000_000; i++) {
+            body.append(i % 50 == 0 ? "." : "").append("line ").append(i).append(" of a large message, to be relayed unchanged\r\n");
+        }
+        String original = body.toString();
+        String stuffed = original.replace("\r\n.", "\r\n..") + ".\r\n";
+        String id;
+        try (SmtpTestClient c = SmtpTestClient.connectEhlo(TestGateway.port())) {
+            id = c.sendMail("sender@example.org", List.of(rcpt), stuffed.getBytes(StandardCharsets.US_ASCII));
+        }
+        await().atMost(WAIT).until(() -> hop().messagesFor(rcpt).size() == 1);
+        String got = hop().messagesFor(rcpt).get(0).text();
+        assertThat(got).contains(" id " + id);
+        assertThat(got.substring(got.indexOf("Subject: big-"))).isEqualTo(original);
+        assertThat(hop().attempts(rcpt)).hasSize(2);
+        // The body was held in a spool file during each attempt (bounded memory), and removed after.
+        await().atMost(WAIT).until(() -> DeliveryQueues.browse("delivery", id).isEmpty());
+        try (var spooled = Files.list(TestGateway.dataDir().resolve("spool"))) {
+            assertThat(spooled.map(Path::getFileName).map(Path::toString)).noneMatch(n -> n.startsWith("delivery-" + id));
+        }
+    }
+
     /** A DSN read with Angus Mail: the three parts of RFC 3464 / RFC 6522. */
     static final class Dsn {
         MimeMessage message;
