@@ -15,7 +15,7 @@ public final class DeliverySettings {
             "mailgateway.delivery.redelivery-delay", "60000",
             "mailgateway.delivery.redelivery-multiplier", "2.0",
             "mailgateway.delivery.max-redelivery-delay", "3600000",
-            "mailgateway.delivery.max-delivery-attempts", "20");
+            "mailgateway.delivery.max-delivery-attempts", "130");
 
     private DeliverySettings() {
     }

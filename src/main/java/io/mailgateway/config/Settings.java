@@ -116,7 +116,7 @@ public final class Settings {
                     "Each further retry waits this many times longer than the one before (1.0 = fixed delay).", decimal(1.0, 100.0)),
             new Setting("QUEUE_MAX_RETRY_DELAY", "3600",
                     "Longest wait between two delivery attempts, however many attempts came before: seconds or a number with ms, s, m, h or d.", duration()),
-            new Setting("QUEUE_MAX_RETRIES", "20",
+            new Setting("QUEUE_MAX_RETRIES", "130",
                     "Delivery attempts of a message (per recipient) before it bounces; the first attempt counts.", integer(1, 10_000)),
             new Setting("QUEUE_MAX_AGE", "5d",
                     "A recipient still undelivered this long after the message was received bounces (RFC 5321 4.5.4.1 suggests 4-5 days): seconds or a number with ms, s, m, h or d.", duration()),
