@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The delivery queue end to end: the shared gateway relays mail for relay.test through the broker
  * queue "delivery" to a capture SMTP server on loopback (real sockets, real broker, the retry
- * schedule 0.2 s × 2^n of {@link TestGateway}).
+ * schedule 0.5 s × 2^n of {@link TestGateway}).
  */
 @ExtendWith(TestGateway.class)
 class DeliveryQueueTest {
@@ -98,14 +98,14 @@ class DeliveryQueueTest {
             gaps.add(at.get(i) - at.get(i - 1));
         }
         long initial = (long) (TestGateway.QUEUE_INITIAL_RETRY_DELAY * 1000);
-        // Each wait is at least the scheduled delay: 200, 400, 800 ms (the schedule starts after the attempt).
+        // Each wait is at least the scheduled delay: 500, 1000, 2000 ms (the schedule starts after the attempt).
         for (int i = 0; i < gaps.size(); i++) {
             assertThat(gaps.get(i)).as("gap %d of %s", i, gaps).isGreaterThanOrEqualTo((long) (initial * Math.pow(2, i)) - 5);
         }
         // ... and grows by the multiplier (2.0), within the tolerance of scheduling and attempt time.
         for (int i = 1; i < gaps.size(); i++) {
             double ratio = (double) gaps.get(i) / gaps.get(i - 1);
-            assertThat(ratio).as("gaps %s", gaps).isBetween(1.4, 2.6);
+            assertThat(ratio).as("gaps %s", gaps).isBetween(1.35, 2.65);
         }
         assertThat(hop().messagesFor(rcpt).get(0).text()).contains(" id " + id);
         await().atMost(WAIT).until(() -> DeliveryQueues.browse("delivery", id).isEmpty());
@@ -198,7 +198,7 @@ class DeliveryQueueTest {
         assertThat(r.getHeader("Diagnostic-Code", null)).startsWith("smtp; 451 4.3.2");
         assertThat(dsn.human).contains("expired");
         List<Long> at = hop().attempts(rcpt);
-        // 0, 0.2, 0.6, 1.4, 3.0 s: under 4 s, retried; the attempt at about 6.2 s is past QUEUE_MAX_AGE.
+        // 0, 0.5, 1.5, 3.5 s: under 4 s, retried; the attempt at about 7.5 s is past QUEUE_MAX_AGE.
         assertThat(at).hasSizeGreaterThanOrEqualTo(5);
         assertThat(at.get(at.size() - 1) - sent).isGreaterThanOrEqualTo(TestGateway.QUEUE_MAX_AGE_SECONDS * 1000L);
         assertThat(at.get(at.size() - 2) - sent).isLessThan(TestGateway.QUEUE_MAX_AGE_SECONDS * 1000L + 1000);
@@ -228,6 +228,33 @@ class DeliveryQueueTest {
         try (var spooled = Files.list(TestGateway.dataDir().resolve("spool"))) {
             assertThat(spooled.map(Path::getFileName).map(Path::toString)).noneMatch(n -> n.startsWith("delivery-" + id));
         }
+    }
+
+    @Test
+    void should_bounce_a_temporary_failure_at_the_last_allowed_attempt() throws Exception {
+        // A message that has already used all but one of its attempts, as the broker would hold it.
+        String sender = TestGateway.uniqueUser("snd") + "@example.com";
+        String rcpt = relayed("down"); // always 451
+        String id = io.mailgateway.message.QueueIds.next();
+        Map<String, Object> headers = new java.util.HashMap<>();
+        headers.put(MailHeaders.QUEUE_ID, id);
+        headers.put(MailHeaders.FROM, sender);
+        headers.put(MailHeaders.RECIPIENTS, rcpt);
+        headers.put(MailHeaders.RELAY_RECIPIENTS, rcpt);
+        headers.put(MailHeaders.ATTEMPTS, TestGateway.QUEUE_MAX_RETRIES - 1);
+        headers.put(MailHeaders.RECEIVED_AT, System.currentTimeMillis());
+        headers.put(MailHeaders.LAST_ERROR, rcpt + ": 451 4.3.2 earlier");
+        TestGateway.camel().createProducerTemplate().sendBodyAndHeaders("jms:queue:delivery?deliveryPersistent=true",
+                ("Subject: last-" + rcpt + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII), headers);
+
+        await().atMost(WAIT).until(() -> TestGateway.newMail(sender).size() == 1);
+        Dsn dsn = Dsn.parse(Files.readAllBytes(TestGateway.newMail(sender).get(0)));
+        assertThat(dsn.recipients.get(0).getHeader("Final-Recipient", null)).isEqualTo("rfc822; " + rcpt);
+        assertThat(dsn.recipients.get(0).getHeader("Status", null)).isEqualTo("4.3.2");
+        assertThat(dsn.human).contains("retries exhausted after " + TestGateway.QUEUE_MAX_RETRIES + " attempts");
+        assertThat(hop().attempts(rcpt)).hasSize(1);
+        assertThat(DeliveryQueues.browse("delivery.dlq", id).get(0).get(MailHeaders.DLQ_REASON))
+                .isEqualTo("retries exhausted after " + TestGateway.QUEUE_MAX_RETRIES + " attempts");
     }
 
     /** A DSN read with Angus Mail: the three parts of RFC 3464 / RFC 6522. */

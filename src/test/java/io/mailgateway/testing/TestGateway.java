@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Test settings: LOCAL_DOMAINS example.com,localhost,test.local; at most 5 recipients;
  * 4 MiB messages; spool to disk past 64 KiB; 5 errors per session. Mail for {@value #RELAY_DOMAIN}
  * is relayed to a {@link CaptureSmtpServer} ({@link #nextHop()}) through the delivery queue with
- * the blocking test client, retried after 0.2 s, 0.4 s, 0.8 s ... (at most 5 s apart), at most
+ * the blocking test client, retried after 0.5 s, 1 s, 2 s ... (at most 5 s apart), at most
  * {@value #QUEUE_MAX_RETRIES} attempts, bounced {@value #QUEUE_MAX_AGE_SECONDS} s after receipt.
  */
 public final class TestGateway implements BeforeAllCallback {
@@ -42,7 +42,7 @@ public final class TestGateway implements BeforeAllCallback {
     private static S3ProxyProcess s3;
     private static final AtomicInteger MAILBOXES = new AtomicInteger();
     public static final String RELAY_DOMAIN = "relay.test";
-    public static final double QUEUE_INITIAL_RETRY_DELAY = 0.2;
+    public static final double QUEUE_INITIAL_RETRY_DELAY = 0.5;
     public static final double QUEUE_RETRY_BACKOFF = 2.0;
     public static final int QUEUE_MAX_RETRIES = 30;
     public static final int QUEUE_MAX_AGE_SECONDS = 4;
