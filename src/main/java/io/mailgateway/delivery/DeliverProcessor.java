@@ -162,7 +162,7 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
                 retry.put(e.getKey(), e.getValue());
                 continue;
             } else if (reply.isTransient()) {
-                why = expired ? "expired: still undeliverable after " + schedule.maxAge() : "retries exhausted after " + attempts + " attempts";
+                why = expired ? "expired: still undeliverable after " + human(schedule.maxAge()) : "retries exhausted after " + attempts + " attempts";
             } else {
                 why = "permanent failure";
             }
@@ -233,6 +233,18 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
         headers.put(MailHeaders.DLQ_REASON, reason);
         headers.remove(MailHeaders.NEXT_ATTEMPT_AT);
         send(exchange, large(content) ? TO_DLQ + STREAMING : TO_DLQ, content, headers);
+    }
+
+    /** 5d, 4h, 30m, 4s or 500ms: the largest unit that divides the duration. */
+    static String human(java.time.Duration d) {
+        long ms = d.toMillis();
+        for (Object[] unit : new Object[][] {{86_400_000L, "d"}, {3_600_000L, "h"}, {60_000L, "m"}, {1000L, "s"}}) {
+            long size = (Long) unit[0];
+            if (ms >= size && ms % size == 0) {
+                return ms / size + (String) unit[1];
+            }
+        }
+        return ms + "ms";
     }
 
     /** "rcpt: reply; rcpt: reply" */

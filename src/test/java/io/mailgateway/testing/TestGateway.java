@@ -46,7 +46,10 @@ public final class TestGateway implements BeforeAllCallback {
     public static final double QUEUE_RETRY_BACKOFF = 2.0;
     public static final int QUEUE_MAX_RETRIES = 30;
     public static final int QUEUE_MAX_AGE_SECONDS = 4;
+    /** A second relayed domain, with its own next hop ({@link #nextHop2()}). */
+    public static final String RELAY_DOMAIN_2 = "relay2.test";
     private static CaptureSmtpServer nextHop;
+    private static CaptureSmtpServer nextHop2;
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -58,6 +61,7 @@ public final class TestGateway implements BeforeAllCallback {
             dataDir = Files.createTempDirectory("gateway-test");
             s3 = S3ProxyProcess.start();
             nextHop = CaptureSmtpServer.start();
+            nextHop2 = CaptureSmtpServer.start();
             System.setProperty(io.mailgateway.delivery.RelayClients.CLASS_PROPERTY, BlockingRelayClient.class.getName());
             Map<String, String> env = new HashMap<>();
             env.put("DATA_DIR", dataDir.toString());
@@ -76,7 +80,8 @@ public final class TestGateway implements BeforeAllCallback {
             env.put("S3_BUCKET", S3_BUCKET);
             env.put("AWS_ACCESS_KEY_ID", S3ProxyProcess.ACCESS_KEY);
             env.put("AWS_SECRET_ACCESS_KEY", S3ProxyProcess.SECRET_KEY);
-            env.put("TRANSPORT_MAP", RELAY_DOMAIN + "=smtp:[127.0.0.1]:" + nextHop.port() + ",*=mx");
+            env.put("TRANSPORT_MAP", RELAY_DOMAIN + "=smtp:[127.0.0.1]:" + nextHop.port()
+                    + "," + RELAY_DOMAIN_2 + "=smtp:[127.0.0.1]:" + nextHop2.port() + ",*=mx");
             env.put("QUEUE_INITIAL_RETRY_DELAY", String.valueOf(QUEUE_INITIAL_RETRY_DELAY));
             env.put("QUEUE_RETRY_BACKOFF", String.valueOf(QUEUE_RETRY_BACKOFF));
             env.put("QUEUE_MAX_RETRY_DELAY", "5");
@@ -98,6 +103,11 @@ public final class TestGateway implements BeforeAllCallback {
     /** The next hop of {@value #RELAY_DOMAIN}: a capture SMTP server on loopback. */
     public static CaptureSmtpServer nextHop() {
         return nextHop;
+    }
+
+    /** The next hop of {@value #RELAY_DOMAIN_2}. */
+    public static CaptureSmtpServer nextHop2() {
+        return nextHop2;
     }
 
     public static int port() {
