@@ -120,6 +120,8 @@ public final class Settings {
                     "Delivery attempts of a message (per recipient) before it bounces; the first attempt counts.", integer(1, 10_000)),
             new Setting("QUEUE_MAX_AGE", "5d",
                     "A recipient still undelivered this long after the message was received bounces (RFC 5321 4.5.4.1 suggests 4-5 days): seconds or a number with ms, s, m, h or d.", duration()),
+            new Setting("QUEUE_DELAY_WARNING", "0",
+                    "Age of a message still being retried at which its sender gets one delay warning (RFC 3464 Action: delayed); 0 means never. Seconds or a number with ms, s, m, h or d, e.g. 4h.", duration()),
             new Setting("QUEUE_WORKER_THREADS", "4",
                     "Messages of the delivery queue handled at once (concurrent consumers of the broker queue \"delivery\").", integer(1, 1024)),
             new Setting("QUEUE_PARALLEL_WORKERS", "4",

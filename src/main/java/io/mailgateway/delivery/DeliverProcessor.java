@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  *       RFC 3464 DSN to the envelope sender, injected into mail.accepted like a newly accepted
  *       message (never for the null sender), and the original into "delivery.dlq" with
  *       {@link MailHeaders#DLQ_REASON}.</li>
+ *   <li>once per message, when it is still being retried QUEUE_DELAY_WARNING after receipt (if
+ *       not 0): a delay warning DSN (Action: delayed) to the sender.</li>
  * </ul>
  * Any exception leaves the route failed: the transaction rolls back and the broker's address
  * settings for "delivery" bring the message back later (the safety net).
@@ -172,7 +174,15 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
             LOG.warn("{}: failed to={} relay={} attempt={} reply={} ({})", queueId, e.getKey(), e.getValue().host(), attempts, reply, why);
         }
         if (!retry.isEmpty()) {
-            scheduleRetry(exchange, queueId, attempts, now, retry, content);
+            boolean warn = !sender.isEmpty() && schedule.warnDelay(receivedAt, now)
+                    && !Boolean.parseBoolean(exchange.getIn().getHeader(MailHeaders.DELAY_WARNED, "false", String.class));
+            if (warn) {
+                List<DeliveryStatusNotification.Failure> delayed = new ArrayList<>();
+                retry.forEach((rcpt, o) -> delayed.add(new DeliveryStatusNotification.Failure(rcpt, o.reply(), o.host(),
+                        "delayed, still being retried")));
+                bounce(queueId, sender, receivedAt, delayed, content, receivedAt + schedule.maxAge().toMillis());
+            }
+            scheduleRetry(exchange, queueId, attempts, now, retry, content, warn);
         }
         if (!failed.isEmpty()) {
             if (sender.isEmpty()) {
@@ -180,14 +190,14 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
                 reason += "; null sender, no bounce";
                 LOG.warn("{}: null sender: no bounce for {}, message kept in delivery.dlq", queueId, failedOutcomes.keySet());
             } else {
-                bounce(queueId, sender, receivedAt, failed, content);
+                bounce(queueId, sender, receivedAt, failed, content, null);
             }
             toDeadLetters(exchange, queueId, reason, failedOutcomes, content);
         }
     }
 
     private void scheduleRetry(Exchange exchange, String queueId, int attempts, long now, Map<String, Outcome> retry,
-            MessageContent content) throws Exception {
+            MessageContent content, boolean warned) throws Exception {
         long at = now + schedule.delayAfter(attempts).toMillis();
         Map<String, Object> headers = mailHeaders(exchange);
         headers.put(MailHeaders.RELAY_RECIPIENTS, String.join(",", retry.keySet()));
@@ -195,16 +205,20 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
         headers.put(MailHeaders.LAST_ERROR, errors(retry));
         headers.put(MailHeaders.NEXT_ATTEMPT_AT, at);
         headers.put(SCHEDULED_DELIVERY, at);
+        if (warned) {
+            headers.put(MailHeaders.DELAY_WARNED, "true");
+        }
         send(exchange, large(content) ? TO_DELIVERY + STREAMING : TO_DELIVERY, content, headers);
         LOG.info("{}: deferred to={} attempt={} next in {} ms: {}", queueId, retry.keySet(), attempts, at - now, errors(retry));
     }
 
+    /** A DSN to the sender: a failure report, or a delay warning when {@code retryUntil} is set. */
     private void bounce(String queueId, String sender, long receivedAt, List<DeliveryStatusNotification.Failure> failed,
-            MessageContent content) throws Exception {
+            MessageContent content, Long retryUntil) throws Exception {
         String dsnId = QueueIds.next();
         byte[] dsn;
         try (InputStream original = new BufferedInputStream(content.openStream())) {
-            dsn = DeliveryStatusNotification.build(hostname, dsnId, sender, receivedAt, failed, original);
+            dsn = DeliveryStatusNotification.build(hostname, dsnId, sender, receivedAt, failed, original, retryUntil);
         }
         Map<String, Object> headers = new HashMap<>();
         headers.put(MailHeaders.QUEUE_ID, dsnId);
@@ -221,7 +235,7 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
             headers.put(MailHeaders.ATTEMPTS, 0);
         }
         sendBytes(TO_ACCEPTED, dsn, headers);
-        LOG.info("{}: bounce {} to <{}> for {}", queueId, dsnId, sender,
+        LOG.info("{}: {} {} to <{}> for {}", queueId, retryUntil == null ? "bounce" : "delay warning", dsnId, sender,
                 failed.stream().map(DeliveryStatusNotification.Failure::recipient).collect(Collectors.joining(",")));
     }
 

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 /**
  * An RFC 3464 delivery status notification ("bounce") for recipients that failed for good:
  * {@code multipart/report; report-type=delivery-status} (RFC 6522) with a human-readable part,
- * the {@code message/delivery-status} part (one per-recipient block each, Action: failed) and
+ * the {@code message/delivery-status} part (one per-recipient block each, Action: failed, or
+ * Action: delayed for a delay warning) and
  * the original message's header section as {@code text/rfc822-headers}. Built by hand: it is a
  * few lines of ASCII, and no MIME library is on the runtime classpath.
  */
@@ -49,12 +50,22 @@ public final class DeliveryStatusNotification {
      */
     public static byte[] build(String reportingMta, String messageId, String sender, long arrivalMillis,
             List<Failure> failures, InputStream originalHeaders) throws IOException {
+        return build(reportingMta, messageId, sender, arrivalMillis, failures, originalHeaders, null);
+    }
+
+    /**
+     * A delay warning (RFC 3464 2.3.3 "delayed") when {@code retryUntilMillis} is not null: the
+     * recipients failed temporarily and are still being retried until then; else a failure report.
+     */
+    public static byte[] build(String reportingMta, String messageId, String sender, long arrivalMillis,
+            List<Failure> failures, InputStream originalHeaders, Long retryUntilMillis) throws IOException {
+        boolean delayed = retryUntilMillis != null;
         String boundary = "=_" + messageId + "/" + reportingMta;
         String now = DATE.format(Instant.now().atZone(ZoneOffset.UTC));
         StringBuilder m = new StringBuilder(4096);
         line(m, "From: Mail Delivery System <MAILER-DAEMON@" + reportingMta + ">");
         line(m, "To: <" + sender + ">");
-        line(m, "Subject: Undelivered Mail Returned to Sender");
+        line(m, delayed ? "Subject: Delayed Mail (still being retried)" : "Subject: Undelivered Mail Returned to Sender");
         line(m, "Date: " + now);
         line(m, "Message-ID: <" + messageId + "@" + reportingMta + ">");
         // RFC 3834: an automatic reply; well-behaved software does not answer it.
@@ -71,8 +82,14 @@ public final class DeliveryStatusNotification {
         line(m, "");
         line(m, "This is the mail system at host " + reportingMta + ".");
         line(m, "");
-        line(m, "Your message could not be delivered to one or more recipients.");
-        line(m, "It is attached below (headers only).");
+        if (delayed) {
+            line(m, "Your message could not be delivered yet to one or more recipients.");
+            line(m, "Delivery will be retried until " + DATE.format(Instant.ofEpochMilli(retryUntilMillis).atZone(ZoneOffset.UTC)) + ".");
+            line(m, "You do not need to send it again. Its headers are attached below.");
+        } else {
+            line(m, "Your message could not be delivered to one or more recipients.");
+            line(m, "It is attached below (headers only).");
+        }
         line(m, "");
         for (Failure f : failures) {
             line(m, "<" + f.recipient() + ">: " + f.reason());
@@ -89,13 +106,16 @@ public final class DeliveryStatusNotification {
         for (Failure f : failures) {
             line(m, "");
             line(m, "Final-Recipient: rfc822; " + f.recipient());
-            line(m, "Action: failed");
+            line(m, delayed ? "Action: delayed" : "Action: failed");
             line(m, "Status: " + status(f.reply()));
             if (f.remoteMta() != null) {
                 line(m, "Remote-MTA: dns; " + f.remoteMta());
             }
             line(m, "Diagnostic-Code: smtp; " + ascii(f.reply().toString()));
             line(m, "Last-Attempt-Date: " + now);
+            if (delayed) {
+                line(m, "Will-Retry-Until: " + DATE.format(Instant.ofEpochMilli(retryUntilMillis).atZone(ZoneOffset.UTC)));
+            }
         }
         line(m, "");
         line(m, "--" + boundary);

@@ -47,6 +47,8 @@ public final class MailHeaders {
      * recipients that were not delivered.
      */
     public static final String DLQ_REASON = "MailDlqReason";
+    /** "true" once the sender got a delay warning (Action: delayed) for this message: sent once only. */
+    public static final String DELAY_WARNED = "MailDelayWarned";
 
     // ---- policy contract ----
 

@@ -204,14 +204,28 @@ class DeliveryQueueTest {
     }
 
     @Test
-    void should_bounce_a_recipient_still_failing_after_the_maximum_age() throws Exception {
+    void should_warn_the_sender_once_and_then_bounce_a_recipient_still_failing_after_the_maximum_age() throws Exception {
         String sender = TestGateway.uniqueUser("snd") + "@example.com";
         String rcpt = relayed("down"); // always 451
         long sent = System.currentTimeMillis();
         String id = send(sender, List.of(rcpt), "expire-" + rcpt);
 
-        await().atMost(WAIT).until(() -> TestGateway.newMail(sender).size() == 1);
-        Dsn dsn = Dsn.parse(Files.readAllBytes(TestGateway.newMail(sender).get(0)));
+        await().atMost(WAIT).until(() -> TestGateway.newMail(sender).size() == 2);
+        Thread.sleep(500);
+        assertThat(TestGateway.newMail(sender)).as("one delay warning, one failure report").hasSize(2);
+        Dsn warning = Dsn.parse(Files.readAllBytes(TestGateway.newMail(sender).get(0)));
+        Dsn dsn = Dsn.parse(Files.readAllBytes(TestGateway.newMail(sender).get(1)));
+        if ("failed".equals(warning.recipients.get(0).getHeader("Action", null))) {
+            Dsn t = warning;
+            warning = dsn;
+            dsn = t;
+        }
+        // QUEUE_DELAY_WARNING=1s: the attempt at about 1.5 s warns (RFC 3464 2.3.3 "delayed").
+        InternetHeaders w = warning.recipients.get(0);
+        assertThat(w.getHeader("Action", null)).isEqualTo("delayed");
+        assertThat(w.getHeader("Status", null)).isEqualTo("4.3.2");
+        assertThat(w.getHeader("Will-Retry-Until", null)).isNotBlank();
+        assertThat(warning.message.getSubject()).isEqualTo("Delayed Mail (still being retried)");
         InternetHeaders r = dsn.recipients.get(0);
         assertThat(r.getHeader("Action", null)).isEqualTo("failed");
         assertThat(r.getHeader("Status", null)).isEqualTo("4.3.2");

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * 4 MiB messages; spool to disk past 64 KiB; 5 errors per session. Mail for {@value #RELAY_DOMAIN}
  * is relayed to a {@link CaptureSmtpServer} ({@link #nextHop()}) through the delivery queue with
  * the blocking test client, retried after 0.5 s, 1 s, 2 s ... (at most 5 s apart), at most
- * {@value #QUEUE_MAX_RETRIES} attempts, bounced {@value #QUEUE_MAX_AGE_SECONDS} s after receipt.
+ * {@value #QUEUE_MAX_RETRIES} attempts, bounced {@value #QUEUE_MAX_AGE_SECONDS} s after receipt, with a
+ * delay warning to the sender from 1 s after receipt.
  */
 public final class TestGateway implements BeforeAllCallback {
 
@@ -87,6 +88,7 @@ public final class TestGateway implements BeforeAllCallback {
             env.put("QUEUE_MAX_RETRY_DELAY", "5");
             env.put("QUEUE_MAX_RETRIES", String.valueOf(QUEUE_MAX_RETRIES));
             env.put("QUEUE_MAX_AGE", QUEUE_MAX_AGE_SECONDS + "s");
+            env.put("QUEUE_DELAY_WARNING", "1s");
             gateway = new Gateway(GatewayConfig.load(env, new Properties())).start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 gateway.close();
