@@ -6,8 +6,6 @@ import io.mailgateway.message.QueueIds;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,7 +20,6 @@ import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,22 +46,13 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliverProcessor.class);
 
-    /** Above this size a body is held in a spool file, and copies are streamed to the broker. */
-    static final int IN_MEMORY_LIMIT = 102_400;
-    static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
-
-    private static final String TO_DELIVERY = "jms:queue:delivery?deliveryPersistent=true";
-    private static final String TO_DLQ = "jms:queue:delivery.dlq?deliveryPersistent=true";
-    private static final String TO_ACCEPTED = "jms:topic:mail.accepted?deliveryPersistent=true";
-    private static final String STREAMING = "&artemisStreamingEnabled=true";
-
     private final Router router;
     private final RelayClient client;
     private final RetrySchedule schedule;
     private final String hostname;
     private final Path spoolDir;
     private final ExecutorService hops;
-    private volatile ProducerTemplate producer;
+    private final QueueSends sends = new QueueSends();
 
     /**
      * @param parallelHops next hops of one message tried at once (QUEUE_PARALLEL_WORKERS)
@@ -98,8 +85,7 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
             LOG.warn("{}: in the delivery queue without relay recipients; dropped", queueId);
             return;
         }
-        producer(exchange);
-        MessageContent content = hold(exchange, queueId);
+        MessageContent content = HeldBodies.hold(exchange, spoolDir, queueId);
         try {
             Map<String, Outcome> outcomes = attempt(queueId, sender, recipients, content);
             settle(exchange, queueId, sender, attempts, receivedAt, outcomes, content);
@@ -160,10 +146,11 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
                 continue;
             }
             String why;
-            if (reply.isTransient() && !expired && !exhausted) {
+            // Anything but a 5xx (4xx, or a reply no SMTP server should give) is worth another try.
+            if (!reply.isPermanent() && !expired && !exhausted) {
                 retry.put(e.getKey(), e.getValue());
                 continue;
-            } else if (reply.isTransient()) {
+            } else if (!reply.isPermanent()) {
                 why = expired ? "expired: still undeliverable after " + human(schedule.maxAge()) : "retries exhausted after " + attempts + " attempts";
             } else {
                 why = "permanent failure";
@@ -180,7 +167,7 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
                 List<DeliveryStatusNotification.Failure> delayed = new ArrayList<>();
                 retry.forEach((rcpt, o) -> delayed.add(new DeliveryStatusNotification.Failure(rcpt, o.reply(), o.host(),
                         "delayed, still being retried")));
-                bounce(queueId, sender, receivedAt, delayed, content, receivedAt + schedule.maxAge().toMillis());
+                bounce(exchange, queueId, sender, receivedAt, delayed, content, receivedAt + schedule.maxAge().toMillis());
             }
             scheduleRetry(exchange, queueId, attempts, now, retry, content, warn);
         }
@@ -190,7 +177,7 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
                 reason += "; null sender, no bounce";
                 LOG.warn("{}: null sender: no bounce for {}, message kept in delivery.dlq", queueId, failedOutcomes.keySet());
             } else {
-                bounce(queueId, sender, receivedAt, failed, content, null);
+                bounce(exchange, queueId, sender, receivedAt, failed, content, null);
             }
             toDeadLetters(exchange, queueId, reason, failedOutcomes, content);
         }
@@ -199,21 +186,21 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
     private void scheduleRetry(Exchange exchange, String queueId, int attempts, long now, Map<String, Outcome> retry,
             MessageContent content, boolean warned) throws Exception {
         long at = now + schedule.delayAfter(attempts).toMillis();
-        Map<String, Object> headers = mailHeaders(exchange);
+        Map<String, Object> headers = QueueSends.mailHeaders(exchange);
         headers.put(MailHeaders.RELAY_RECIPIENTS, String.join(",", retry.keySet()));
         headers.put(MailHeaders.ATTEMPTS, attempts);
         headers.put(MailHeaders.LAST_ERROR, errors(retry));
         headers.put(MailHeaders.NEXT_ATTEMPT_AT, at);
-        headers.put(SCHEDULED_DELIVERY, at);
+        headers.put(QueueSends.SCHEDULED_DELIVERY, at);
         if (warned) {
             headers.put(MailHeaders.DELAY_WARNED, "true");
         }
-        send(exchange, large(content) ? TO_DELIVERY + STREAMING : TO_DELIVERY, content, headers);
+        sends.toDelivery(exchange, content, headers);
         LOG.info("{}: deferred to={} attempt={} next in {} ms: {}", queueId, retry.keySet(), attempts, at - now, errors(retry));
     }
 
     /** A DSN to the sender: a failure report, or a delay warning when {@code retryUntil} is set. */
-    private void bounce(String queueId, String sender, long receivedAt, List<DeliveryStatusNotification.Failure> failed,
+    private void bounce(Exchange exchange, String queueId, String sender, long receivedAt, List<DeliveryStatusNotification.Failure> failed,
             MessageContent content, Long retryUntil) throws Exception {
         String dsnId = QueueIds.next();
         byte[] dsn;
@@ -234,19 +221,19 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
             headers.put(MailHeaders.RELAY_RECIPIENTS, sender);
             headers.put(MailHeaders.ATTEMPTS, 0);
         }
-        sendBytes(TO_ACCEPTED, dsn, headers);
+        sends.toAccepted(exchange, dsn, headers);
         LOG.info("{}: {} {} to <{}> for {}", queueId, retryUntil == null ? "bounce" : "delay warning", dsnId, sender,
                 failed.stream().map(DeliveryStatusNotification.Failure::recipient).collect(Collectors.joining(",")));
     }
 
     private void toDeadLetters(Exchange exchange, String queueId, String reason, Map<String, Outcome> failed,
             MessageContent content) throws Exception {
-        Map<String, Object> headers = mailHeaders(exchange);
+        Map<String, Object> headers = QueueSends.mailHeaders(exchange);
         headers.put(MailHeaders.RELAY_RECIPIENTS, String.join(",", failed.keySet()));
         headers.put(MailHeaders.LAST_ERROR, errors(failed));
         headers.put(MailHeaders.DLQ_REASON, reason);
         headers.remove(MailHeaders.NEXT_ATTEMPT_AT);
-        send(exchange, large(content) ? TO_DLQ + STREAMING : TO_DLQ, content, headers);
+        sends.toDeadLetters(exchange, content, headers);
     }
 
     /** 5d, 4h, 30m, 4s or 500ms: the largest unit that divides the duration. */
@@ -266,90 +253,15 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
         return outcomes.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().reply()).collect(Collectors.joining("; "));
     }
 
-    private static Map<String, Object> mailHeaders(Exchange exchange) {
-        Map<String, Object> headers = new HashMap<>();
-        exchange.getIn().getHeaders().forEach((k, v) -> {
-            if (k.startsWith("Mail") && v != null) {
-                headers.put(k, v);
-            }
-        });
-        return headers;
-    }
-
-    private static boolean large(MessageContent content) {
-        return content.size() > IN_MEMORY_LIMIT;
-    }
-
-    private void send(Exchange from, String uri, MessageContent content, Map<String, Object> headers) throws Exception {
-        Exchange sent = producer(from).send(uri, ex -> {
-            ex.getIn().setBody(content);
-            ex.getIn().setHeaders(headers);
-        });
-        if (sent.getException() != null) {
-            throw sent.getException();
-        }
-    }
-
-    private void sendBytes(String uri, byte[] body, Map<String, Object> headers) throws Exception {
-        Exchange sent = producer.send(uri, ex -> {
-            ex.getIn().setBody(body);
-            ex.getIn().setHeaders(headers);
-        });
-        if (sent.getException() != null) {
-            throw sent.getException();
-        }
-    }
-
-    private ProducerTemplate producer(Exchange exchange) {
-        if (producer == null) {
-            synchronized (this) {
-                if (producer == null) {
-                    producer = exchange.getContext().createProducerTemplate();
-                }
-            }
-        }
-        return producer;
-    }
-
-    /**
-     * The body, readable as often as needed: in memory up to {@link #IN_MEMORY_LIMIT}, else in a
-     * spool file (large messages arrive as a stream from the broker and are never whole in the heap).
-     */
-    private MessageContent hold(Exchange exchange, String queueId) throws Exception {
-        Object body = exchange.getIn().getBody();
-        if (body instanceof byte[] bytes) {
-            return MessageContent.inBuffer(io.netty.buffer.Unpooled.wrappedBuffer(bytes));
-        }
-        try (InputStream stream = exchange.getIn().getMandatoryBody(InputStream.class)) {
-            byte[] head = stream.readNBytes(IN_MEMORY_LIMIT + 1);
-            if (head.length <= IN_MEMORY_LIMIT) {
-                return MessageContent.inBuffer(io.netty.buffer.Unpooled.wrappedBuffer(head));
-            }
-            Files.createDirectories(spoolDir);
-            Path file = spoolDir.resolve("delivery-" + queueId + "-" + UUID.randomUUID() + ".eml");
-            long size;
-            try (OutputStream out = Files.newOutputStream(file)) {
-                out.write(head);
-                size = head.length + stream.transferTo(out);
-            } catch (IOException e) {
-                Files.deleteIfExists(file);
-                throw e;
-            }
-            return MessageContent.inSpoolFile(file, size);
-        }
-    }
-
     @Override
     public void close() {
         if (hops != null) {
             hops.shutdownNow();
         }
-        if (producer != null) {
-            try {
-                producer.close();
-            } catch (IOException e) {
-                LOG.debug("closing the producer template: {}", e.toString());
-            }
+        try {
+            sends.close();
+        } catch (IOException e) {
+            LOG.debug("closing the producer template: {}", e.toString());
         }
     }
 }
