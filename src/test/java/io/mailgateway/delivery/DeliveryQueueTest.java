@@ -76,6 +76,28 @@ class DeliveryQueueTest {
     }
 
     @Test
+    void should_put_only_messages_with_relayed_recipients_into_the_delivery_queue() throws Exception {
+        String local = TestGateway.uniqueUser("only-local") + "@example.com";
+        String remote = relayed("ok");
+        TestGateway.camel().getRouteController().stopRoute("delivery");
+        String localId;
+        String relayedId;
+        try {
+            localId = send("sender@example.org", List.of(local), "local-only");
+            relayedId = send("sender@example.org", List.of(local, remote), "mixed");
+            await().atMost(WAIT).until(() -> TestGateway.newMail(local).size() == 2);
+            List<Map<String, Object>> queued = DeliveryQueues.browse("delivery", relayedId);
+            assertThat(queued).hasSize(1);
+            assertThat(queued.get(0).get(MailHeaders.RELAY_RECIPIENTS)).isEqualTo(remote);
+            assertThat(DeliveryQueues.browse("delivery", localId)).isEmpty();
+        } finally {
+            TestGateway.camel().getRouteController().startRoute("delivery");
+        }
+        await().atMost(WAIT).until(() -> hop().messagesFor(remote).size() == 1);
+        assertThat(hop().messagesFor(remote).get(0).recipients()).containsExactly(remote);
+    }
+
+    @Test
     void should_keep_refusing_recipients_that_are_neither_local_nor_relayed() throws Exception {
         try (SmtpTestClient c = SmtpTestClient.connectEhlo(TestGateway.port())) {
             c.send("MAIL FROM:<a@example.org>").expect(250, "2.1.0");
