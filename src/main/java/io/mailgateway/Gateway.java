@@ -1,6 +1,14 @@
 package io.mailgateway;
 
+import io.mailgateway.broker.DeliverySettings;
 import io.mailgateway.broker.EmbeddedBroker;
+import io.mailgateway.delivery.DeliverProcessor;
+import io.mailgateway.delivery.RelayClient;
+import io.mailgateway.delivery.RelayClients;
+import io.mailgateway.delivery.RelayRecipients;
+import io.mailgateway.delivery.RetrySchedule;
+import io.mailgateway.delivery.Router;
+import io.mailgateway.delivery.StaticTransportMapRouter;
 import io.mailgateway.config.ConfigException;
 import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.config.RouteReloader;
@@ -101,7 +109,7 @@ public final class Gateway implements AutoCloseable {
         Files.createDirectories(dataDir);
         cleanSpool(dataDir.resolve("spool"));
         List<String> routeFiles = routeFiles();
-        broker.start(config.brokerConfig(), dataDir, config.storageTypes());
+        broker.start(config.brokerConfig(), dataDir, config.storageTypes(), DeliverySettings.brokerProperties(config));
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
 
         main.bind("gatewayConfig", config);
@@ -112,6 +120,7 @@ public final class Gateway implements AutoCloseable {
         main.bind("dnsResolver", dnsResolver);
         main.bind("spfChecker", spfChecker(dnsResolver));
         bindStoreBeans(dataDir);
+        bindDeliveryBeans(dataDir);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(org.apache.camel.main.BaseMainSupport m) {
@@ -151,10 +160,29 @@ public final class Gateway implements AutoCloseable {
         LOG.info("routes: {}; stores: {}; data in {}", routeFiles, config.storageTypes(), dataDir);
     }
 
-    /** inbound plus one store-NAME route per entry of STORAGE_TYPE. */
+    /**
+     * The relay onward: "deliveryRouter" (which recipients are relayed, and where), "relayRecipients"
+     * (inbound step naming them) and "deliver" (route delivery's attempt). INTERIM: the router is
+     * {@link StaticTransportMapRouter} and the client comes from {@link RelayClients} until the
+     * relay work's NextHops and SMTP client are merged.
+     */
+    private void bindDeliveryBeans(Path dataDir) {
+        Router router = new StaticTransportMapRouter(config.get("TRANSPORT_MAP"));
+        RelayClient client = RelayClients.create(config);
+        DeliverProcessor deliver = new DeliverProcessor(router, client, RetrySchedule.fromConfig(config), config.hostname(),
+                dataDir.resolve("spool"), config.getInt("QUEUE_PARALLEL_WORKERS"), config.getInt("QUEUE_WORKER_THREADS"));
+        main.bind("deliveryRouter", router);
+        main.bind("relayRecipients", new RelayRecipients(router));
+        main.bind("deliver", deliver);
+        storeResources.add(deliver);
+        storeResources.add(client);
+    }
+
+    /** inbound, delivery, plus one store-NAME route per entry of STORAGE_TYPE. */
     private List<String> routeNames() {
         List<String> names = new ArrayList<>();
         names.add("inbound.camel.yaml");
+        names.add("delivery.camel.yaml");
         config.storageTypes().forEach(s -> names.add("store-" + s + ".camel.yaml"));
         return names;
     }

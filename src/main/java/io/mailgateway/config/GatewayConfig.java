@@ -142,6 +142,15 @@ public final class GatewayConfig {
         return Duration.ofSeconds(getLong(key));
     }
 
+    /** A duration key (QUEUE_*_DELAY, QUEUE_MAX_AGE): seconds, or a number with ms, s, m, h or d. */
+    public Duration duration(String key) {
+        return Setting.parseDuration(get(key));
+    }
+
+    public double getDouble(String key) {
+        return Double.parseDouble(get(key));
+    }
+
     public Path dataDir() {
         return Path.of(get("DATA_DIR")).toAbsolutePath().normalize();
     }

@@ -2,7 +2,9 @@ package io.mailgateway.config;
 
 import static io.mailgateway.config.Setting.any;
 import static io.mailgateway.config.Setting.bool;
+import static io.mailgateway.config.Setting.decimal;
 import static io.mailgateway.config.Setting.domainList;
+import static io.mailgateway.config.Setting.duration;
 import static io.mailgateway.config.Setting.hostname;
 import static io.mailgateway.config.Setting.integer;
 
@@ -140,5 +142,24 @@ public final class Settings {
             new Setting("SPF_CACHE_MAX_ENTRIES", "10000",
                     "Most SPF results kept in the cache (least recently used dropped first).", integer(1, 10_000_000)),
             new Setting("SPF_CACHE_TTL", "300",
-                    "Seconds an SPF result stays cached; keep it short, as the result also rests on DNS records with their own TTLs.", integer(1, 86_400)));
+                    "Seconds an SPF result stays cached; keep it short, as the result also rests on DNS records with their own TTLs.", integer(1, 86_400)),
+            // ---- delivery queue (docs/delivery.md "Queue and retries") ----
+            new Setting("TRANSPORT_MAP", "*=mx",
+                    "Next hop per recipient domain, comma-separated DOMAIN=smtp:[IP]:PORT entries; a domain listed here is relayed (its RCPT is accepted and the message goes through the delivery queue). Interim reader: only smtp:[IP]:PORT entries are used until the relay routing lands.", any()),
+            new Setting("QUEUE_INITIAL_RETRY_DELAY", "60",
+                    "Delay before the first retry of a temporarily failed delivery: seconds (decimals allowed) or a number with ms, s, m, h or d.", duration()),
+            new Setting("QUEUE_RETRY_BACKOFF", "2.0",
+                    "Each further retry waits this many times longer than the one before (1.0 = fixed delay).", decimal(1.0, 100.0)),
+            new Setting("QUEUE_MAX_RETRY_DELAY", "3600",
+                    "Longest wait between two delivery attempts, however many attempts came before: seconds or a number with ms, s, m, h or d.", duration()),
+            new Setting("QUEUE_MAX_RETRIES", "130",
+                    "Delivery attempts of a message (per recipient) before it bounces; the first attempt counts.", integer(1, 10_000)),
+            new Setting("QUEUE_MAX_AGE", "5d",
+                    "A recipient still undelivered this long after the message was received bounces (RFC 5321 4.5.4.1 suggests 4-5 days): seconds or a number with ms, s, m, h or d.", duration()),
+            new Setting("QUEUE_DELAY_WARNING", "0",
+                    "Age of a message still being retried at which its sender gets one delay warning (RFC 3464 Action: delayed); 0 means never. Seconds or a number with ms, s, m, h or d, e.g. 4h.", duration()),
+            new Setting("QUEUE_WORKER_THREADS", "4",
+                    "Messages of the delivery queue handled at once (concurrent consumers of the broker queue \"delivery\").", integer(1, 1024)),
+            new Setting("QUEUE_PARALLEL_WORKERS", "4",
+                    "Next hops of one message tried at the same time; 1 tries them one after the other.", integer(1, 256)));
 }

@@ -40,6 +40,16 @@ public final class MailHeaders {
     /** Epoch milliseconds of the next delivery attempt (mirrors the broker's scheduled time). */
     public static final String NEXT_ATTEMPT_AT = "MailNextAttemptAt";
 
+    /**
+     * Why a message is in the dead-letter queue "delivery.dlq": permanent failure, retries
+     * exhausted, expired, or any of these for a null-sender message (not bounced). The
+     * per-recipient replies are in {@link #LAST_ERROR}, {@link #RELAY_RECIPIENTS} names the
+     * recipients that were not delivered.
+     */
+    public static final String DLQ_REASON = "MailDlqReason";
+    /** "true" once the sender got a delay warning (Action: delayed) for this message: sent once only. */
+    public static final String DELAY_WARNED = "MailDelayWarned";
+
     // ---- policy contract ----
 
     /** The Authentication-Results header value (RFC 8601) the policy steps produced. */

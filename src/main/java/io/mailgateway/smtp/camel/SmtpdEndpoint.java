@@ -118,7 +118,14 @@ public class SmtpdEndpoint extends DefaultEndpoint {
                 Arrays.stream(localDomains.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
                 maxMessageSize, maxRecipients, maxErrors,
                 Duration.ofSeconds(idleTimeout), Duration.ofSeconds(connectionTimeout), Duration.ofMillis(greetingDelay),
-                Path.of(spoolDir), spoolThreshold);
+                Path.of(spoolDir), spoolThreshold, relayedRecipient());
+    }
+
+    /** The delivery router bound by the gateway (bean "deliveryRouter"), if any, decides which recipients are relayed. */
+    private java.util.function.Predicate<String> relayedRecipient() {
+        io.mailgateway.delivery.Router router = getCamelContext().getRegistry()
+                .lookupByNameAndType("deliveryRouter", io.mailgateway.delivery.Router.class);
+        return router == null ? rcpt -> false : router::relays;
     }
 
     SmtpServer.Socket socket() {
