@@ -4,6 +4,9 @@ import io.mailgateway.broker.EmbeddedBroker;
 import io.mailgateway.config.ConfigException;
 import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.config.RouteReloader;
+import io.mailgateway.delivery.NextHops;
+import io.mailgateway.delivery.RelaySettings;
+import io.mailgateway.delivery.SmtpRelayClient;
 import io.mailgateway.message.MessageContentConverters;
 import io.mailgateway.policy.dns.DnsjavaResolver;
 import io.mailgateway.smtp.camel.ReceivedHeader;
@@ -104,7 +107,13 @@ public final class Gateway implements AutoCloseable {
         main.bind("jms", jmsComponent());
         main.bind("receivedHeader", new ReceivedHeader(config.hostname()));
         // One DNS resolver (and its cache) for everything that asks DNS: SPF, DKIM, DMARC, MX.
-        main.bind("dnsResolver", DnsjavaResolver.fromConfig(config));
+        DnsjavaResolver dnsResolver = DnsjavaResolver.fromConfig(config);
+        main.bind("dnsResolver", dnsResolver);
+        // Outbound SMTP: next-hop routing and one pooled client shared by every delivery worker.
+        main.bind("nextHops", NextHops.fromConfig(config, dnsResolver));
+        SmtpRelayClient relayClient = new SmtpRelayClient(RelaySettings.fromConfig(config));
+        storeResources.add(relayClient); // closed (QUIT on pooled connections) at shutdown
+        main.bind("relayClient", relayClient);
         bindStoreBeans(dataDir);
         main.addMainListener(new MainListenerSupport() {
             @Override
