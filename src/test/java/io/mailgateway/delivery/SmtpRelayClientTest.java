@@ -43,7 +43,7 @@ class SmtpRelayClientTest {
 
     private static SmtpRelayClient client(int pool, Duration commandTimeout) {
         return new SmtpRelayClient(new RelaySettings("relay.test", true, Duration.ofSeconds(2), commandTimeout,
-                Duration.ofSeconds(20), pool, Duration.ofSeconds(30)));
+                commandTimeout.multipliedBy(2), pool, Duration.ofSeconds(30)));
     }
 
     private MessageContent content(byte[] bytes) {
