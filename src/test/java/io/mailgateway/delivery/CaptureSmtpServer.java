@@ -276,6 +276,13 @@ final class CaptureSmtpServer implements AutoCloseable {
         return null;
     }
 
+    /** Closes every client connection, as a server does to idle clients. */
+    void dropConnections() throws IOException {
+        for (Socket s : sockets) {
+            s.close();
+        }
+    }
+
     /** Commands of every session, in order. */
     List<String> allCommands() {
         List<String> all = new ArrayList<>();

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mailgateway.policy.dns.DnsjavaResolver;
 import io.mailgateway.policy.dns.LoopbackDnsServer;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -102,10 +101,12 @@ class NextHopsTest {
     void should_fail_permanently_for_a_null_mx_and_nxdomain() {
         mx("nullmx.test.", 0, ".");
         NextHops h = hops("*=mx", "", "", null);
-        assertThatThrownBy(() -> h.resolve("nullmx.test")).isInstanceOfSatisfying(NextHops.RoutingException.class,
-                e -> assertThat(e.reply()).isEqualTo(new RemoteReply(556, e.reply().text())).extracting(r -> r.text().substring(0, 7)).isEqualTo("5.1.10 "));
+        assertThatThrownBy(() -> h.resolve("nullmx.test")).isInstanceOfSatisfying(NextHops.RoutingException.class, e -> {
+            assertThat(e.reply().code()).isEqualTo(556);
+            assertThat(e.reply().text()).startsWith("5.1.10 ");
+        });
         assertThatThrownBy(() -> h.resolve("missing.test")).isInstanceOfSatisfying(NextHops.RoutingException.class,
-                e -> assertThat(e.reply().text()).startsWith("5.1.2 "));
+                e -> assertThat(e.reply()).extracting(RemoteReply::code, r -> r.text().substring(0, 6)).containsExactly(550, "5.1.2 "));
     }
 
     @Test
@@ -172,6 +173,5 @@ class NextHopsTest {
         assertThat(TransportMap.checkRelayHost("")).isNull();
         assertThat(TransportMap.checkRelayHost("[10.0.0.1]:25")).isNull();
         assertThat(TransportMap.checkRelayHost("bad host")).isNotNull();
-        assertThat(new InetSocketAddress(0).getPort()).isZero();
     }
 }

@@ -260,6 +260,29 @@ class SmtpRelayClientTest {
     }
 
     @Test
+    void should_quit_a_pooled_connection_after_its_idle_time() {
+        client.close();
+        client = new SmtpRelayClient(new RelaySettings("relay.test", true, Duration.ofSeconds(2), Duration.ofSeconds(5),
+                Duration.ofSeconds(5), 4, Duration.ofMillis(300)));
+        assertThat(codes(send(envelope("a@d.test"), content("m\r\n"), server.address()))).containsOnly(250);
+        assertThat(server.last().commands).last().isEqualTo("RSET");
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(server.last().commands).last().isEqualTo("QUIT"));
+    }
+
+    @Test
+    void should_replace_a_pooled_connection_the_server_dropped() throws Exception {
+        assertThat(codes(send(envelope("a@d.test"), content("m\r\n"), server.address()))).containsOnly(250);
+        server.dropConnections();
+        org.awaitility.Awaitility.await().until(() -> server.sessions().size() == 1);
+
+        assertThat(codes(send(envelope("a@d.test"), content("n\r\n"), server.address()))).containsOnly(250);
+        assertThat(server.sessions()).hasSize(2);
+        assertThat(server.sessions().get(1).data).hasSize(1);
+    }
+
+    @Test
     void should_open_a_connection_per_message_and_quit_when_the_pool_is_off() throws Exception {
         client.close();
         client = client(0, Duration.ofSeconds(5));
