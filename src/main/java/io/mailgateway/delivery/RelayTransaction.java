@@ -56,6 +56,14 @@ final class RelayTransaction {
     }
 
     private void transact() throws RelayIoException, IOException {
+        // Addresses go into command lines: a control character (CR, LF...) or a bracket would
+        // let one address inject commands. Our SMTP listener never accepts such an address.
+        if (!wellFormed(envelope.mailFrom())) {
+            envelope.recipients().forEach(r -> results.put(r, new RemoteReply(553, "5.1.7 bad sender address syntax")));
+            return;
+        }
+        envelope.recipients().stream().filter(r -> !wellFormed(r) || r.isEmpty())
+                .forEach(r -> results.put(r, new RemoteReply(553, "5.1.3 bad recipient address syntax")));
         boolean utf8Offered = conn.offers("SMTPUTF8");
         if (!isAscii(envelope.mailFrom()) && !utf8Offered) {
             envelope.recipients().forEach(r -> results.put(r, RelayReplies.needsSmtputf8(conn.host())));
@@ -64,7 +72,9 @@ final class RelayTransaction {
         List<String> rcpts = new ArrayList<>();
         boolean utf8 = !isAscii(envelope.mailFrom());
         for (String r : envelope.recipients()) {
-            if (isAscii(r)) {
+            if (results.containsKey(r)) {
+                continue; // already refused
+            } else if (isAscii(r)) {
                 rcpts.add(r);
             } else if (utf8Offered) {
                 rcpts.add(r);
@@ -186,6 +196,16 @@ final class RelayTransaction {
         ClientReply reply = conn.read(timeout, phase);
         anyReply = true;
         return reply;
+    }
+
+    private static boolean wellFormed(String address) {
+        for (int i = 0; i < address.length(); i++) {
+            char c = address.charAt(i);
+            if (c < 0x20 || c == 0x7F || c == '<' || c == '>') {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean isAscii(String s) {

@@ -235,6 +235,21 @@ class SmtpRelayClientTest {
     }
 
     @Test
+    void should_try_the_next_host_when_a_host_never_greets() throws Exception {
+        client.close();
+        client = client(4, Duration.ofMillis(500));
+        try (CaptureSmtpServer mute = new CaptureSmtpServer()) {
+            mute.script = c -> c.equals("CONNECT") ? CaptureSmtpServer.SILENT : null;
+            RelayResult r = send(envelope("a@d.test"), content("x\r\n"), mute.address(), server.address());
+            assertThat(codes(r)).containsOnly(250);
+
+            RelayResult none = send(envelope("a@d.test"), content("x\r\n"), mute.address());
+            assertThat(none.recipients().get("a@d.test").code()).isEqualTo(451);
+            assertThat(none.recipients().get("a@d.test").text()).startsWith("4.4.2 ");
+        }
+    }
+
+    @Test
     void should_make_up_a_4xx_when_the_connection_is_lost_after_data() {
         server.script = c -> c.equals(".") ? "421 4.3.0 shutting down" : null;
         RelayResult r = send(envelope("a@d.test"), content("x\r\n"), server.address());
@@ -327,6 +342,15 @@ class SmtpRelayClientTest {
         assertThat(without.recipients().get("j\u00f6rg@d.test").code()).isEqualTo(553);
         assertThat(without.recipients().get("j\u00f6rg@d.test").text()).startsWith("5.6.7 ");
         assertThat(without.recipients().get("a@d.test").code()).isEqualTo(250);
+    }
+
+    @Test
+    void should_refuse_an_address_that_would_inject_commands() {
+        RelayResult r = send(envelope("a@d.test>\r\nRCPT TO:<x@evil.test", "b@d.test"), content("x\r\n"), server.address());
+
+        assertThat(r.recipients().get("a@d.test>\r\nRCPT TO:<x@evil.test").code()).isEqualTo(553);
+        assertThat(r.recipients().get("b@d.test").code()).isEqualTo(250);
+        assertThat(server.last().commands).noneMatch(c -> c.contains("evil"));
     }
 
     @Test
