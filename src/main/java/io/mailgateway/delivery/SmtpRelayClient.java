@@ -96,6 +96,7 @@ public final class SmtpRelayClient implements RelayClient {
                 RelayTransaction tx = new RelayTransaction(pooled, envelope, message, settings.commandTimeout(), settings.dataTimeout());
                 Map<String, RemoteReply> replies = tx.run();
                 if (tx.anyReply() || pooled.reusable()) {
+                    LOG.debug("{}: {} via {} (tls={}, reused)", envelope.queueId(), replies, pooled.host(), pooled.isTls());
                     finish(pooled);
                     return new RelayResult(replies, lastHost);
                 }
@@ -111,6 +112,7 @@ public final class SmtpRelayClient implements RelayClient {
             }
             Map<String, RemoteReply> replies = new RelayTransaction(conn, envelope, message,
                     settings.commandTimeout(), settings.dataTimeout()).run();
+            LOG.debug("{}: {} via {} (tls={}, new connection)", envelope.queueId(), replies, conn.host(), conn.isTls());
             finish(conn);
             return new RelayResult(replies, lastHost);
         }
