@@ -4,14 +4,15 @@ import io.mailgateway.broker.DeliverySettings;
 import io.mailgateway.broker.EmbeddedBroker;
 import io.mailgateway.delivery.DeliverProcessor;
 import io.mailgateway.delivery.RelayClient;
-import io.mailgateway.delivery.RelayClients;
 import io.mailgateway.delivery.RelayRecipients;
 import io.mailgateway.delivery.RetrySchedule;
 import io.mailgateway.delivery.Router;
-import io.mailgateway.delivery.StaticTransportMapRouter;
 import io.mailgateway.config.ConfigException;
 import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.config.RouteReloader;
+import io.mailgateway.delivery.NextHops;
+import io.mailgateway.delivery.RelaySettings;
+import io.mailgateway.delivery.SmtpRelayClient;
 import io.mailgateway.message.MessageContentConverters;
 import io.mailgateway.policy.dns.DnsResolver;
 import io.mailgateway.policy.dns.DnsjavaResolver;
@@ -119,8 +120,13 @@ public final class Gateway implements AutoCloseable {
         DnsjavaResolver dnsResolver = DnsjavaResolver.fromConfig(config);
         main.bind("dnsResolver", dnsResolver);
         main.bind("spfChecker", spfChecker(dnsResolver));
+        // Outbound SMTP: next-hop routing and one pooled client shared by every delivery worker.
+        NextHops nextHops = NextHops.fromConfig(config, dnsResolver);
+        main.bind("nextHops", nextHops);
+        SmtpRelayClient relayClient = new SmtpRelayClient(RelaySettings.fromConfig(config));
+        main.bind("relayClient", relayClient);
         bindStoreBeans(dataDir);
-        bindDeliveryBeans(dataDir);
+        bindDeliveryBeans(dataDir, nextHops, relayClient);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(org.apache.camel.main.BaseMainSupport m) {
@@ -162,20 +168,17 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * The relay onward: "deliveryRouter" (which recipients are relayed, and where), "relayRecipients"
-     * (inbound step naming them) and "deliver" (route delivery's attempt). INTERIM: the router is
-     * {@link StaticTransportMapRouter} and the client comes from {@link RelayClients} until the
-     * relay work's NextHops and SMTP client are merged.
+     * (inbound step naming them) and "deliver" (route delivery's attempt), on {@link NextHops}
+     * and the pooled {@link SmtpRelayClient}.
      */
-    private void bindDeliveryBeans(Path dataDir) {
-        Router router = new StaticTransportMapRouter(config.get("TRANSPORT_MAP"));
-        RelayClient client = RelayClients.create(config);
+    private void bindDeliveryBeans(Path dataDir, Router router, RelayClient client) {
         DeliverProcessor deliver = new DeliverProcessor(router, client, RetrySchedule.fromConfig(config), config.hostname(),
                 dataDir.resolve("spool"), config.getInt("QUEUE_PARALLEL_WORKERS"), config.getInt("QUEUE_WORKER_THREADS"));
         main.bind("deliveryRouter", router);
         main.bind("relayRecipients", new RelayRecipients(router));
         main.bind("deliver", deliver);
         storeResources.add(deliver);
-        storeResources.add(client);
+        storeResources.add(client); // closed (QUIT on pooled connections) at shutdown
     }
 
     /** inbound, delivery, plus one store-NAME route per entry of STORAGE_TYPE. */

@@ -144,8 +144,6 @@ public final class Settings {
             new Setting("SPF_CACHE_TTL", "300",
                     "Seconds an SPF result stays cached; keep it short, as the result also rests on DNS records with their own TTLs.", integer(1, 86_400)),
             // ---- delivery queue (docs/delivery.md "Queue and retries") ----
-            new Setting("TRANSPORT_MAP", "*=mx",
-                    "Next hop per recipient domain, comma-separated DOMAIN=smtp:[IP]:PORT entries; a domain listed here is relayed (its RCPT is accepted and the message goes through the delivery queue). Interim reader: only smtp:[IP]:PORT entries are used until the relay routing lands.", any()),
             new Setting("QUEUE_INITIAL_RETRY_DELAY", "60",
                     "Delay before the first retry of a temporarily failed delivery: seconds (decimals allowed) or a number with ms, s, m, h or d.", duration()),
             new Setting("QUEUE_RETRY_BACKOFF", "2.0",
@@ -161,5 +159,28 @@ public final class Settings {
             new Setting("QUEUE_WORKER_THREADS", "4",
                     "Messages of the delivery queue handled at once (concurrent consumers of the broker queue \"delivery\").", integer(1, 1024)),
             new Setting("QUEUE_PARALLEL_WORKERS", "4",
-                    "Next hops of one message tried at the same time; 1 tries them one after the other.", integer(1, 256)));
+                    "Next hops of one message tried at the same time; 1 tries them one after the other.", integer(1, 256)),
+            // Delivery: next hop and outbound SMTP (docs/delivery.md)
+            new Setting("TRANSPORT_MAP", "*=mx",
+                    "Next hop per recipient domain, comma-separated DOMAIN=TRANSPORT: mx (MX lookup of the domain), smtp:host:port (MX lookup of host, as in Postfix) or smtp:[host]:port (that host, no MX lookup); * is every other domain. An entry for a domain also makes it relayed.",
+                    io.mailgateway.delivery.TransportMap::check),
+            new Setting("RELAY_HOST", "",
+                    "Smarthost for every domain the transport map sends to *: host:port (MX lookup of host) or [host]:port (that host); empty means *'s own transport.",
+                    io.mailgateway.delivery.TransportMap::checkRelayHost),
+            new Setting("RELAY_DOMAINS", "",
+                    "Comma-separated recipient domains relayed onward besides those named in TRANSPORT_MAP; empty relays nothing else (no open relay). LOCAL_DOMAINS are only stored unless TRANSPORT_MAP names them.",
+                    v -> v.isBlank() ? null : Setting.domainList().apply(v)),
+            new Setting("RELAY_TLS", "may",
+                    "Outbound STARTTLS: may (when offered, no certificate check, plaintext retry once if the handshake fails) or none.",
+                    v -> v.matches("may|none") ? null : "must be may or none, got '" + v + "'"),
+            new Setting("RELAY_CONNECT_TIMEOUT", "30",
+                    "Seconds to wait for the TCP connection to a next-hop host before trying the next one.", integer(1, 3600)),
+            new Setting("RELAY_COMMAND_TIMEOUT", "300",
+                    "Seconds to wait for the reply to the greeting, EHLO, STARTTLS, MAIL, RCPT, DATA and RSET (RFC 5321 4.5.3.2: 5 minutes).", integer(1, 3600)),
+            new Setting("RELAY_DATA_TIMEOUT", "600",
+                    "Seconds a message's data may stall while being sent, and to wait for the reply after the final dot (RFC 5321 4.5.3.2: 10 minutes).", integer(1, 7200)),
+            new Setting("RELAY_CONNECTION_POOL_SIZE", "4",
+                    "Idle outbound connections kept per next-hop address for reuse (RSET between messages); 0 opens one connection per message.", integer(0, 1000)),
+            new Setting("RELAY_CONNECTION_IDLE_TIME", "10",
+                    "Seconds an idle pooled outbound connection is kept before QUIT.", integer(1, 3600)));
 }

@@ -57,7 +57,7 @@ class DeliveryOutageIT {
             Map<String, String> accepted = new ConcurrentHashMap<>(); // recipient -> queue ID
             long t0 = System.currentTimeMillis();
             long acceptedMs;
-            try (GatewayProcess gateway = GatewayProcess.startWithTestRelayClient(dir, env)) {
+            try (GatewayProcess gateway = GatewayProcess.start(dir, env)) {
                 ExecutorService pool = Executors.newFixedThreadPool(SESSIONS);
                 try {
                     List<Future<?>> sessions = new ArrayList<>();
@@ -86,12 +86,12 @@ class DeliveryOutageIT {
                 Thread.sleep(4000); // a few rounds of retries against the dead hop
                 assertThat(gateway.terminate()).isIn(0, 143);
             }
-            try (GatewayProcess second = GatewayProcess.startWithTestRelayClient(dir, env)) {
+            try (GatewayProcess second = GatewayProcess.start(dir, env)) {
                 Thread.sleep(4000);
                 second.kill9();
             }
             long up;
-            try (GatewayProcess third = GatewayProcess.startWithTestRelayClient(dir, env)) {
+            try (GatewayProcess third = GatewayProcess.start(dir, env)) {
                 Thread.sleep(3000);
                 hop.setUp();
                 up = System.currentTimeMillis();

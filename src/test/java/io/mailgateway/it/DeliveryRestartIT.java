@@ -38,7 +38,7 @@ class DeliveryRestartIT {
                     "STORAGE_TYPE", "maildir");
             String rcpt = "temp2-restart@relay.test"; // 450 twice, then 250
             String id;
-            try (GatewayProcess gateway = GatewayProcess.startWithTestRelayClient(dir, env)) {
+            try (GatewayProcess gateway = GatewayProcess.start(dir, env)) {
                 try (SmtpTestClient c = SmtpTestClient.connectEhlo(gateway.port())) {
                     id = c.sendMail("sender@example.org", List.of(rcpt),
                             "Subject: restart\r\n\r\nbody\r\n.\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -48,7 +48,7 @@ class DeliveryRestartIT {
                 Thread.sleep(200); // let attempt 2's transaction (the scheduled copy) commit
                 gateway.kill9();
             }
-            try (GatewayProcess again = GatewayProcess.startWithTestRelayClient(dir, env)) {
+            try (GatewayProcess again = GatewayProcess.start(dir, env)) {
                 long ready = System.currentTimeMillis();
                 await().atMost(Duration.ofSeconds(60)).until(() -> hop.messagesFor(rcpt).size() == 1);
                 List<Long> at = hop.attempts(rcpt);

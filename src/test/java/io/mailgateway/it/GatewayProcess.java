@@ -79,24 +79,6 @@ final class GatewayProcess implements AutoCloseable {
         return launch(workDir, env, List.of("-jar", jar().toString()), jvmArgs);
     }
 
-    /**
-     * Like {@link #start}, but the packaged jar runs with the test classes on its class path and
-     * relays with the tests' blocking SMTP client ({@code io.mailgateway.testing.BlockingRelayClient}):
-     * the build has no SMTP client of its own for relaying yet.
-     */
-    static GatewayProcess startWithTestRelayClient(Path workDir, Map<String, String> env) throws IOException {
-        Path testClasses = Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("test-classes").toAbsolutePath();
-        GatewayProcess p = launch(workDir, env, List.of("-cp", jar() + java.io.File.pathSeparator + testClasses,
-                "io.mailgateway.cli.GatewayMain"), "-Dmailgateway.relay.client=io.mailgateway.testing.BlockingRelayClient");
-        try {
-            p.awaitGreeting();
-        } catch (RuntimeException | Error e) {
-            p.close();
-            throw e;
-        }
-        return p;
-    }
-
     private static GatewayProcess launch(Path workDir, Map<String, String> env, List<String> main, String... jvmArgs)
             throws IOException {
         Map<String, String> effective = new HashMap<>(env);

@@ -63,7 +63,6 @@ public final class TestGateway implements BeforeAllCallback {
             s3 = S3ProxyProcess.start();
             nextHop = CaptureSmtpServer.start();
             nextHop2 = CaptureSmtpServer.start();
-            System.setProperty(io.mailgateway.delivery.RelayClients.CLASS_PROPERTY, BlockingRelayClient.class.getName());
             Map<String, String> env = new HashMap<>();
             env.put("DATA_DIR", dataDir.toString());
             env.put("SMTP_PORT", "0");
