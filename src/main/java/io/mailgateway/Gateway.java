@@ -5,6 +5,9 @@ import io.mailgateway.config.ConfigException;
 import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.config.RouteReloader;
 import io.mailgateway.message.MessageContentConverters;
+import io.mailgateway.policy.dkim.DkimSignProcessor;
+import io.mailgateway.policy.dkim.DkimSigner;
+import io.mailgateway.policy.dkim.DnsDkimVerifier;
 import io.mailgateway.policy.dns.DnsjavaResolver;
 import io.mailgateway.smtp.camel.ReceivedHeader;
 import io.mailgateway.smtp.camel.SmtpdConsumer;
@@ -97,6 +100,8 @@ public final class Gateway implements AutoCloseable {
         Files.createDirectories(dataDir);
         cleanSpool(dataDir.resolve("spool"));
         List<String> routeFiles = routeFiles();
+        // Signing keys load before anything starts: a missing key file is a startup error.
+        DkimSigner dkimSigner = DkimSigner.fromConfig(config);
         broker.start(config.brokerConfig(), dataDir, config.storageTypes());
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
 
@@ -104,7 +109,10 @@ public final class Gateway implements AutoCloseable {
         main.bind("jms", jmsComponent());
         main.bind("receivedHeader", new ReceivedHeader(config.hostname()));
         // One DNS resolver (and its cache) for everything that asks DNS: SPF, DKIM, DMARC, MX.
-        main.bind("dnsResolver", DnsjavaResolver.fromConfig(config));
+        DnsjavaResolver dnsResolver = DnsjavaResolver.fromConfig(config);
+        main.bind("dnsResolver", dnsResolver);
+        main.bind("dkimVerifier", DnsDkimVerifier.fromConfig(config, dnsResolver));
+        main.bind("dkimSign", new DkimSignProcessor(dkimSigner));
         bindStoreBeans(dataDir);
         main.addMainListener(new MainListenerSupport() {
             @Override

@@ -104,5 +104,14 @@ public final class Settings {
                     "Seconds a stop (SIGTERM) waits for messages in flight before closing.", integer(1, 600)),
             new Setting("LOG_LEVEL", "INFO",
                     "Level of the gateway's own log lines: ERROR, WARN, INFO (one line per accepted message), DEBUG or TRACE.",
-                    v -> v.matches("(?i)ERROR|WARN|INFO|DEBUG|TRACE") ? null : "must be ERROR, WARN, INFO, DEBUG or TRACE, got '" + v + "'"));
+                    v -> v.matches("(?i)ERROR|WARN|INFO|DEBUG|TRACE") ? null : "must be ERROR, WARN, INFO, DEBUG or TRACE, got '" + v + "'"),
+            new Setting("DKIM_CACHE_ENABLED", "true",
+                    "Keep parsed DKIM public keys per (selector, domain) between messages; temporary DNS errors are never cached.", bool()),
+            new Setting("DKIM_CACHE_MAX_ENTRIES", "10000",
+                    "Most DKIM keys (or permanent \"no key\" answers) kept in the key cache, least recently used dropped first.", integer(1, 10_000_000)),
+            new Setting("DKIM_CACHE_TTL", "3600",
+                    "Longest time in seconds a DKIM key stays cached; a shorter TTL of its TXT record wins.", integer(1, 604_800)),
+            new Setting("DKIM_SIGN_DOMAINS", "",
+                    "Domains whose outgoing mail is DKIM-signed, as domain:selector pairs, comma separated (e.g. example.com:sel1,example.org:mail), key in $DATA_DIR/dkim/DOMAIN.SELECTOR.key (PKCS#8 PEM, made by `dkim keygen`); empty means no signing.",
+                    io.mailgateway.policy.dkim.DkimSigner::checkDomains));
 }
