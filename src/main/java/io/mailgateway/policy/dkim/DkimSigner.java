@@ -43,12 +43,12 @@ public final class DkimSigner {
 
     private static final Pattern ADDRESS_DOMAIN = Pattern.compile("@([A-Za-z0-9.-]+)\\s*>?\\s*$");
 
-    private final Map<String, SigningKey> keys;
+    private final Map<String, List<SigningKey>> keys;
     private final LongSupplier epochSeconds;
 
     public DkimSigner(List<SigningKey> keys, LongSupplier epochSeconds) {
         this.keys = new LinkedHashMap<>();
-        keys.forEach(k -> this.keys.put(k.domain().toLowerCase(Locale.ROOT), k));
+        keys.forEach(k -> this.keys.computeIfAbsent(k.domain().toLowerCase(Locale.ROOT), d -> new ArrayList<>()).add(k));
         this.epochSeconds = epochSeconds;
     }
 
@@ -123,14 +123,14 @@ public final class DkimSigner {
         return keys.isEmpty();
     }
 
-    /** The key for a From (or envelope) domain: the domain itself or its nearest configured parent. */
-    SigningKey keyFor(String domain) {
+    /** The keys for a From (or envelope) domain: the domain itself or its nearest configured parent. */
+    List<SigningKey> keysFor(String domain) {
         if (domain == null) {
             return null;
         }
         String d = domain.toLowerCase(Locale.ROOT);
         while (true) {
-            SigningKey k = keys.get(d);
+            List<SigningKey> k = keys.get(d);
             if (k != null) {
                 return k;
             }
@@ -143,18 +143,19 @@ public final class DkimSigner {
     }
 
     /**
-     * Reads the message once and returns the DKIM-Signature field (with CRLF) to put in front of
-     * it, or null when no configured domain fits.
+     * Reads the message once and returns the DKIM-Signature field(s) (with CRLF) to put in front
+     * of it, or null when no configured domain fits. A domain listed with several selectors (e.g.
+     * an RSA and an Ed25519 key) gets one signature per key.
      */
     public byte[] sign(InputStream message, String envelopeSender) throws IOException {
         InputStream in = new BufferedInputStream(message, 65536);
         HeaderSection headers = HeaderSection.read(in, DnsDkimVerifier.MAX_HEADER_BYTES);
         List<HeaderSection.Field> from = headers.all("from");
-        SigningKey key = from.isEmpty() ? null : keyFor(addressDomain(from.get(0).value()));
-        if (key == null) {
-            key = keyFor(envelopeSender == null ? null : addressDomain(envelopeSender));
+        List<SigningKey> signing = from.isEmpty() ? null : keysFor(addressDomain(from.get(0).value()));
+        if (signing == null) {
+            signing = keysFor(envelopeSender == null ? null : addressDomain(envelopeSender));
         }
-        if (key == null) {
+        if (signing == null) {
             return null;
         }
         BodyHasher body = new BodyHasher(Canonicalization.RELAXED, DkimCrypto.sha256(), -1);
@@ -162,7 +163,12 @@ public final class DkimSigner {
         for (int n; (n = in.read(buf)) > 0; ) {
             body.update(buf, 0, n);
         }
-        return sign(headers, body.finish(), key);
+        byte[] bodyHash = body.finish();
+        java.io.ByteArrayOutputStream fields = new java.io.ByteArrayOutputStream(600 * signing.size());
+        for (SigningKey key : signing) {
+            fields.writeBytes(sign(headers, bodyHash, key));
+        }
+        return fields.toByteArray();
     }
 
     private byte[] sign(HeaderSection headers, byte[] bodyHash, SigningKey key) {

@@ -108,6 +108,17 @@ class DkimSignerTest {
     }
 
     @Test
+    void a_domain_with_two_selectors_gets_an_rsa_and_an_ed25519_signature() throws Exception {
+        publish(dns, "ed1", "example.com", ed);
+        DkimSigner s = new DkimSigner(List.of(new DkimSigner.SigningKey("example.com", "sel1", rsa.getPrivate()),
+                new DkimSigner.SigningKey("example.com", "ed1", ed.getPrivate())), () -> 1_800_000_000L);
+        String m = message("j@example.com");
+        String signed = new String(s.sign(new ByteArrayInputStream(bytes(m)), ""), StandardCharsets.US_ASCII) + m;
+        assertThat(verify(new ByteArrayInputStream(bytes(signed)))).containsExactly(
+                new DkimResult("example.com", "sel1", Result.PASS, null), new DkimResult("example.com", "ed1", Result.PASS, null));
+    }
+
+    @Test
     void unsigned_messages_pass_the_processor_unchanged() throws Exception {
         Exchange ex = new DefaultExchange(camel);
         byte[] body = bytes(message("a@elsewhere.test"));
