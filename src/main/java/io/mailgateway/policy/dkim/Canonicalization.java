@@ -28,7 +28,11 @@ enum Canonicalization {
             return raw.endsWith("\r\n") ? raw : raw.endsWith("\n") ? raw.substring(0, raw.length() - 1) + "\r\n" : raw + "\r\n";
         }
         int colon = raw.indexOf(':');
-        String name = raw.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+        if (colon < 0) { // not a field (no colon): canonicalized as a name with an empty value
+            colon = raw.length();
+            raw = raw + ":";
+        }
+        String name = raw.substring(0, colon).replaceAll("[\r\n]", "").strip().toLowerCase(Locale.ROOT);
         String value = raw.substring(colon + 1)
                 .replaceAll("\r?\n", "")        // unfold
                 .replaceAll("[ \t]+", " ")       // WSP runs to one SP

@@ -14,8 +14,8 @@ import org.xbill.DNS.Type;
  * Fetches DKIM keys ({@code selector._domainkey.domain} TXT, RFC 6376 3.6.2) through the gateway's
  * resolver and keeps parsed keys per (selector, domain): bounded (least recently used dropped
  * first), each entry for the shorter of {@code DKIM_CACHE_TTL} and the record's TTL. Permanent
- * answers ("no key", revoked, bad record) are cached too, so a flood of forged signatures does not
- * re-parse; a temporary DNS error is never cached.
+ * answers ("no key", revoked, bad record) are cached too, for at most 5 minutes, so a flood of
+ * forged signatures does not re-query and re-parse; a temporary DNS error is never cached.
  */
 public final class DkimKeyStore {
 
@@ -25,6 +25,9 @@ public final class DkimKeyStore {
 
     private record Entry(Lookup lookup, long expiresAtNanos) {
     }
+
+    /** Permanent "no key" answers are kept at most this long (5 minutes). */
+    static final long MAX_NEGATIVE_TTL_NANOS = 300_000_000_000L;
 
     private final DnsResolver dns;
     private final int maxEntries;
@@ -80,6 +83,9 @@ public final class DkimKeyStore {
                     }
                 }
             }
+        }
+        if (result.key() == null) {
+            ttl = Math.min(ttl, MAX_NEGATIVE_TTL_NANOS); // a key published later is seen soon
         }
         if (maxEntries > 0 && ttl > 0) {
             synchronized (cache) {

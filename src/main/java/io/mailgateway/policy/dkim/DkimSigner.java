@@ -59,9 +59,12 @@ public final class DkimSigner {
             Path file = keyFile(config.dataDir(), ds[0], ds[1]);
             try {
                 keys.add(new SigningKey(ds[0], ds[1], readPrivateKey(file)));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new ConfigException("DKIM_SIGN_DOMAINS", "no key file " + file + " for " + ds[0] + ":" + ds[1]
+                        + " (make one with: java -jar mail-gateway.jar dkim keygen " + ds[0] + " " + ds[1] + ")");
             } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-                throw new ConfigException("DKIM_SIGN_DOMAINS", "key for " + ds[0] + " selector " + ds[1]
-                        + " not usable: " + file + ": " + e);
+                throw new ConfigException("DKIM_SIGN_DOMAINS", "key file " + file + " for " + ds[0] + ":" + ds[1]
+                        + " is not usable: " + e);
             }
         }
         return new DkimSigner(keys, () -> System.currentTimeMillis() / 1000);

@@ -119,6 +119,17 @@ class DkimSignerTest {
     }
 
     @Test
+    void processor_signs_a_stream_cached_body_without_copying_it() throws Exception {
+        Exchange ex = new DefaultExchange(camel);
+        String m = message("j@example.org");
+        ex.getMessage().setBody(new org.apache.camel.converter.stream.InputStreamCache(bytes(m)));
+        new DkimSignProcessor(signer()).process(ex);
+        String text = new String(ex.getMessage().getBody(InputStream.class).readAllBytes(), StandardCharsets.US_ASCII);
+        assertThat(text).startsWith("DKIM-Signature: v=1; a=ed25519-sha256;").endsWith(m);
+        assertThat(verify(new ByteArrayInputStream(bytes(text)))).extracting(DkimResult::result).containsExactly(Result.PASS);
+    }
+
+    @Test
     void unsigned_messages_pass_the_processor_unchanged() throws Exception {
         Exchange ex = new DefaultExchange(camel);
         byte[] body = bytes(message("a@elsewhere.test"));

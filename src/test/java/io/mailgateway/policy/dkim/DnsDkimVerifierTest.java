@@ -208,6 +208,32 @@ class DnsDkimVerifierTest {
     }
 
     @Test
+    void no_key_answers_are_cached_for_at_most_five_minutes() throws Exception {
+        AtomicLong nanos = new AtomicLong();
+        DnsjavaResolver resolver = new DnsjavaResolver(List.of(dns.address()), Duration.ofMillis(300), 0, 0);
+        DnsDkimVerifier v = new DnsDkimVerifier(new DkimKeyStore(resolver, 100, 3600, nanos::get), now::get);
+        String m = signed(ed, "later", "relaxed/relaxed");
+        assertThat(v.verify(new ByteArrayInputStream(bytes(m)))).extracting(DkimResult::result).containsExactly(Result.PERMERROR);
+        publish(dns, "later", D, ed);
+        nanos.addAndGet(299_000_000_000L);
+        assertThat(v.verify(new ByteArrayInputStream(bytes(m)))).as("still cached").extracting(DkimResult::result).containsExactly(Result.PERMERROR);
+        nanos.addAndGet(2_000_000_000L);
+        assertThat(v.verify(new ByteArrayInputStream(bytes(m)))).extracting(DkimResult::result).containsExactly(Result.PASS);
+        assertThat(dns.queries("later._domainkey." + D)).isEqualTo(2);
+    }
+
+    @Test
+    void a_line_without_colon_named_in_h_does_not_break_verification() throws Exception {
+        String msg = MESSAGE.replace("Subject:", "garbage\r\nSubject:");
+        String sig = sign(msg, ed.getPrivate(), D, "e", "relaxed/relaxed", "from:garbage", "", -1);
+        assertThat(verify(sig + msg)).extracting(DkimResult::result).containsExactly(Result.PASS);
+        assertThat(verify(sig + msg.replace("garbage", "garbagE"))).extracting(DkimResult::result).containsExactly(Result.PASS);
+        assertThat(verify(sig + msg.replace("garbage", "rubbish"))).extracting(DkimResult::result).containsExactly(Result.FAIL);
+        String sig2 = sign(msg, ed.getPrivate(), D, "e", "simple/simple", "from", "", -1);
+        assertThat(verify(sig2 + msg)).extracting(DkimResult::result).containsExactly(Result.PASS);
+    }
+
+    @Test
     void at_most_five_signatures_are_verified() throws Exception {
         StringBuilder sigs = new StringBuilder();
         for (int i = 0; i < 7; i++) {
