@@ -147,12 +147,17 @@ public final class DkimSigner {
 
     /**
      * Reads the message once and returns the DKIM-Signature field(s) (with CRLF) to put in front
-     * of it, or null when no configured domain fits. A domain listed with several selectors (e.g.
+     * of it, or null when no configured domain fits (or the header section is over 1 MiB). A domain listed with several selectors (e.g.
      * an RSA and an Ed25519 key) gets one signature per key.
      */
     public byte[] sign(InputStream message, String envelopeSender) throws IOException {
         InputStream in = new BufferedInputStream(message, 65536);
-        HeaderSection headers = HeaderSection.read(in, DnsDkimVerifier.MAX_HEADER_BYTES);
+        HeaderSection headers;
+        try {
+            headers = HeaderSection.read(in, DnsDkimVerifier.MAX_HEADER_BYTES);
+        } catch (HeaderSection.TooLargeException e) {
+            return null; // over 1 MiB of header: not signed (receivers would refuse to verify it too)
+        }
         List<HeaderSection.Field> from = headers.all("from");
         List<SigningKey> signing = from.isEmpty() ? null : keysFor(addressDomain(from.get(0).value()));
         if (signing == null) {

@@ -173,6 +173,18 @@ class DnsDkimVerifierTest {
     }
 
     @Test
+    void rsa_key_published_as_bare_pkcs1_rsapublickey_is_accepted() throws Exception {
+        byte[] spki = rsa.getPublic().getEncoded(); // 2048 bits: 24 octets of SubjectPublicKeyInfo, then RSAPublicKey
+        byte[] pkcs1 = java.util.Arrays.copyOfRange(spki, 24, spki.length);
+        assertThat(pkcs1[0]).isEqualTo((byte) 0x30);
+        publish(dns, "pkcs1", D, "v=DKIM1; k=rsa; p=" + java.util.Base64.getEncoder().encodeToString(pkcs1), 3600);
+        assertThat(verify(signed(rsa, "pkcs1", "relaxed/relaxed"))).extracting(DkimResult::result).containsExactly(Result.PASS);
+        publish(dns, "junk", D, "v=DKIM1; k=rsa; p=AAAAAAAA", 3600);
+        assertThat(verify(signed(rsa, "junk", "relaxed/relaxed")))
+                .containsExactly(new DkimResult(D, "junk", Result.PERMERROR, "key p= is not an RSA public key"));
+    }
+
+    @Test
     void rsa_sha1_and_malformed_signatures_are_permerror() throws Exception {
         String sha1 = "DKIM-Signature: v=1; a=rsa-sha1; d=football.example.com; s=r; h=from; bh=AAAA; b=AAAA\r\n";
         assertThat(verify(sha1 + MESSAGE)).containsExactly(new DkimResult(D, "r", Result.PERMERROR, "rsa-sha1 is not accepted (RFC 8301)"));
