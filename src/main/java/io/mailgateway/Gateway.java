@@ -15,6 +15,9 @@ import io.mailgateway.delivery.RelaySettings;
 import io.mailgateway.delivery.SmtpRelayClient;
 import io.mailgateway.message.MessageContentConverters;
 import io.mailgateway.policy.dns.DnsResolver;
+import io.mailgateway.policy.dkim.DkimSignProcessor;
+import io.mailgateway.policy.dkim.DkimSigner;
+import io.mailgateway.policy.dkim.DnsDkimVerifier;
 import io.mailgateway.policy.dns.DnsjavaResolver;
 import io.mailgateway.policy.spf.CachingSpfChecker;
 import io.mailgateway.policy.spf.SpfChecker;
@@ -110,6 +113,8 @@ public final class Gateway implements AutoCloseable {
         Files.createDirectories(dataDir);
         cleanSpool(dataDir.resolve("spool"));
         List<String> routeFiles = routeFiles();
+        // Signing keys load before anything starts: a missing key file is a startup error.
+        DkimSigner dkimSigner = DkimSigner.fromConfig(config);
         broker.start(config.brokerConfig(), dataDir, config.storageTypes(), DeliverySettings.brokerProperties(config));
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
 
@@ -125,6 +130,8 @@ public final class Gateway implements AutoCloseable {
         main.bind("nextHops", nextHops);
         SmtpRelayClient relayClient = new SmtpRelayClient(RelaySettings.fromConfig(config));
         main.bind("relayClient", relayClient);
+        main.bind("dkimVerifier", DnsDkimVerifier.fromConfig(config, dnsResolver));
+        main.bind("dkimSign", new DkimSignProcessor(dkimSigner));
         bindStoreBeans(dataDir);
         bindDeliveryBeans(dataDir, nextHops, relayClient);
         main.addMainListener(new MainListenerSupport() {

@@ -182,5 +182,14 @@ public final class Settings {
             new Setting("RELAY_CONNECTION_POOL_SIZE", "4",
                     "Idle outbound connections kept per next-hop address for reuse (RSET between messages); 0 opens one connection per message.", integer(0, 1000)),
             new Setting("RELAY_CONNECTION_IDLE_TIME", "10",
-                    "Seconds an idle pooled outbound connection is kept before QUIT.", integer(1, 3600)));
+                    "Seconds an idle pooled outbound connection is kept before QUIT.", integer(1, 3600)),
+            new Setting("DKIM_CACHE_ENABLED", "true",
+                    "Keep parsed DKIM public keys per (selector, domain) between messages; temporary DNS errors are never cached.", bool()),
+            new Setting("DKIM_CACHE_MAX_ENTRIES", "10000",
+                    "Most DKIM keys (or permanent \"no key\" answers) kept in the key cache, least recently used dropped first.", integer(1, 10_000_000)),
+            new Setting("DKIM_CACHE_TTL", "3600",
+                    "Longest time in seconds a DKIM key stays cached; a shorter TTL of its TXT record wins.", integer(1, 604_800)),
+            new Setting("DKIM_SIGN_DOMAINS", "",
+                    "Domains whose outgoing mail is DKIM-signed, as domain:selector pairs, comma separated (e.g. example.com:sel1,example.org:mail), key in $DATA_DIR/dkim/DOMAIN.SELECTOR.key (PKCS#8 PEM, made by `dkim keygen`); a domain listed twice (RSA and Ed25519 selector) gets both signatures; empty means no signing.",
+                    io.mailgateway.policy.dkim.DkimSigner::checkDomains));
 }

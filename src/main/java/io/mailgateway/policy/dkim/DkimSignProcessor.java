@@ -1,0 +1,68 @@
+package io.mailgateway.policy.dkim;
+
+import io.mailgateway.message.MailHeaders;
+import io.mailgateway.message.MessageContent;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.StreamCache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code dkimSign} bean: puts a DKIM-Signature in front of the message (a
+ * {@link MessageContent} view with a prefix, the body is not copied) when the From: domain, or
+ * else the envelope sender's, is in DKIM_SIGN_DOMAINS. Other messages pass unchanged. Bodies that
+ * are a Camel {@link StreamCache} are read twice (sign, then send) rather than copied; any other
+ * body is converted to bytes.
+ */
+public final class DkimSignProcessor implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DkimSignProcessor.class);
+
+    private final DkimSigner signer;
+
+    public DkimSignProcessor(DkimSigner signer) {
+        this.signer = signer;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        if (signer.isEmpty()) {
+            return;
+        }
+        Message in = exchange.getMessage();
+        Object body = in.getBody();
+        String sender = in.getHeader(MailHeaders.FROM, String.class);
+        byte[] field;
+        if (body instanceof MessageContent content) {
+            try (InputStream s = content.openStream()) {
+                field = signer.sign(s, sender);
+            }
+            if (field != null) {
+                in.setBody(content.withPrefix(field));
+            }
+        } else if (body instanceof StreamCache cache && body instanceof InputStream stream) {
+            // e.g. a large message from the broker, spooled by Camel's stream caching: read twice, not copied
+            cache.reset();
+            field = signer.sign(stream, sender);
+            cache.reset();
+            if (field != null) {
+                in.setBody(new SequenceInputStream(new ByteArrayInputStream(field), stream));
+            }
+        } else {
+            byte[] bytes = in.getMandatoryBody(byte[].class);
+            field = signer.sign(new ByteArrayInputStream(bytes), sender);
+            if (field != null) {
+                byte[] joined = new byte[field.length + bytes.length];
+                System.arraycopy(field, 0, joined, 0, field.length);
+                System.arraycopy(bytes, 0, joined, field.length, bytes.length);
+                in.setBody(joined);
+            }
+        }
+        LOG.debug("DKIM {} {}", field == null ? "not signed" : "signed", in.getHeader(MailHeaders.QUEUE_ID));
+    }
+}
