@@ -5,7 +5,17 @@ import io.mailgateway.config.ConfigException;
 import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.config.RouteReloader;
 import io.mailgateway.message.MessageContentConverters;
+import io.mailgateway.metrics.AuthMetrics;
+import io.mailgateway.metrics.MetricsServer;
+import io.mailgateway.policy.camel.AuthenticationResults;
+import io.mailgateway.policy.camel.DkimVerify;
+import io.mailgateway.policy.camel.DmarcCheck;
+import io.mailgateway.policy.camel.SpfCheck;
+import io.mailgateway.policy.dmarc.DmarcEvaluator;
 import io.mailgateway.policy.dns.DnsjavaResolver;
+import io.mailgateway.policy.spf.JspfChecker;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mailgateway.smtp.camel.ReceivedHeader;
 import io.mailgateway.smtp.camel.SmtpdConsumer;
 import io.mailgateway.store.StoreBeans;
@@ -44,6 +54,7 @@ public final class Gateway implements AutoCloseable {
     private final EmbeddedBroker broker = new EmbeddedBroker();
     private final Main main = new Main();
     private RouteReloader reloader;
+    private MetricsServer metricsServer;
     private final List<AutoCloseable> storeResources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Gateway(GatewayConfig config) {
@@ -104,7 +115,17 @@ public final class Gateway implements AutoCloseable {
         main.bind("jms", jmsComponent());
         main.bind("receivedHeader", new ReceivedHeader(config.hostname()));
         // One DNS resolver (and its cache) for everything that asks DNS: SPF, DKIM, DMARC, MX.
-        main.bind("dnsResolver", DnsjavaResolver.fromConfig(config));
+        DnsjavaResolver dns = DnsjavaResolver.fromConfig(config);
+        main.bind("dnsResolver", dns);
+        PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        main.bind("meterRegistry", meterRegistry);
+        bindPolicySteps(dns, new AuthMetrics(meterRegistry));
+        int metricsPort = config.getInt("METRICS_PORT");
+        if (metricsPort >= 0) {
+            metricsServer = MetricsServer.start(config.get("BIND_ADDRESS"), metricsPort, meterRegistry);
+            storeResources.add(metricsServer); // closed with the stores when the gateway stops
+            LOG.info("metrics on http://{}:{}/metrics", config.get("BIND_ADDRESS"), metricsServer.port());
+        }
         bindStoreBeans(dataDir);
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -143,6 +164,25 @@ public final class Gateway implements AutoCloseable {
         }
         main.setOverrideProperties(props);
         LOG.info("routes: {}; stores: {}; data in {}", routeFiles, config.storageTypes(), dataDir);
+    }
+
+    /**
+     * The mail-authentication steps routes/inbound.camel.yaml refers to: dkimVerify, spfCheck,
+     * dmarcCheck, authenticationResults. Each is always bound (so an operator may reorder or
+     * remove steps freely) and does nothing while its *_ENABLED switch is false.
+     */
+    private void bindPolicySteps(DnsjavaResolver dns, AuthMetrics metrics) {
+        main.bind("spfCheck", new SpfCheck(config.getBoolean("SPF_CHECK_ENABLED"), new JspfChecker(dns), metrics));
+        main.bind("dkimVerify", new DkimVerify(config.getBoolean("DKIM_VERIFY_ENABLED"), metrics));
+        DmarcEvaluator dmarc = new DmarcEvaluator(dns, DmarcEvaluator.parseOverrides(config.get("DMARC_POLICY_OVERRIDE")));
+        main.bind("dmarcCheck", new DmarcCheck(config.getBoolean("DMARC_CHECK_ENABLED"), dmarc,
+                "tempfail".equals(config.get("DMARC_TEMPERROR_ACTION")), metrics));
+        main.bind("authenticationResults", new AuthenticationResults(config.hostname()));
+    }
+
+    /** The port of /metrics, or -1 when METRICS_PORT=-1. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.port();
     }
 
     /** inbound plus one store-NAME route per entry of STORAGE_TYPE. */

@@ -23,20 +23,23 @@ public final class MessageContent {
 
     private final byte[] prefix;
     private final Storage storage;
+    /** Octets at the start of the storage this view leaves out (replaced by part of the prefix). */
+    private final long skip;
 
-    private MessageContent(byte[] prefix, Storage storage) {
+    private MessageContent(byte[] prefix, Storage storage, long skip) {
         this.prefix = prefix;
         this.storage = storage;
+        this.skip = skip;
     }
 
     /** Content held in a (pooled) buffer; the buffer is released by {@link #release()}. */
     public static MessageContent inBuffer(ByteBuf buffer) {
-        return new MessageContent(new byte[0], new BufferStorage(buffer));
+        return new MessageContent(new byte[0], new BufferStorage(buffer), 0);
     }
 
     /** Content held in a spool file; the file is deleted by {@link #release()}. */
     public static MessageContent inSpoolFile(Path file, long size) {
-        return new MessageContent(new byte[0], new FileStorage(file, size));
+        return new MessageContent(new byte[0], new FileStorage(file, size), 0);
     }
 
     /** A view with {@code header} bytes in front, e.g. a Received: line (RFC 5321 4.4). */
@@ -44,16 +47,48 @@ public final class MessageContent {
         byte[] joined = new byte[header.length + prefix.length];
         System.arraycopy(header, 0, joined, 0, header.length);
         System.arraycopy(prefix, 0, joined, header.length, prefix.length);
-        return new MessageContent(joined, storage);
+        return new MessageContent(joined, storage, skip);
+    }
+
+    /**
+     * A view whose first {@code length} octets of the message as received are replaced by
+     * {@code replacement} (e.g. the header section without a forged field), the rest still read
+     * from the shared storage: only the replaced head is ever copied, never the body.
+     */
+    public MessageContent withReceivedHead(long length, byte[] replacement) {
+        if (skip != 0 || length < 0 || length > storage.size()) {
+            throw new IllegalArgumentException("head of " + length + " octets cannot be replaced");
+        }
+        byte[] joined = new byte[prefix.length + replacement.length];
+        System.arraycopy(prefix, 0, joined, 0, prefix.length);
+        System.arraycopy(replacement, 0, joined, prefix.length, replacement.length);
+        return new MessageContent(joined, storage, length);
     }
 
     public long size() {
-        return prefix.length + storage.size();
+        return prefix.length + storage.size() - skip;
     }
 
     public InputStream openStream() {
-        InputStream body = storage.open();
+        InputStream body = openReceived();
         return prefix.length == 0 ? body : new SequenceInputStream(new ByteArrayInputStream(prefix), body);
+    }
+
+    /**
+     * The message as the client sent it, without what the gateway prepended: what DKIM verifies
+     * and where a forged Authentication-Results field would be. Only for views without
+     * {@link #withReceivedHead a replaced head}.
+     */
+    public InputStream openReceived() {
+        InputStream body = storage.open();
+        if (skip > 0) {
+            try {
+                body.skipNBytes(skip);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return body;
     }
 
     /** Frees the buffer or deletes the spool file. Idempotent. */

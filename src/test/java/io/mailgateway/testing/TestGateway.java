@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * test classes that use it. The embedded broker is in-VM (vm://0), so one per JVM.
  *
  * <p>Test settings: LOCAL_DOMAINS example.com,localhost,test.local; at most 5 recipients;
- * 4 MiB messages; spool to disk past 64 KiB; 5 errors per session.
+ * 4 MiB messages; spool to disk past 64 KiB; 5 errors per session; SPF, DKIM and DMARC on (the
+ * defaults) against {@link #dns()}, a loopback DNS server; /metrics on a free port.
  */
 public final class TestGateway implements BeforeAllCallback {
 
@@ -37,6 +38,7 @@ public final class TestGateway implements BeforeAllCallback {
     private static Gateway gateway;
     private static Path dataDir;
     private static S3ProxyProcess s3;
+    private static io.mailgateway.policy.dns.LoopbackDnsServer dns;
     private static final AtomicInteger MAILBOXES = new AtomicInteger();
 
     @Override
@@ -48,6 +50,10 @@ public final class TestGateway implements BeforeAllCallback {
         if (gateway == null) {
             dataDir = Files.createTempDirectory("gateway-test");
             s3 = S3ProxyProcess.start();
+            // The tests' DNS is explicit: a loopback server answering from records the tests add
+            // (NXDOMAIN for everything else), so SPF/DKIM/DMARC, on by default, never wait on
+            // the sandbox's resolver.
+            dns = new io.mailgateway.policy.dns.LoopbackDnsServer();
             Map<String, String> env = new HashMap<>();
             env.put("DATA_DIR", dataDir.toString());
             env.put("SMTP_PORT", "0");
@@ -65,6 +71,9 @@ public final class TestGateway implements BeforeAllCallback {
             env.put("S3_BUCKET", S3_BUCKET);
             env.put("AWS_ACCESS_KEY_ID", S3ProxyProcess.ACCESS_KEY);
             env.put("AWS_SECRET_ACCESS_KEY", S3ProxyProcess.SECRET_KEY);
+            env.put("DNS_SERVERS", "127.0.0.1:" + dns.address().getPort());
+            env.put("DNS_TIMEOUT", "1000");
+            env.put("METRICS_PORT", "0");
             gateway = new Gateway(GatewayConfig.load(env, new Properties())).start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 gateway.close();
@@ -76,6 +85,11 @@ public final class TestGateway implements BeforeAllCallback {
             }));
         }
         return gateway;
+    }
+
+    /** The DNS server the gateway asks (DNS_SERVERS); add records with names unique to your test (answers are cached). */
+    public static io.mailgateway.policy.dns.LoopbackDnsServer dns() {
+        return dns;
     }
 
     public static int port() {
