@@ -33,11 +33,19 @@ public class DkimVerify implements Processor {
 
     private final boolean enabled;
     private final AuthMetrics metrics;
+    private final DkimVerifier fixed;
     private final AtomicBoolean warned = new AtomicBoolean();
 
+    /** Uses the verifier bound as {@code dkimVerifier} in the registry. */
     public DkimVerify(boolean enabled, AuthMetrics metrics) {
+        this(enabled, metrics, null);
+    }
+
+    /** Uses {@code verifier} (e.g. in a route of its own); null means the registry's. */
+    public DkimVerify(boolean enabled, AuthMetrics metrics, DkimVerifier verifier) {
         this.enabled = enabled;
         this.metrics = metrics;
+        this.fixed = verifier;
     }
 
     @Override
@@ -45,7 +53,8 @@ public class DkimVerify implements Processor {
         if (!enabled) {
             return;
         }
-        DkimVerifier verifier = exchange.getContext().getRegistry().lookupByNameAndType("dkimVerifier", DkimVerifier.class);
+        DkimVerifier verifier = fixed != null ? fixed
+                : exchange.getContext().getRegistry().lookupByNameAndType("dkimVerifier", DkimVerifier.class);
         if (verifier == null) {
             if (warned.compareAndSet(false, true)) {
                 LOG.warn("DKIM_VERIFY_ENABLED=true but no DKIM verifier is bound as 'dkimVerifier': DKIM is not checked");
