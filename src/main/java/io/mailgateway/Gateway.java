@@ -63,6 +63,18 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts and blocks until the process is told to stop. */
     public void run() throws Exception {
+        // On SIGTERM the JVM halts as soon as its shutdown hooks end; Camel's hook ends when the
+        // context has stopped, which can be before this thread has finished the steps below.
+        // This hook holds the JVM until they are done (bounded).
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        long waitSeconds = config.getInt("SHUTDOWN_TIMEOUT") + 5L;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                finished.await(waitSeconds, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "gateway-stop-wait"));
         try {
             prepare();
             main.run();
@@ -70,6 +82,8 @@ public final class Gateway implements AutoCloseable {
             // Also after a failed start (port in use...): the broker's threads would keep the JVM alive.
             closeStoreResources();
             stopBroker();
+            closeMetrics();
+            finished.countDown();
         }
     }
 
@@ -86,6 +100,15 @@ public final class Gateway implements AutoCloseable {
         } finally {
             closeStoreResources();
             stopBroker();
+            closeMetrics();
+        }
+    }
+
+    /** After Camel's stop, so /metrics answers while messages in flight finish. */
+    private void closeMetrics() {
+        if (metricsServer != null) {
+            metricsServer.close();
+            metricsServer = null;
         }
     }
 
@@ -123,7 +146,6 @@ public final class Gateway implements AutoCloseable {
         int metricsPort = config.getInt("METRICS_PORT");
         if (metricsPort >= 0) {
             metricsServer = MetricsServer.start(config.get("BIND_ADDRESS"), metricsPort, meterRegistry);
-            storeResources.add(metricsServer); // closed with the stores when the gateway stops
             LOG.info("metrics on http://{}:{}/metrics", config.get("BIND_ADDRESS"), metricsServer.port());
         }
         bindStoreBeans(dataDir);
