@@ -14,14 +14,23 @@ import io.mailgateway.delivery.NextHops;
 import io.mailgateway.delivery.RelaySettings;
 import io.mailgateway.delivery.SmtpRelayClient;
 import io.mailgateway.message.MessageContentConverters;
-import io.mailgateway.policy.dns.DnsResolver;
+import io.mailgateway.metrics.AuthMetrics;
+import io.mailgateway.metrics.MetricsServer;
+import io.mailgateway.policy.camel.AuthenticationResults;
+import io.mailgateway.policy.camel.DkimVerify;
+import io.mailgateway.policy.camel.DmarcCheck;
+import io.mailgateway.policy.camel.SpfCheck;
 import io.mailgateway.policy.dkim.DkimSignProcessor;
 import io.mailgateway.policy.dkim.DkimSigner;
 import io.mailgateway.policy.dkim.DnsDkimVerifier;
+import io.mailgateway.policy.dmarc.DmarcEvaluator;
+import io.mailgateway.policy.dns.DnsResolver;
 import io.mailgateway.policy.dns.DnsjavaResolver;
 import io.mailgateway.policy.spf.CachingSpfChecker;
 import io.mailgateway.policy.spf.SpfChecker;
 import io.mailgateway.policy.spf.SpfEvaluator;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mailgateway.smtp.camel.ReceivedHeader;
 import io.mailgateway.smtp.camel.SmtpdConsumer;
 import io.mailgateway.store.StoreBeans;
@@ -60,6 +69,7 @@ public final class Gateway implements AutoCloseable {
     private final EmbeddedBroker broker = new EmbeddedBroker();
     private final Main main = new Main();
     private RouteReloader reloader;
+    private MetricsServer metricsServer;
     private final List<AutoCloseable> storeResources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Gateway(GatewayConfig config) {
@@ -68,6 +78,18 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts and blocks until the process is told to stop. */
     public void run() throws Exception {
+        // On SIGTERM the JVM halts as soon as its shutdown hooks end; Camel's hook ends when the
+        // context has stopped, which can be before this thread has finished the steps below.
+        // This hook holds the JVM until they are done (bounded).
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        long waitSeconds = config.getInt("SHUTDOWN_TIMEOUT") + 5L;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                finished.await(waitSeconds, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "gateway-stop-wait"));
         try {
             prepare();
             main.run();
@@ -75,6 +97,8 @@ public final class Gateway implements AutoCloseable {
             // Also after a failed start (port in use...): the broker's threads would keep the JVM alive.
             closeStoreResources();
             stopBroker();
+            closeMetrics();
+            finished.countDown();
         }
     }
 
@@ -91,6 +115,15 @@ public final class Gateway implements AutoCloseable {
         } finally {
             closeStoreResources();
             stopBroker();
+            closeMetrics();
+        }
+    }
+
+    /** After Camel's stop, so /metrics answers while messages in flight finish. */
+    private void closeMetrics() {
+        if (metricsServer != null) {
+            metricsServer.close();
+            metricsServer = null;
         }
     }
 
@@ -124,7 +157,8 @@ public final class Gateway implements AutoCloseable {
         // One DNS resolver (and its cache) for everything that asks DNS: SPF, DKIM, DMARC, MX.
         DnsjavaResolver dnsResolver = DnsjavaResolver.fromConfig(config);
         main.bind("dnsResolver", dnsResolver);
-        main.bind("spfChecker", spfChecker(dnsResolver));
+        SpfChecker spfChecker = spfChecker(dnsResolver);
+        main.bind("spfChecker", spfChecker);
         // Outbound SMTP: next-hop routing and one pooled client shared by every delivery worker.
         NextHops nextHops = NextHops.fromConfig(config, dnsResolver);
         main.bind("nextHops", nextHops);
@@ -132,6 +166,14 @@ public final class Gateway implements AutoCloseable {
         main.bind("relayClient", relayClient);
         main.bind("dkimVerifier", DnsDkimVerifier.fromConfig(config, dnsResolver));
         main.bind("dkimSign", new DkimSignProcessor(dkimSigner));
+        PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        main.bind("meterRegistry", meterRegistry);
+        bindPolicySteps(dnsResolver, spfChecker, new AuthMetrics(meterRegistry));
+        int metricsPort = config.getInt("METRICS_PORT");
+        if (metricsPort >= 0) {
+            metricsServer = MetricsServer.start(config.get("BIND_ADDRESS"), metricsPort, meterRegistry);
+            LOG.info("metrics on http://{}:{}/metrics", config.get("BIND_ADDRESS"), metricsServer.port());
+        }
         bindStoreBeans(dataDir);
         bindDeliveryBeans(dataDir, nextHops, relayClient);
         main.addMainListener(new MainListenerSupport() {
@@ -186,6 +228,25 @@ public final class Gateway implements AutoCloseable {
         main.bind("deliver", deliver);
         storeResources.add(deliver);
         storeResources.add(client); // closed (QUIT on pooled connections) at shutdown
+    }
+
+    /**
+     * The mail-authentication steps routes/inbound.camel.yaml refers to: dkimVerify, spfCheck,
+     * dmarcCheck, authenticationResults. Each is always bound (so an operator may reorder or
+     * remove steps freely) and does nothing while its *_ENABLED switch is false.
+     */
+    private void bindPolicySteps(DnsjavaResolver dns, SpfChecker spfChecker, AuthMetrics metrics) {
+        main.bind("spfCheck", new SpfCheck(config.getBoolean("SPF_CHECK_ENABLED"), spfChecker, metrics));
+        main.bind("dkimVerify", new DkimVerify(config.getBoolean("DKIM_VERIFY_ENABLED"), metrics));
+        DmarcEvaluator dmarc = new DmarcEvaluator(dns, DmarcEvaluator.parseOverrides(config.get("DMARC_POLICY_OVERRIDE")));
+        main.bind("dmarcCheck", new DmarcCheck(config.getBoolean("DMARC_CHECK_ENABLED"), dmarc,
+                "tempfail".equals(config.get("DMARC_TEMPERROR_ACTION")), metrics));
+        main.bind("authenticationResults", new AuthenticationResults(config.hostname()));
+    }
+
+    /** The port of /metrics, or -1 when METRICS_PORT=-1. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.port();
     }
 
     /** inbound, delivery, plus one store-NAME route per entry of STORAGE_TYPE. */

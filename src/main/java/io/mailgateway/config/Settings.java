@@ -191,5 +191,20 @@ public final class Settings {
                     "Longest time in seconds a DKIM key stays cached; a shorter TTL of its TXT record wins.", integer(1, 604_800)),
             new Setting("DKIM_SIGN_DOMAINS", "",
                     "Domains whose outgoing mail is DKIM-signed, as domain:selector pairs, comma separated (e.g. example.com:sel1,example.org:mail), key in $DATA_DIR/dkim/DOMAIN.SELECTOR.key (PKCS#8 PEM, made by `dkim keygen`); a domain listed twice (RSA and Ed25519 selector) gets both signatures; empty means no signing.",
-                    io.mailgateway.policy.dkim.DkimSigner::checkDomains));
+                    io.mailgateway.policy.dkim.DkimSigner::checkDomains),
+            // ---- mail authentication steps of routes/inbound.camel.yaml, and metrics ----
+            new Setting("SPF_CHECK_ENABLED", "true",
+                    "Route step spfCheck: SPF (RFC 7208) of MAIL FROM (HELO for <>); the result goes into Authentication-Results and feeds DMARC, it never rejects on its own.", bool()),
+            new Setting("DKIM_VERIFY_ENABLED", "true",
+                    "Route step dkimVerify: verify every DKIM-Signature (RFC 6376); the results go into Authentication-Results and feed DMARC, they never reject on their own.", bool()),
+            new Setting("DMARC_CHECK_ENABLED", "true",
+                    "Route step dmarcCheck: DMARC (RFC 7489) of the From domain; p=reject failures get 550 5.7.1 at end of data, quarantine is stored flagged (Maildir folder .Junk, SQL column quarantined).", bool()),
+            new Setting("DMARC_POLICY_OVERRIDE", "",
+                    "Per-domain override of the disposition of DMARC failures, e.g. example.org=none,bank.test=reject (the From domain or its organizational domain); applies only to domains that publish a record.",
+                    io.mailgateway.policy.dmarc.DmarcEvaluator::checkOverrides),
+            new Setting("DMARC_TEMPERROR_ACTION", "accept",
+                    "What a DMARC temperror (DNS timeout or SERVFAIL for the policy, or an SPF/DKIM temperror when nothing aligned) does: accept (deliver, dmarc=temperror in Authentication-Results, no disposition) or tempfail (451 4.4.3, the client retries).",
+                    v -> v.matches("accept|tempfail") ? null : "must be accept or tempfail, got '" + v + "'"),
+            new Setting("METRICS_PORT", "9090",
+                    "Port of the Prometheus text endpoint /metrics on BIND_ADDRESS; 0 picks a free port, -1 turns it off.", integer(-1, 65535)));
 }

@@ -21,22 +21,30 @@ import java.nio.file.Path;
  */
 public final class MessageContent {
 
-    private final byte[] prefix;
-    private final Storage storage;
+    private static final byte[] NONE = new byte[0];
 
-    private MessageContent(byte[] prefix, Storage storage) {
+    /** What the gateway prepended (trace headers). */
+    private final byte[] prefix;
+    /** Replaces the first {@link #skip} octets of the storage in the message as received. */
+    private final byte[] head;
+    private final Storage storage;
+    private final long skip;
+
+    private MessageContent(byte[] prefix, byte[] head, Storage storage, long skip) {
         this.prefix = prefix;
+        this.head = head;
         this.storage = storage;
+        this.skip = skip;
     }
 
     /** Content held in a (pooled) buffer; the buffer is released by {@link #release()}. */
     public static MessageContent inBuffer(ByteBuf buffer) {
-        return new MessageContent(new byte[0], new BufferStorage(buffer));
+        return new MessageContent(NONE, NONE, new BufferStorage(buffer), 0);
     }
 
     /** Content held in a spool file; the file is deleted by {@link #release()}. */
     public static MessageContent inSpoolFile(Path file, long size) {
-        return new MessageContent(new byte[0], new FileStorage(file, size));
+        return new MessageContent(NONE, NONE, new FileStorage(file, size), 0);
     }
 
     /** A view with {@code header} bytes in front, e.g. a Received: line (RFC 5321 4.4). */
@@ -44,16 +52,46 @@ public final class MessageContent {
         byte[] joined = new byte[header.length + prefix.length];
         System.arraycopy(header, 0, joined, 0, header.length);
         System.arraycopy(prefix, 0, joined, header.length, prefix.length);
-        return new MessageContent(joined, storage);
+        return new MessageContent(joined, head, storage, skip);
+    }
+
+    /**
+     * A view whose first {@code length} octets of the message as received are replaced by
+     * {@code replacement} (e.g. the header section without a forged field), the rest still read
+     * from the shared storage: only the replaced head is ever copied, never the body. Once per
+     * message.
+     */
+    public MessageContent withReceivedHead(long length, byte[] replacement) {
+        if (skip != 0 || head.length != 0 || length < 0 || length > storage.size()) {
+            throw new IllegalArgumentException("head of " + length + " octets cannot be replaced");
+        }
+        return new MessageContent(prefix, replacement.clone(), storage, length);
     }
 
     public long size() {
-        return prefix.length + storage.size();
+        return prefix.length + head.length + storage.size() - skip;
     }
 
+    /** The whole message: what the gateway prepended, then the message as received. */
     public InputStream openStream() {
+        InputStream received = openReceived();
+        return prefix.length == 0 ? received : new SequenceInputStream(new ByteArrayInputStream(prefix), received);
+    }
+
+    /**
+     * The message as the client sent it (less any field {@link #withReceivedHead removed}),
+     * without what the gateway prepended: what DKIM verifies and what the policy steps read.
+     */
+    public InputStream openReceived() {
         InputStream body = storage.open();
-        return prefix.length == 0 ? body : new SequenceInputStream(new ByteArrayInputStream(prefix), body);
+        if (skip > 0) {
+            try {
+                body.skipNBytes(skip);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return head.length == 0 ? body : new SequenceInputStream(new ByteArrayInputStream(head), body);
     }
 
     /** Frees the buffer or deletes the spool file. Idempotent. */

@@ -83,6 +83,9 @@ final class GatewayProcess implements AutoCloseable {
             throws IOException {
         Map<String, String> effective = new HashMap<>(env);
         effective.computeIfAbsent("SMTP_PORT", k -> String.valueOf(freePort()));
+        // never the fixed 9090 (several gateways run at once), never the sandbox's resolver
+        effective.computeIfAbsent("METRICS_PORT", k -> "0");
+        effective.computeIfAbsent("DNS_SERVERS", k -> "127.0.0.1:" + loopbackDns().address().getPort());
         String smtpPort = effective.get("SMTP_PORT");
         int port = smtpPort.matches("[0-9]{1,5}") ? Integer.parseInt(smtpPort) : -1;
 
@@ -104,6 +107,20 @@ final class GatewayProcess implements AutoCloseable {
         environment.keySet().removeIf(k -> k.startsWith("CAMEL_"));
         environment.putAll(effective);
         return new GatewayProcess(pb.start(), log, port);
+    }
+
+    private static io.mailgateway.policy.dns.LoopbackDnsServer dns;
+
+    /** One DNS server on loopback for every launched gateway: empty zone, so every check gives "none" fast. */
+    static synchronized io.mailgateway.policy.dns.LoopbackDnsServer loopbackDns() {
+        if (dns == null) {
+            try {
+                dns = new io.mailgateway.policy.dns.LoopbackDnsServer();
+            } catch (java.net.SocketException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return dns;
     }
 
     static Path jar() {

@@ -161,8 +161,8 @@ class LargeMessageIT {
     }
 
     /**
-     * The Maildir file is: Return-Path, Received (folded), then the message as sent. The prefix
-     * length follows from the sizes; it must be exactly those two headers, and the rest must hash
+     * The Maildir file is: Return-Path, Received (folded), Authentication-Results, then the message
+     * as sent. The prefix length follows from the sizes; it must be exactly those headers, and the rest must hash
      * to what was sent.
      */
     private static void checkStoredCopy(Path file, Sent sent) throws IOException, NoSuchAlgorithmException {
@@ -175,11 +175,13 @@ class LargeMessageIT {
             assertThat(prefix).startsWith("Return-Path: <" + SENDER + ">\r\nReceived: from big.client.test ")
                     .contains(" id " + sent.queueId())
                     .endsWith("\r\n");
-            // Only the two headers: every line after Return-Path is Received or its continuation.
+            // Only the three headers: after Return-Path, Received and Authentication-Results
+            // (RFC 8601) and their continuation lines.
             String[] lines = prefix.substring(0, prefix.length() - 2).split("\r\n");
             assertThat(lines[1]).startsWith("Received: ");
+            assertThat(prefix).contains("\r\nAuthentication-Results: ");
             for (int i = 2; i < lines.length; i++) {
-                assertThat(lines[i]).as("line %d of the prepended headers", i + 1).matches("[ \t].*");
+                assertThat(lines[i]).as("line %d of the prepended headers", i + 1).matches("[ \t].*|Authentication-Results: .*");
             }
             byte[] buffer = new byte[64 * 1024];
             int read;
@@ -205,8 +207,8 @@ class LargeMessageIT {
     }
 
     /**
-     * The archived mbox entry is: the From line, the queue ID line, the gateway's Received header,
-     * the message as sent (no line of it starts with "From "), and a blank line.
+     * The archived mbox entry is: the From line, the queue ID line, the gateway's Received and
+     * Authentication-Results headers, the message as sent (no line of it starts with "From "), and a blank line.
      */
     private void checkArchivedCopy(Path data, Sent sent) throws IOException, NoSuchAlgorithmException {
         Path extracted = dir.resolve("archived-" + sent.queueId() + ".mbox");

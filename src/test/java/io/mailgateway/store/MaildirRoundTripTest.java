@@ -102,6 +102,11 @@ class MaildirRoundTripTest {
         do {
             end = text.indexOf("\r\n", end) + 2;
         } while (text.charAt(end) == '\t');
+        // then the gateway's Authentication-Results (RFC 8601), also folded
+        assertThat(text.substring(end)).startsWith("Authentication-Results: mx.test.local;");
+        do {
+            end = text.indexOf("\r\n", end) + 2;
+        } while (text.charAt(end) == '\t');
         byte[] rest = Arrays.copyOfRange(stored, end, stored.length);
         assertThat(rest).isEqualTo(original);
     }

@@ -24,10 +24,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Test settings: LOCAL_DOMAINS example.com,localhost,test.local; at most 5 recipients;
  * 4 MiB messages; spool to disk past 64 KiB; 5 errors per session. Mail for {@value #RELAY_DOMAIN}
- * is relayed to a {@link CaptureSmtpServer} ({@link #nextHop()}) through the delivery queue with
- * the blocking test client, retried after 0.5 s, 1 s, 2 s ... (at most 5 s apart), at most
+ * is relayed to a {@link CaptureSmtpServer} ({@link #nextHop()}) through the delivery queue, retried after 0.5 s, 1 s, 2 s ... (at most 5 s apart), at most
  * {@value #QUEUE_MAX_RETRIES} attempts, bounced {@value #QUEUE_MAX_AGE_SECONDS} s after receipt, with a
  * delay warning to the sender from 1 s after receipt.
+ * SPF, DKIM and DMARC are on (the defaults) against {@link #dns()}, a loopback DNS server; /metrics on a free port.
  */
 public final class TestGateway implements BeforeAllCallback {
 
@@ -41,6 +41,7 @@ public final class TestGateway implements BeforeAllCallback {
     private static Gateway gateway;
     private static Path dataDir;
     private static S3ProxyProcess s3;
+    private static io.mailgateway.policy.dns.LoopbackDnsServer dns;
     private static final AtomicInteger MAILBOXES = new AtomicInteger();
     public static final String RELAY_DOMAIN = "relay.test";
     public static final double QUEUE_INITIAL_RETRY_DELAY = 0.5;
@@ -63,6 +64,10 @@ public final class TestGateway implements BeforeAllCallback {
             s3 = S3ProxyProcess.start();
             nextHop = CaptureSmtpServer.start();
             nextHop2 = CaptureSmtpServer.start();
+            // The tests' DNS is explicit: a loopback server answering from records the tests add
+            // (NXDOMAIN for everything else), so SPF/DKIM/DMARC, on by default, never wait on
+            // the sandbox's resolver.
+            dns = new io.mailgateway.policy.dns.LoopbackDnsServer();
             Map<String, String> env = new HashMap<>();
             env.put("DATA_DIR", dataDir.toString());
             env.put("SMTP_PORT", "0");
@@ -88,6 +93,9 @@ public final class TestGateway implements BeforeAllCallback {
             env.put("QUEUE_MAX_RETRIES", String.valueOf(QUEUE_MAX_RETRIES));
             env.put("QUEUE_MAX_AGE", QUEUE_MAX_AGE_SECONDS + "s");
             env.put("QUEUE_DELAY_WARNING", "1s");
+            env.put("DNS_SERVERS", "127.0.0.1:" + dns.address().getPort());
+            env.put("DNS_TIMEOUT", "1000");
+            env.put("METRICS_PORT", "0");
             gateway = new Gateway(GatewayConfig.load(env, new Properties())).start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 gateway.close();
@@ -109,6 +117,11 @@ public final class TestGateway implements BeforeAllCallback {
     /** The next hop of {@value #RELAY_DOMAIN_2}. */
     public static CaptureSmtpServer nextHop2() {
         return nextHop2;
+    }
+
+    /** The DNS server the gateway asks (DNS_SERVERS); add records with names unique to your test (answers are cached). */
+    public static io.mailgateway.policy.dns.LoopbackDnsServer dns() {
+        return dns;
     }
 
     public static int port() {

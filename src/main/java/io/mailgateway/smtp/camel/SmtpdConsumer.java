@@ -2,6 +2,7 @@ package io.mailgateway.smtp.camel;
 
 import io.mailgateway.message.MailHeaders;
 import io.mailgateway.message.MessageContent;
+import io.mailgateway.policy.PolicyRejection;
 import io.mailgateway.smtp.MailAddress;
 import io.mailgateway.smtp.MessageSink;
 import io.mailgateway.smtp.ReceivedMessage;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Runs an {@link SmtpServer} and turns each complete message into one Exchange of the route:
  * body = {@link MessageContent}, headers = {@link MailHeaders}. The client's reply is decided
  * by how the route ends: no exception means the route made the message durable, so 250 with
- * the queue ID; any exception means 451 4.3.0 and the client keeps the message.
+ * the queue ID; a {@link PolicyRejection} means its own reply (e.g. 550 5.7.1 for a DMARC
+ * reject); any other exception means 451 4.3.0 and the client keeps the message.
  * Routes run on a pool of worker threads (WORKER_THREADS), never on a Netty event loop, so
  * many blocking durable sends are in flight together and share journal syncs.
  */
@@ -112,6 +114,13 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
             LOG.info("{}: accepted from={} to={} size={}", queueId, exchange.getIn().getHeader(MailHeaders.FROM),
                     exchange.getIn().getHeader(MailHeaders.RECIPIENTS), exchange.getIn().getHeader(MailHeaders.SIZE));
             return SmtpReplies.QUEUED.withText("Ok: queued as " + queueId);
+        }
+        PolicyRejection refused = exchange.getException(PolicyRejection.class);
+        if (refused != null) {
+            // a policy step decided (DMARC reject, DNS tempfail): its own reply; nothing was sent to the broker
+            LOG.info("{}: refused from={} ip={}: {} ({})", queueId, exchange.getIn().getHeader(MailHeaders.FROM),
+                    exchange.getIn().getHeader(MailHeaders.CLIENT_ADDRESS), refused.reply(), refused.getMessage());
+            return refused.reply();
         }
         LOG.warn("{}: not accepted, client told to retry: {}", queueId, failure.toString());
         return SmtpReplies.QUEUE_FAILED;

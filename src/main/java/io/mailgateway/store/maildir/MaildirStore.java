@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Maildir store: each message once per local recipient in
- * {@code ROOT/<domain>/<localpart>/new}, as received plus a {@code Return-Path:} header.
+ * {@code ROOT/<domain>/<localpart>/new}, as received plus a {@code Return-Path:} header;
+ * quarantined messages into that mailbox's {@code .Junk} folder instead.
  * Any exception leaves the route failed, so the broker transaction rolls back and the
  * message comes again: delivery is at least once, and the file name (receipt time, queue ID,
  * host) is the same on every attempt, so a recipient already written is skipped, not doubled.
@@ -40,9 +41,11 @@ public class MaildirStore implements Processor {
         String queueId = in.getHeader(MailHeaders.QUEUE_ID, String.class);
         long receivedAt = in.getHeader(MailHeaders.RECEIVED_AT, Long.class);
         String sender = in.getHeader(MailHeaders.FROM, String.class);
+        boolean quarantined = "true".equals(in.getHeader(MailHeaders.QUARANTINE, String.class));
         Set<Path> mailboxes = new LinkedHashSet<>();
         for (String rcpt : in.getHeader(MailHeaders.RECIPIENTS, String.class).split(",")) {
-            mailboxes.add(mailboxOf(rcpt));
+            Path box = mailboxOf(rcpt);
+            mailboxes.add(quarantined ? junkFolder(box) : box);
         }
         String name = (receivedAt / 1000) + "." + queueId + "." + hostname;
         byte[] returnPath = ("Return-Path: <" + sender + ">\r\n").getBytes(StandardCharsets.UTF_8);
@@ -53,6 +56,25 @@ public class MaildirStore implements Processor {
         } catch (org.apache.camel.InvalidPayloadException e) {
             throw new IOException("message body is not readable", e);
         }
+    }
+
+    /**
+     * A quarantined message (DMARC quarantine) goes to the mailbox's Maildir++ folder "Junk":
+     * {@code MAILBOX/.Junk/{tmp,new,cur}} with the {@code maildirfolder} marker, which Dovecot and
+     * Courier show as the Junk folder, so users still find it but not in their inbox.
+     */
+    static Path junkFolder(Path mailbox) throws IOException {
+        Path junk = mailbox.resolve(".Junk");
+        Path marker = junk.resolve("maildirfolder");
+        if (!java.nio.file.Files.exists(marker)) {
+            java.nio.file.Files.createDirectories(junk);
+            try {
+                java.nio.file.Files.createFile(marker);
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // another consumer made it
+            }
+        }
+        return junk;
     }
 
     /** ROOT/domain/localpart, lower-cased, with anything unsafe in a path encoded (%XX). */

@@ -15,7 +15,7 @@ import javax.sql.DataSource;
 class MessageWriter {
 
     static final String INSERT = "INSERT INTO messages (queue_id, received_at, sender, recipients, subject, size,"
-            + " status, client_ip, helo, auth_results, body, body_ref) VALUES (?, ?, ?, ?, ?, ?, 'stored', ?, ?, ?, ?, ?)"
+            + " status, client_ip, helo, auth_results, quarantined, body, body_ref) VALUES (?, ?, ?, ?, ?, ?, 'stored', ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (queue_id) DO NOTHING";
 
     private final DataSource dataSource;
@@ -60,12 +60,13 @@ class MessageWriter {
         ps.setString(7, row.clientIp());
         ps.setString(8, row.helo());
         ps.setString(9, row.authResults());
+        ps.setBoolean(10, row.quarantined());
         if (row.body() != null) {
-            ps.setBytes(10, row.body());
+            ps.setBytes(11, row.body());
         } else {
-            ps.setNull(10, Types.BINARY);
+            ps.setNull(11, Types.BINARY);
         }
-        ps.setString(11, row.bodyRef());
+        ps.setString(12, row.bodyRef());
     }
 
     private static void rollbackQuietly(Connection c, Exception cause) {

@@ -59,7 +59,8 @@ public class SqlStore implements Processor {
         MessageRow row = new MessageRow(queueId, receivedAt, nonNull(in.getHeader(MailHeaders.FROM, String.class)),
                 nonNull(in.getHeader(MailHeaders.RECIPIENTS, String.class)), Subjects.of(head),
                 sizeOf(in, head, inline), in.getHeader(MailHeaders.CLIENT_ADDRESS, String.class),
-                in.getHeader(MailHeaders.HELO, String.class), null, inline, ref);
+                in.getHeader(MailHeaders.HELO, String.class), in.getHeader(MailHeaders.AUTH_RESULTS, String.class),
+                "true".equals(in.getHeader(MailHeaders.QUARANTINE, String.class)), inline, ref);
         if (batching != null) {
             batching.insert(row);
         } else {

@@ -1,0 +1,129 @@
+package io.mailgateway.policy;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * One streaming pass over a message's header section (RFC 5322 2.2) that keeps only the fields
+ * asked for, with their byte offsets. The body is never read and nothing but the wanted fields'
+ * values (each capped) is held in memory, however large the header section is.
+ */
+public final class HeaderFields {
+
+    /** A field: lower-case name, unfolded value (at most {@link #MAX_VALUE} chars), octets [start, end) incl. its CRLF. */
+    public record Field(String name, String value, long start, long end) {
+    }
+
+    /** Longest value kept of one field; a longer one is cut (a From that long is hostile anyway). */
+    public static final int MAX_VALUE = 16 * 1024;
+
+    private final List<Field> fields;
+    private final long headerEnd;
+
+    private HeaderFields(List<Field> fields, long headerEnd) {
+        this.fields = fields;
+        this.headerEnd = headerEnd;
+    }
+
+    public List<Field> fields() {
+        return fields;
+    }
+
+    /** Offset just past the header section (after the empty line), or the message size if it has none. */
+    public long headerEnd() {
+        return headerEnd;
+    }
+
+    public List<Field> named(String lowerCaseName) {
+        return fields.stream().filter(f -> f.name().equals(lowerCaseName)).toList();
+    }
+
+    /** Scans {@code in} to the end of the header section; {@code names} are lower case. */
+    public static HeaderFields scan(InputStream in, Set<String> names) throws IOException {
+        InputStream buffered = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 8192);
+        List<Field> out = new ArrayList<>();
+        StringBuilder value = null;
+        String name = null;
+        long fieldStart = 0;
+        long offset = 0;
+        byte[] line = new byte[1024];
+        while (true) {
+            // one physical line, up to and including LF; only its first 1024 octets are looked at
+            int n = 0;
+            long lineStart = offset;
+            int b;
+            boolean content = false;
+            while ((b = buffered.read()) != -1) {
+                offset++;
+                if (n < line.length) {
+                    line[n++] = (byte) b;
+                }
+                if (b == '\n') {
+                    break;
+                }
+                content = true;
+            }
+            if (n == 0) { // end of input: no body
+                close(out, name, value, fieldStart, offset);
+                return new HeaderFields(out, offset);
+            }
+            boolean empty = !content || (n == 2 && line[0] == '\r');
+            boolean continuation = !empty && (line[0] == ' ' || line[0] == '\t');
+            if (!continuation) {
+                close(out, name, value, fieldStart, lineStart);
+                name = null;
+                value = null;
+            }
+            if (empty) {
+                return new HeaderFields(out, offset);
+            }
+            if (continuation) {
+                if (value != null) {
+                    append(value, line, 0, n);
+                }
+                continue;
+            }
+            int colon = indexOf(line, n, (byte) ':');
+            String fieldName = colon < 0 ? "" : new String(line, 0, colon, StandardCharsets.US_ASCII).trim().toLowerCase(Locale.ROOT);
+            fieldStart = lineStart;
+            if (names.contains(fieldName)) {
+                name = fieldName;
+                value = new StringBuilder();
+                append(value, line, colon + 1, n);
+            } else {
+                name = null;
+            }
+        }
+    }
+
+    private static void close(List<Field> out, String name, StringBuilder value, long start, long end) {
+        if (name != null) {
+            out.add(new Field(name, value.toString().trim(), start, end));
+        }
+    }
+
+    private static void append(StringBuilder value, byte[] line, int from, int to) {
+        int end = to;
+        while (end > from && (line[end - 1] == '\n' || line[end - 1] == '\r')) {
+            end--;
+        }
+        if (value.length() + (end - from) <= MAX_VALUE) {
+            value.append(new String(line, from, end - from, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static int indexOf(byte[] line, int n, byte c) {
+        for (int i = 0; i < n; i++) {
+            if (line[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
