@@ -50,6 +50,9 @@ public final class MailHeaders {
     /** "true" once the sender got a delay warning (Action: delayed) for this message: sent once only. */
     public static final String DELAY_WARNED = "MailDelayWarned";
 
+    /** "true" once route delivery's dkimSign step signed the message: a retry's copy is not signed again. */
+    public static final String DKIM_SIGNED = "MailDkimSigned";
+
     // ---- policy contract ----
 
     /** The Authentication-Results header value (RFC 8601) the policy steps produced. */

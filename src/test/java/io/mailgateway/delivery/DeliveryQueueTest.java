@@ -20,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import io.mailgateway.policy.dkim.DkimResult;
+import io.mailgateway.policy.dkim.DkimVerifier;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -132,6 +134,31 @@ class DeliveryQueueTest {
         assertThat(hop().messagesFor(rcpt).get(0).text()).contains(" id " + id);
         await().atMost(WAIT).until(() -> DeliveryQueues.browse("delivery", id).isEmpty());
         assertThat(hop().messagesFor(rcpt)).hasSize(1);
+    }
+
+    @Test
+    void should_dkim_sign_mail_of_a_signing_domain_once_even_across_a_retry() throws Exception {
+        String rcpt = relayed("temp1"); // 450 once, then 250: the retry's copy must not be signed again
+        byte[] message = ("From: Alice <alice@" + TestGateway.SIGNED_DOMAIN + ">\r\nTo: " + rcpt + "\r\nSubject: signed "
+                + rcpt + "\r\nDate: Sun, 29 Nov 2026 06:00:00 +0000\r\nMessage-ID: <" + rcpt + ">\r\n\r\nSigned on the way out.\r\n.\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        try (SmtpTestClient c = SmtpTestClient.connectEhlo(TestGateway.port())) {
+            c.sendMail("alice@" + TestGateway.SIGNED_DOMAIN, List.of(rcpt), message);
+        }
+        String unsigned = relayed("plain");
+        send("sender@example.org", List.of(unsigned), "unsigned-" + unsigned);
+
+        await().atMost(WAIT).until(() -> hop().messagesFor(rcpt).size() == 1 && hop().messagesFor(unsigned).size() == 1);
+        assertThat(hop().attempts(rcpt)).hasSize(2);
+        String relayedText = hop().messagesFor(rcpt).get(0).text();
+        assertThat(relayedText.split("DKIM-Signature:", -1)).as("exactly one signature").hasSize(2);
+        assertThat(relayedText).startsWith("DKIM-Signature: ").contains("d=" + TestGateway.SIGNED_DOMAIN)
+                .contains("s=" + TestGateway.DKIM_SELECTOR);
+        // The gateway's own verifier, fetching the key from DNS like any receiver would
+        DkimVerifier verifier = TestGateway.camel().getRegistry().lookupByNameAndType("dkimVerifier", DkimVerifier.class);
+        List<DkimResult> results = verifier.verify(new java.io.ByteArrayInputStream(relayedText.getBytes(StandardCharsets.ISO_8859_1)));
+        assertThat(results).extracting(DkimResult::result).containsExactly(DkimResult.Result.PASS);
+        assertThat(hop().messagesFor(unsigned).get(0).text()).doesNotContain("DKIM-Signature:");
     }
 
     @Test

@@ -32,6 +32,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class TestGateway implements BeforeAllCallback {
 
     public static final int MAX_RECIPIENTS = 5;
+    /** Mail with a From: in this domain is DKIM-signed on its way out (DKIM_SIGN_DOMAINS). */
+    public static final String SIGNED_DOMAIN = "signed.test";
+    public static final String DKIM_SELECTOR = "gw1";
     public static final long MAX_MESSAGE_SIZE = 4L * 1024 * 1024;
     public static final int MAX_ERRORS = 5;
     public static final String S3_BUCKET = "mail-test";
@@ -93,6 +96,9 @@ public final class TestGateway implements BeforeAllCallback {
             env.put("QUEUE_MAX_RETRIES", String.valueOf(QUEUE_MAX_RETRIES));
             env.put("QUEUE_MAX_AGE", QUEUE_MAX_AGE_SECONDS + "s");
             env.put("QUEUE_DELAY_WARNING", "1s");
+            // Outbound DKIM signing for SIGNED_DOMAIN, its public key published in dns()
+            env.put("DKIM_SIGN_DOMAINS", SIGNED_DOMAIN + ":" + DKIM_SELECTOR);
+            publishDkimKey(dataDir);
             env.put("DNS_SERVERS", "127.0.0.1:" + dns.address().getPort());
             env.put("DNS_TIMEOUT", "1000");
             env.put("METRICS_PORT", "0");
@@ -195,5 +201,26 @@ public final class TestGateway implements BeforeAllCallback {
             }
         });
         return ((io.mailgateway.smtp.camel.SmtpdConsumer) camel().getRoute(routeId).getConsumer()).getLocalPort();
+    }
+
+    /** An RSA key for SIGNED_DOMAIN in $DATA_DIR/dkim (as `dkim keygen` writes it), its TXT record in dns(). */
+    private static void publishDkimKey(Path dataDir) throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        java.security.KeyPair pair = g.generateKeyPair();
+        Path dir = Files.createDirectories(dataDir.resolve("dkim"));
+        String pem = "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                        .encodeToString(pair.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        Files.writeString(dir.resolve(SIGNED_DOMAIN + "." + DKIM_SELECTOR + ".key"), pem);
+        String p = java.util.Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
+        List<String> strings = new java.util.ArrayList<>();
+        String record = "v=DKIM1; k=rsa; p=" + p;
+        for (int i = 0; i < record.length(); i += 255) {
+            strings.add(record.substring(i, Math.min(record.length(), i + 255)));
+        }
+        dns.add(new org.xbill.DNS.TXTRecord(org.xbill.DNS.Name.fromConstantString(DKIM_SELECTOR + "._domainkey." + SIGNED_DOMAIN + "."),
+                org.xbill.DNS.DClass.IN, 300, strings));
     }
 }

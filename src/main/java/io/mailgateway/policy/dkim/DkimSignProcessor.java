@@ -35,6 +35,9 @@ public final class DkimSignProcessor implements Processor {
             return;
         }
         Message in = exchange.getMessage();
+        if (Boolean.TRUE.equals(in.getHeader(MailHeaders.DKIM_SIGNED, Boolean.class))) {
+            return; // signed at its first attempt; a retry sends the same signed bytes
+        }
         Object body = in.getBody();
         String sender = in.getHeader(MailHeaders.FROM, String.class);
         byte[] field;
@@ -62,6 +65,9 @@ public final class DkimSignProcessor implements Processor {
                 System.arraycopy(bytes, 0, joined, field.length, bytes.length);
                 in.setBody(joined);
             }
+        }
+        if (field != null) {
+            in.setHeader(MailHeaders.DKIM_SIGNED, Boolean.TRUE);
         }
         LOG.debug("DKIM {} {}", field == null ? "not signed" : "signed", in.getHeader(MailHeaders.QUEUE_ID));
     }
