@@ -1,5 +1,8 @@
 package io.mailgateway.policy.camel;
 
+import io.mailgateway.message.MailHeaders;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.Exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -104,6 +107,34 @@ class MailAuthenticationTest {
     }
 
     @Test
+    void should_pass_dkim_and_dmarc_by_dkim_alignment_for_mail_signed_by_the_gateways_own_signer() throws Exception {
+        // The real verifier against the real signer: d=signed.test (the parent of the From domain),
+        // key published in DNS by TestGateway; SPF fails, so DMARC passes by DKIM alignment only.
+        String d = TestGateway.uniqueUser("sub") + "." + TestGateway.SIGNED_DOMAIN;
+        publish(d, false, "v=DMARC1; p=reject; adkim=r");
+        String rcpt = TestGateway.uniqueUser("dkimreal") + "@example.com";
+        Exchange sign = new DefaultExchange(TestGateway.camel());
+        sign.getIn().setBody(message(d, "To: " + rcpt + "\r\nDate: Sun, 29 Nov 2026 06:00:00 +0000\r\n", "Signed, then checked.\r\n"));
+        sign.getIn().setHeader(MailHeaders.FROM, "s@" + d);
+        TestGateway.camel().getRegistry().lookupByNameAndType("dkimSign", Processor.class).process(sign);
+        byte[] signed = sign.getIn().getBody(byte[].class);
+        assertThat(new String(signed, StandardCharsets.ISO_8859_1)).startsWith("DKIM-Signature: ");
+
+        assertThat(send(TestGateway.port(), "s@" + d, rcpt, signed).code()).isEqualTo(250);
+        String stored = awaitMaildir(rcpt);
+        assertThat(stored).contains("dkim=pass header.d=" + TestGateway.SIGNED_DOMAIN).contains("spf=fail")
+                .contains("dmarc=pass");
+
+        // One changed body octet: the signature fails, DMARC fails, p=reject refuses it.
+        byte[] tampered = new String(signed, StandardCharsets.ISO_8859_1).replace("Signed, then checked.", "Signed, then chocked.")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        String rcpt2 = TestGateway.uniqueUser("dkimbad") + "@example.com";
+        SmtpTestClient.Reply reply = send(TestGateway.port(), "s@" + d, rcpt2, tampered);
+        assertThat(reply.code()).isEqualTo(550);
+        assertThat(reply.status()).isEqualTo("5.7.1");
+    }
+
+    @Test
     void should_pass_and_record_authentication_results_in_the_maildir_file_and_the_sql_row() throws Exception {
         String d = domain("pass");
         publish(d, true, "v=DMARC1; p=reject");
@@ -112,10 +143,10 @@ class MailAuthenticationTest {
         assertThat(reply.code()).as("reply %s", reply).isEqualTo(250);
         String id = SmtpTestClient.queueId(reply);
 
-        String ar = "mx.test.local; spf=pass smtp.mailfrom=" + d + "; dmarc=pass (p=reject dis=none) header.from=" + d;
+        String ar = "mx.test.local; spf=pass smtp.mailfrom=" + d + "; dkim=none; dmarc=pass (p=reject dis=none) header.from=" + d;
         String stored = awaitMaildir(rcpt);
         assertThat(stored).contains("\r\nAuthentication-Results: mx.test.local;\r\n\tspf=pass smtp.mailfrom=" + d
-                + ";\r\n\tdmarc=pass (p=reject dis=none) header.from=" + d + "\r\nFrom: Sender <s@" + d + ">\r\n");
+                + ";\r\n\tdkim=none;\r\n\tdmarc=pass (p=reject dis=none) header.from=" + d + "\r\nFrom: Sender <s@" + d + ">\r\n");
         assertThat(stored.indexOf("Received: ")).as("our Received on top, A-R below it").isLessThan(stored.indexOf("Authentication-Results:"));
         Map<String, Object> row = SqlTestRows.await(TestGateway.sqlDataSource(), id);
         assertThat(row.get("auth_results")).isEqualTo(ar);
