@@ -97,7 +97,7 @@ public final class Gateway implements AutoCloseable {
         Files.createDirectories(dataDir);
         cleanSpool(dataDir.resolve("spool"));
         List<String> routeFiles = routeFiles();
-        broker.start(config.brokerConfig(), dataDir, config.storageTypes());
+        broker.start(config.brokerConfig(), dataDir, config.storageTypes(), config.getInt("BROKER_PORT"));
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
 
         main.bind("gatewayConfig", config);

@@ -8,6 +8,8 @@ import java.util.Set;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
@@ -27,6 +29,10 @@ public final class EmbeddedBroker {
     public static final String ACCEPTED_ADDRESS = "mail.accepted";
     /** The in-VM URL clients of this process use. */
     public static final String IN_VM_URL = "vm://0";
+    /** Name of the loopback acceptor the queue CLI connects to (BROKER_PORT). */
+    public static final String ADMIN_ACCEPTOR = "admin";
+    /** The administrative acceptor listens on loopback only. */
+    public static final String ADMIN_HOST = "127.0.0.1";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
 
@@ -38,13 +44,56 @@ public final class EmbeddedBroker {
     }
 
     public void start(URL brokerXml, Path dataDir, List<String> stores) throws Exception {
+        start(brokerXml, dataDir, stores, 0);
+    }
+
+    /**
+     * @param adminPort the loopback port of the administrative acceptor the queue CLI connects to
+     *        ({@link #ADMIN_ACCEPTOR}, core protocol only); 0 means none
+     */
+    public void start(URL brokerXml, Path dataDir, List<String> stores, int adminPort) throws Exception {
         // broker.xml refers to ${mailgateway.data.dir}; Artemis substitutes system properties.
         System.setProperty("mailgateway.data.dir", dataDir.toString());
         embedded = new EmbeddedActiveMQ();
         embedded.setConfigResourcePath(brokerXml.toString());
+        // Reads broker.xml into embedded.getConfiguration(); start() builds the server from that.
+        embedded.createActiveMQServer();
+        if (adminPort > 0) {
+            addAdminAcceptor(embedded.getConfiguration(), adminPort);
+        }
         embedded.start();
+        requireAdminAcceptor(adminPort);
         bindStoreQueues(stores);
-        LOG.info("broker started from {} with journal in {}/broker", brokerXml, dataDir);
+        LOG.info("broker started from {} with journal in {}/broker{}", brokerXml, dataDir,
+                adminPort > 0 ? "; administrative port " + ADMIN_HOST + ":" + adminPort + " (queue CLI)" : "");
+    }
+
+    /**
+     * The acceptor the queue CLI uses, added here rather than in broker.xml so that an operator's
+     * own broker.xml gets it too and BROKER_PORT=0 removes it. Loopback only, whatever
+     * BIND_ADDRESS says: it is an administrative port (see docs/delivery.md for the trust model).
+     */
+    private static void addAdminAcceptor(Configuration configuration, int port) throws Exception {
+        for (TransportConfiguration acceptor : configuration.getAcceptorConfigurations()) {
+            if (ADMIN_ACCEPTOR.equals(acceptor.getName())) {
+                return; // broker.xml declares its own
+            }
+        }
+        configuration.addAcceptorConfiguration(ADMIN_ACCEPTOR, "tcp://" + ADMIN_HOST + ":" + port + "?protocols=CORE");
+    }
+
+    /** Artemis logs a port it cannot bind and runs on: a gateway whose CLI cannot reach it should not start. */
+    private void requireAdminAcceptor(int port) throws Exception {
+        if (port <= 0) {
+            return;
+        }
+        org.apache.activemq.artemis.spi.core.remoting.Acceptor acceptor = embedded.getActiveMQServer()
+                .getRemotingService().getAcceptor(ADMIN_ACCEPTOR);
+        if (acceptor == null || !acceptor.isStarted()) {
+            stop();
+            throw new IllegalStateException("the broker's administrative port " + ADMIN_HOST + ":" + port
+                    + " (BROKER_PORT) could not be opened: is it in use by another process?");
+        }
     }
 
     private void bindStoreQueues(List<String> stores) throws Exception {

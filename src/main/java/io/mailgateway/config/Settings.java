@@ -104,5 +104,8 @@ public final class Settings {
                     "Seconds a stop (SIGTERM) waits for messages in flight before closing.", integer(1, 600)),
             new Setting("LOG_LEVEL", "INFO",
                     "Level of the gateway's own log lines: ERROR, WARN, INFO (one line per accepted message), DEBUG or TRACE.",
-                    v -> v.matches("(?i)ERROR|WARN|INFO|DEBUG|TRACE") ? null : "must be ERROR, WARN, INFO, DEBUG or TRACE, got '" + v + "'"));
+                    v -> v.matches("(?i)ERROR|WARN|INFO|DEBUG|TRACE") ? null : "must be ERROR, WARN, INFO, DEBUG or TRACE, got '" + v + "'"),
+            // ---- queue CLI (docs/delivery.md, "Inspecting and repairing the queue") ----
+            new Setting("BROKER_PORT", "61616",
+                    "Administrative port of the embedded broker on 127.0.0.1 only (never BIND_ADDRESS): the queue and dlq commands of the same jar connect to it. 0 turns it off (the commands then cannot reach the gateway).", integer(0, 65535)));
 }

@@ -39,6 +39,8 @@ public final class MailHeaders {
     public static final String LAST_ERROR = "MailLastError";
     /** Epoch milliseconds of the next delivery attempt (mirrors the broker's scheduled time). */
     public static final String NEXT_ATTEMPT_AT = "MailNextAttemptAt";
+    /** Why a message was given up (set on the copy in the dead-letter queue "delivery.dlq"). */
+    public static final String DLQ_REASON = "MailDlqReason";
 
     // ---- policy contract ----
 

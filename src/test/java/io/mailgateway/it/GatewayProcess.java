@@ -72,12 +72,14 @@ final class GatewayProcess implements AutoCloseable {
 
     /**
      * Starts the jar without waiting for it. The environment is this JVM's minus every gateway
-     * key (Settings.ALL) and CAMEL_* variable, plus {@code env}; without SMTP_PORT in {@code env}
-     * a free port is used, so no test ever binds the default 2525.
+     * key (Settings.ALL) and CAMEL_* variable, plus {@code env}; without SMTP_PORT or BROKER_PORT
+     * in {@code env} free ports are used, so no test ever binds the defaults 2525 and 61616.
      */
     static GatewayProcess launch(Path workDir, Map<String, String> env, String... jvmArgs) throws IOException {
         Map<String, String> effective = new HashMap<>(env);
         effective.computeIfAbsent("SMTP_PORT", k -> String.valueOf(freePort()));
+        // The broker's administrative port (queue CLI): never the default 61616, which parallel builds share.
+        effective.computeIfAbsent("BROKER_PORT", k -> String.valueOf(freePort()));
         String smtpPort = effective.get("SMTP_PORT");
         int port = smtpPort.matches("[0-9]{1,5}") ? Integer.parseInt(smtpPort) : -1;
 

@@ -37,6 +37,7 @@ public final class TestGateway implements BeforeAllCallback {
     private static Gateway gateway;
     private static Path dataDir;
     private static S3ProxyProcess s3;
+    private static int brokerPort;
     private static final AtomicInteger MAILBOXES = new AtomicInteger();
 
     @Override
@@ -51,6 +52,8 @@ public final class TestGateway implements BeforeAllCallback {
             Map<String, String> env = new HashMap<>();
             env.put("DATA_DIR", dataDir.toString());
             env.put("SMTP_PORT", "0");
+            brokerPort = freePort();
+            env.put("BROKER_PORT", String.valueOf(brokerPort));
             env.put("SMTP_HOSTNAME", "mx.test.local");
             env.put("LOCAL_DOMAINS", "example.com,localhost,test.local");
             env.put("SMTP_MAX_RECIPIENTS", String.valueOf(MAX_RECIPIENTS));
@@ -80,6 +83,22 @@ public final class TestGateway implements BeforeAllCallback {
 
     public static int port() {
         return gateway.smtpPort();
+    }
+
+    /** The broker's administrative port (BROKER_PORT) the queue CLI connects to. */
+    public static int brokerPort() {
+        return brokerPort;
+    }
+
+    /** A loopback port free right now (bound to 0, then released); never a fixed well-known one. */
+    public static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static CamelContext camel() {
