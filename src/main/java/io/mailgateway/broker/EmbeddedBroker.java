@@ -61,8 +61,9 @@ public final class EmbeddedBroker {
         if (adminPort > 0) {
             addAdminAcceptor(embedded.getConfiguration(), adminPort);
         }
+        checkAdminPortFree(adminPort);
         embedded.start();
-        requireAdminAcceptor(adminPort);
+        requireActive(adminPort);
         bindStoreQueues(stores);
         LOG.info("broker started from {} with journal in {}/broker{}", brokerXml, dataDir,
                 adminPort > 0 ? "; administrative port " + ADMIN_HOST + ":" + adminPort + " (queue CLI)" : "");
@@ -82,17 +83,30 @@ public final class EmbeddedBroker {
         configuration.addAcceptorConfiguration(ADMIN_ACCEPTOR, "tcp://" + ADMIN_HOST + ":" + port + "?protocols=CORE");
     }
 
-    /** Artemis logs a port it cannot bind and runs on: a gateway whose CLI cannot reach it should not start. */
-    private void requireAdminAcceptor(int port) throws Exception {
+    /**
+     * Artemis logs a port it cannot bind ("Failure in initialisation") and carries on half started:
+     * a gateway whose queue CLI would talk to some other process must not start. So: try the port
+     * first (a clear message), then check the broker really came up.
+     */
+    private static void checkAdminPortFree(int port) {
         if (port <= 0) {
             return;
         }
-        org.apache.activemq.artemis.spi.core.remoting.Acceptor acceptor = embedded.getActiveMQServer()
-                .getRemotingService().getAcceptor(ADMIN_ACCEPTOR);
-        if (acceptor == null || !acceptor.isStarted()) {
-            stop();
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true); // as Netty binds it; a port in TIME_WAIT is fine
+            probe.bind(new java.net.InetSocketAddress(ADMIN_HOST, port));
+        } catch (java.io.IOException e) {
             throw new IllegalStateException("the broker's administrative port " + ADMIN_HOST + ":" + port
-                    + " (BROKER_PORT) could not be opened: is it in use by another process?");
+                    + " (BROKER_PORT) cannot be opened (" + e.getMessage() + "): another gateway or program uses it;"
+                    + " choose another BROKER_PORT, or 0 for none");
+        }
+    }
+
+    private void requireActive(int port) throws Exception {
+        if (!embedded.getActiveMQServer().isActive()) {
+            stop();
+            throw new IllegalStateException("the broker did not start (see the AMQ errors above)"
+                    + (port > 0 ? "; is the administrative port " + ADMIN_HOST + ":" + port + " (BROKER_PORT) in use?" : ""));
         }
     }
 

@@ -104,6 +104,37 @@ final class GatewayProcess implements AutoCloseable {
         return new GatewayProcess(pb.start(), log, port);
     }
 
+    /** What a command of the jar ({@code queue list}...) printed and returned. */
+    record CommandResult(int status, String out, String err) {
+    }
+
+    /**
+     * Runs {@code java -jar mail-gateway.jar ARGS} to its end (at most 60 s) with this JVM's
+     * environment minus the gateway keys, plus {@code env}: a command as an operator types it.
+     */
+    static CommandResult command(Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-jar");
+        cmd.add(jar().toString());
+        cmd.addAll(List.of(args));
+        Files.createDirectories(workDir);
+        Path out = Files.createTempFile(workDir, "command", ".out");
+        Path err = Files.createTempFile(workDir, "command", ".err");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        for (Setting s : Settings.ALL) {
+            pb.environment().remove(s.key());
+        }
+        pb.environment().putAll(env);
+        Process process = pb.start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(String.join(" ", args) + " still running after 60 s");
+        }
+        return new CommandResult(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
     static Path jar() {
         Path jar = Path.of(System.getProperty("gateway.jar", "target/mail-gateway.jar")).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
