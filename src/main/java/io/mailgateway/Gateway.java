@@ -1,11 +1,23 @@
 package io.mailgateway;
 
+import io.mailgateway.broker.DeliverySettings;
 import io.mailgateway.broker.EmbeddedBroker;
+import io.mailgateway.delivery.DeliverProcessor;
+import io.mailgateway.delivery.RelayClient;
+import io.mailgateway.delivery.RelayClients;
+import io.mailgateway.delivery.RelayRecipients;
+import io.mailgateway.delivery.RetrySchedule;
+import io.mailgateway.delivery.Router;
+import io.mailgateway.delivery.StaticTransportMapRouter;
 import io.mailgateway.config.ConfigException;
 import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.config.RouteReloader;
 import io.mailgateway.message.MessageContentConverters;
+import io.mailgateway.policy.dns.DnsResolver;
 import io.mailgateway.policy.dns.DnsjavaResolver;
+import io.mailgateway.policy.spf.CachingSpfChecker;
+import io.mailgateway.policy.spf.SpfChecker;
+import io.mailgateway.policy.spf.SpfEvaluator;
 import io.mailgateway.smtp.camel.ReceivedHeader;
 import io.mailgateway.smtp.camel.SmtpdConsumer;
 import io.mailgateway.store.StoreBeans;
@@ -97,15 +109,19 @@ public final class Gateway implements AutoCloseable {
         Files.createDirectories(dataDir);
         cleanSpool(dataDir.resolve("spool"));
         List<String> routeFiles = routeFiles();
-        broker.start(config.brokerConfig(), dataDir, config.storageTypes(), config.getInt("BROKER_PORT"));
+        broker.start(config.brokerConfig(), dataDir, config.storageTypes(), DeliverySettings.brokerProperties(config),
+                config.getInt("BROKER_PORT"));
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
 
         main.bind("gatewayConfig", config);
         main.bind("jms", jmsComponent());
         main.bind("receivedHeader", new ReceivedHeader(config.hostname()));
         // One DNS resolver (and its cache) for everything that asks DNS: SPF, DKIM, DMARC, MX.
-        main.bind("dnsResolver", DnsjavaResolver.fromConfig(config));
+        DnsjavaResolver dnsResolver = DnsjavaResolver.fromConfig(config);
+        main.bind("dnsResolver", dnsResolver);
+        main.bind("spfChecker", spfChecker(dnsResolver));
         bindStoreBeans(dataDir);
+        bindDeliveryBeans(dataDir);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(org.apache.camel.main.BaseMainSupport m) {
@@ -145,10 +161,29 @@ public final class Gateway implements AutoCloseable {
         LOG.info("routes: {}; stores: {}; data in {}", routeFiles, config.storageTypes(), dataDir);
     }
 
-    /** inbound plus one store-NAME route per entry of STORAGE_TYPE. */
+    /**
+     * The relay onward: "deliveryRouter" (which recipients are relayed, and where), "relayRecipients"
+     * (inbound step naming them) and "deliver" (route delivery's attempt). INTERIM: the router is
+     * {@link StaticTransportMapRouter} and the client comes from {@link RelayClients} until the
+     * relay work's NextHops and SMTP client are merged.
+     */
+    private void bindDeliveryBeans(Path dataDir) {
+        Router router = new StaticTransportMapRouter(config.get("TRANSPORT_MAP"));
+        RelayClient client = RelayClients.create(config);
+        DeliverProcessor deliver = new DeliverProcessor(router, client, RetrySchedule.fromConfig(config), config.hostname(),
+                dataDir.resolve("spool"), config.getInt("QUEUE_PARALLEL_WORKERS"), config.getInt("QUEUE_WORKER_THREADS"));
+        main.bind("deliveryRouter", router);
+        main.bind("relayRecipients", new RelayRecipients(router));
+        main.bind("deliver", deliver);
+        storeResources.add(deliver);
+        storeResources.add(client);
+    }
+
+    /** inbound, delivery, plus one store-NAME route per entry of STORAGE_TYPE. */
     private List<String> routeNames() {
         List<String> names = new ArrayList<>();
         names.add("inbound.camel.yaml");
+        names.add("delivery.camel.yaml");
         config.storageTypes().forEach(s -> names.add("store-" + s + ".camel.yaml"));
         return names;
     }
@@ -180,6 +215,15 @@ public final class Gateway implements AutoCloseable {
         cached.setSessionCacheSize(config.getInt("WORKER_THREADS"));
         cached.setCacheConsumers(false);
         return JmsComponent.jmsComponent(cached);
+    }
+
+    /** Our RFC 7208 evaluator on the shared resolver, behind the SPF result cache unless SPF_CACHE_ENABLED=false. */
+    private SpfChecker spfChecker(DnsResolver dnsResolver) {
+        SpfChecker evaluator = new SpfEvaluator(dnsResolver, config.hostname());
+        if (!config.getBoolean("SPF_CACHE_ENABLED")) {
+            return evaluator;
+        }
+        return new CachingSpfChecker(evaluator, config.getInt("SPF_CACHE_MAX_ENTRIES"), config.seconds("SPF_CACHE_TTL"));
     }
 
     /** Each store in STORAGE_TYPE may bring beans for its route (see {@link StoreBeans}). */

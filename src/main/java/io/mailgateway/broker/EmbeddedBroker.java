@@ -44,16 +44,23 @@ public final class EmbeddedBroker {
     }
 
     public void start(URL brokerXml, Path dataDir, List<String> stores) throws Exception {
-        start(brokerXml, dataDir, stores, 0);
+        start(brokerXml, dataDir, stores, java.util.Map.of(), 0);
     }
 
     /**
-     * @param adminPort the loopback port of the administrative acceptor the queue CLI connects to
-     *        ({@link #ADMIN_ACCEPTOR}, core protocol only); 0 means none
+     * @param properties values broker.xml refers to as {@code ${name}} (Artemis substitutes
+     *                   system properties), e.g. the delivery queue's redelivery settings
+     *                   ({@link DeliverySettings#brokerProperties}); defaults for any left out
+     * @param adminPort  the loopback port of the administrative acceptor the queue CLI connects to
+     *                   ({@link #ADMIN_ACCEPTOR}, core protocol only); 0 means none
      */
-    public void start(URL brokerXml, Path dataDir, List<String> stores, int adminPort) throws Exception {
+    public void start(URL brokerXml, Path dataDir, List<String> stores, java.util.Map<String, String> properties,
+                      int adminPort) throws Exception {
         // broker.xml refers to ${mailgateway.data.dir}; Artemis substitutes system properties.
         System.setProperty("mailgateway.data.dir", dataDir.toString());
+        java.util.Map<String, String> values = new java.util.HashMap<>(DeliverySettings.DEFAULT_BROKER_PROPERTIES);
+        values.putAll(properties);
+        values.forEach(System::setProperty);
         embedded = new EmbeddedActiveMQ();
         embedded.setConfigResourcePath(brokerXml.toString());
         // Reads broker.xml into embedded.getConfiguration(); start() builds the server from that.
@@ -165,6 +172,12 @@ public final class EmbeddedBroker {
         }
         Queue queue = running.getActiveMQServer().locateQueue(SimpleString.of(storeQueue(store)));
         return queue == null ? -1 : queue.getMessageCount();
+    }
+
+    /** The running Artemis server (for management and tests), or null when stopped. */
+    public ActiveMQServer server() {
+        EmbeddedActiveMQ running = embedded;
+        return running == null ? null : running.getActiveMQServer();
     }
 
     public void stop() throws Exception {

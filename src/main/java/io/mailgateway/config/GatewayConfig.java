@@ -108,6 +108,14 @@ public final class GatewayConfig {
         if (!get("BROKER_CONFIG").isEmpty() && !Files.isRegularFile(Path.of(get("BROKER_CONFIG")))) {
             throw new ConfigException("BROKER_CONFIG", "no such file: " + get("BROKER_CONFIG"));
         }
+        checkGreylistTimes();
+    }
+
+    private void checkGreylistTimes() {
+        if (getLong("GREYLIST_EXPIRY") <= getLong("GREYLIST_DELAY")) {
+            throw new ConfigException("GREYLIST_EXPIRY", "must be longer than GREYLIST_DELAY (" + get("GREYLIST_DELAY")
+                    + " s), or no retry could ever pass; got " + get("GREYLIST_EXPIRY"));
+        }
     }
 
     public String get(String key) {
@@ -132,6 +140,15 @@ public final class GatewayConfig {
 
     public Duration seconds(String key) {
         return Duration.ofSeconds(getLong(key));
+    }
+
+    /** A duration key (QUEUE_*_DELAY, QUEUE_MAX_AGE): seconds, or a number with ms, s, m, h or d. */
+    public Duration duration(String key) {
+        return Setting.parseDuration(get(key));
+    }
+
+    public double getDouble(String key) {
+        return Double.parseDouble(get(key));
     }
 
     public Path dataDir() {

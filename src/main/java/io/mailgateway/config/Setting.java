@@ -45,4 +45,44 @@ public record Setting(String key, String defaultValue, String meaning, Function<
     static Function<String, String> hostname() {
         return v -> v.trim().matches("[A-Za-z0-9.:\\-\\[\\]]+") ? null : "must be a host name or address, got '" + v + "'";
     }
+
+    static Function<String, String> decimal(double min, double max) {
+        return v -> {
+            try {
+                double d = Double.parseDouble(v.trim());
+                return d >= min && d <= max ? null : "must be between " + min + " and " + max + ", got " + v;
+            } catch (NumberFormatException e) {
+                return "must be a number, got '" + v + "'";
+            }
+        };
+    }
+
+    /** A duration: seconds (decimals allowed) or a number with the unit ms, s, m, h or d, e.g. 0.2, 500ms, 5d. */
+    static Function<String, String> duration() {
+        return v -> {
+            try {
+                return parseDuration(v).isNegative() ? "must not be negative, got " + v : null;
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        };
+    }
+
+    static java.time.Duration parseDuration(String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(ms|s|m|h|d)?")
+                .matcher(value.trim().toLowerCase(java.util.Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("must be seconds or a number with ms, s, m, h or d, got '" + value + "'");
+        }
+        double n = Double.parseDouble(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        double millis = switch (unit) {
+            case "ms" -> n;
+            case "s" -> n * 1000;
+            case "m" -> n * 60_000;
+            case "h" -> n * 3_600_000;
+            default -> n * 86_400_000;
+        };
+        return java.time.Duration.ofMillis(Math.round(millis));
+    }
 }

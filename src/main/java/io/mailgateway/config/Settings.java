@@ -2,7 +2,9 @@ package io.mailgateway.config;
 
 import static io.mailgateway.config.Setting.any;
 import static io.mailgateway.config.Setting.bool;
+import static io.mailgateway.config.Setting.decimal;
 import static io.mailgateway.config.Setting.domainList;
+import static io.mailgateway.config.Setting.duration;
 import static io.mailgateway.config.Setting.hostname;
 import static io.mailgateway.config.Setting.integer;
 
@@ -105,6 +107,61 @@ public final class Settings {
             new Setting("LOG_LEVEL", "INFO",
                     "Level of the gateway's own log lines: ERROR, WARN, INFO (one line per accepted message), DEBUG or TRACE.",
                     v -> v.matches("(?i)ERROR|WARN|INFO|DEBUG|TRACE") ? null : "must be ERROR, WARN, INFO, DEBUG or TRACE, got '" + v + "'"),
+            // ---- connection policy: caps, rate limit, greylisting (docs/policy.md) ----
+            new Setting("MAX_CONNECTIONS", "1000",
+                    "Most SMTP sessions open at once on a listener; one more gets 421 4.7.0 before the greeting and is closed.", integer(1, 1_000_000)),
+            new Setting("MAX_CONNECTIONS_PER_IP", "20",
+                    "Most sessions open at once from one IPv4 address or one IPv6 /64; one more gets 421 4.7.0 before the greeting. 0 means no per-address cap. RATE_LIMIT_WHITELIST is exempt.", integer(0, 1_000_000)),
+            new Setting("RATE_LIMIT_ENABLED", "true",
+                    "Token bucket per client (IPv4 address or IPv6 /64): each connection and each message (at MAIL FROM) takes a token; none left means 421 4.7.0 at connect or 450 4.7.1 at MAIL, with \"try again in N seconds\".", bool()),
+            new Setting("RATE_LIMIT_PER_MINUTE", "1200",
+                    "Tokens a client's bucket regains per minute (a session with one message costs 2).", integer(1, 60_000_000)),
+            new Setting("RATE_LIMIT_BURST", "300",
+                    "Size of a client's bucket: tokens it may spend at once after being quiet.", integer(1, 10_000_000)),
+            new Setting("RATE_LIMIT_WHITELIST", "127.0.0.0/8,::1",
+                    "Comma-separated IPv4/IPv6 addresses or CIDR networks exempt from MAX_CONNECTIONS_PER_IP, the rate limit and greylisting (still counted in MAX_CONNECTIONS); IPv4-mapped IPv6 clients match their IPv4 entries. Empty exempts no one.",
+                    io.mailgateway.policy.limits.CidrSet::check),
+            new Setting("RATE_LIMIT_CLEANUP_INTERVAL", "60",
+                    "Seconds between sweeps that drop idle (full) rate-limit buckets and expired greylist triplets.", integer(1, 86_400)),
+            new Setting("RATE_LIMIT_MAX_TRACKED", "100000",
+                    "Most clients with a rate-limit bucket (about 100 bytes each); when full, idle buckets are swept and, if still full, new clients share one overflow bucket.", integer(100, 10_000_000)),
+            new Setting("GREYLIST_ENABLED", "false",
+                    "Greylisting at RCPT: the first time a (client IPv4 /24 or IPv6 /64, sender, recipient) triplet is seen it gets 451 4.7.1 \"try again in N seconds\"; a retry after GREYLIST_DELAY passes.", bool()),
+            new Setting("GREYLIST_DELAY", "300",
+                    "Seconds a new triplet must wait before a retry passes.", integer(0, 86_400)),
+            new Setting("GREYLIST_EXPIRY", "14400",
+                    "Seconds an unretried triplet is remembered; a retry after this starts over. Must be longer than GREYLIST_DELAY.", integer(60, 30 * 86_400)),
+            new Setting("GREYLIST_PASS_LIFETIME", "3110400",
+                    "Seconds (36 days) a triplet that passed keeps passing without delay, renewed on each use.", integer(60, 365 * 86_400)),
+            new Setting("GREYLIST_MAX_ENTRIES", "200000",
+                    "Most triplets remembered (a few hundred bytes each); when full, expired ones are dropped and, if still full, new triplets pass unrecorded.", integer(100, 10_000_000)),
+            new Setting("GREYLIST_PERSIST", "true",
+                    "Keep the greylist in $DATA_DIR/greylist.db (SQLite, written every second) so a restart does not greylist known senders again; false keeps it in memory only.", bool()),
+            new Setting("SPF_CACHE_ENABLED", "true",
+                    "Remember SPF results per (client address, sender domain, HELO name) for SPF_CACHE_TTL seconds; temperror is never remembered.", bool()),
+            new Setting("SPF_CACHE_MAX_ENTRIES", "10000",
+                    "Most SPF results kept in the cache (least recently used dropped first).", integer(1, 10_000_000)),
+            new Setting("SPF_CACHE_TTL", "300",
+                    "Seconds an SPF result stays cached; keep it short, as the result also rests on DNS records with their own TTLs.", integer(1, 86_400)),
+            // ---- delivery queue (docs/delivery.md "Queue and retries") ----
+            new Setting("TRANSPORT_MAP", "*=mx",
+                    "Next hop per recipient domain, comma-separated DOMAIN=smtp:[IP]:PORT entries; a domain listed here is relayed (its RCPT is accepted and the message goes through the delivery queue). Interim reader: only smtp:[IP]:PORT entries are used until the relay routing lands.", any()),
+            new Setting("QUEUE_INITIAL_RETRY_DELAY", "60",
+                    "Delay before the first retry of a temporarily failed delivery: seconds (decimals allowed) or a number with ms, s, m, h or d.", duration()),
+            new Setting("QUEUE_RETRY_BACKOFF", "2.0",
+                    "Each further retry waits this many times longer than the one before (1.0 = fixed delay).", decimal(1.0, 100.0)),
+            new Setting("QUEUE_MAX_RETRY_DELAY", "3600",
+                    "Longest wait between two delivery attempts, however many attempts came before: seconds or a number with ms, s, m, h or d.", duration()),
+            new Setting("QUEUE_MAX_RETRIES", "130",
+                    "Delivery attempts of a message (per recipient) before it bounces; the first attempt counts.", integer(1, 10_000)),
+            new Setting("QUEUE_MAX_AGE", "5d",
+                    "A recipient still undelivered this long after the message was received bounces (RFC 5321 4.5.4.1 suggests 4-5 days): seconds or a number with ms, s, m, h or d.", duration()),
+            new Setting("QUEUE_DELAY_WARNING", "0",
+                    "Age of a message still being retried at which its sender gets one delay warning (RFC 3464 Action: delayed); 0 means never. Seconds or a number with ms, s, m, h or d, e.g. 4h.", duration()),
+            new Setting("QUEUE_WORKER_THREADS", "4",
+                    "Messages of the delivery queue handled at once (concurrent consumers of the broker queue \"delivery\").", integer(1, 1024)),
+            new Setting("QUEUE_PARALLEL_WORKERS", "4",
+                    "Next hops of one message tried at the same time; 1 tries them one after the other.", integer(1, 256)),
             // ---- queue CLI (docs/delivery.md, "Inspecting and repairing the queue") ----
             new Setting("BROKER_PORT", "61616",
                     "Administrative port of the embedded broker on 127.0.0.1 only (never BIND_ADDRESS): the queue and dlq commands of the same jar connect to it. 0 turns it off (the commands then cannot reach the gateway).", integer(0, 65535)));

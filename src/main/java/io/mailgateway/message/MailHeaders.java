@@ -39,8 +39,16 @@ public final class MailHeaders {
     public static final String LAST_ERROR = "MailLastError";
     /** Epoch milliseconds of the next delivery attempt (mirrors the broker's scheduled time). */
     public static final String NEXT_ATTEMPT_AT = "MailNextAttemptAt";
-    /** Why a message was given up (set on the copy in the dead-letter queue "delivery.dlq"). */
+
+    /**
+     * Why a message is in the dead-letter queue "delivery.dlq": permanent failure, retries
+     * exhausted, expired, or any of these for a null-sender message (not bounced). The
+     * per-recipient replies are in {@link #LAST_ERROR}, {@link #RELAY_RECIPIENTS} names the
+     * recipients that were not delivered.
+     */
     public static final String DLQ_REASON = "MailDlqReason";
+    /** "true" once the sender got a delay warning (Action: delayed) for this message: sent once only. */
+    public static final String DELAY_WARNED = "MailDelayWarned";
 
     // ---- policy contract ----
 

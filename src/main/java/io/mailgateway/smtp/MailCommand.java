@@ -62,6 +62,11 @@ final class MailCommand implements SmtpCommand {
         if (sender.needsSmtpUtf8() && !smtpUtf8) {
             return SmtpReplies.UTF8_REQUIRED;
         }
+        // One rate-limit token per message, taken here so an over-limit client sends no data.
+        long wait = session.policy.chargeMessage(session.admission);
+        if (wait > 0) {
+            return SmtpReplies.retryIn(SmtpReplies.MESSAGE_RATE_LIMITED, wait);
+        }
         session.transaction = new MailTransaction(sender, smtpUtf8, eightBit);
         return SmtpReplies.SENDER_OK;
     }

@@ -3,8 +3,9 @@ package io.mailgateway.smtp;
 import java.util.Optional;
 
 /**
- * RCPT TO:&lt;path&gt; (RFC 5321 4.1.1.3). Only local domains are accepted: this listener is
- * no open relay. Authenticated relay plugs in here in a later issue.
+ * RCPT TO:&lt;path&gt; (RFC 5321 4.1.1.3). Only local domains and the domains the gateway
+ * relays onward (TRANSPORT_MAP) are accepted: this listener is no open relay. Authenticated
+ * relay plugs in here in a later issue.
  */
 final class RcptCommand implements SmtpCommand {
 
@@ -31,8 +32,12 @@ final class RcptCommand implements SmtpCommand {
         if (tx.recipients.size() >= session.settings.maxRecipients()) {
             return SmtpReplies.TOO_MANY_RECIPIENTS; // RFC 5321 4.5.3.1.8: 452, the client sends the rest later
         }
-        if (!session.settings.isLocalDomain(recipient.domain())) {
+        if (!session.settings.isLocalDomain(recipient.domain()) && !session.settings.isRelayed(recipient)) {
             return SmtpReplies.RELAY_DENIED;
+        }
+        long wait = session.policy.greylist(session.admission, tx.sender.toString(), recipient.toString());
+        if (wait > 0) {
+            return SmtpReplies.retryIn(SmtpReplies.GREYLISTED, wait);
         }
         tx.recipients.add(recipient);
         return SmtpReplies.RECIPIENT_OK;

@@ -1,5 +1,6 @@
 package io.mailgateway.smtp;
 
+import io.mailgateway.policy.limits.ConnectionPolicy;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>{@link IdleStateHandler}: no input for the idle timeout means 421 and close;</li>
  *   <li>{@link SmtpFrameDecoder}: bytes to command lines or message content;</li>
- *   <li>{@link SmtpSessionHandler}: the SMTP state machine, which hands complete messages to the {@link MessageSink}.</li>
+ *   <li>{@link SmtpSessionHandler}: the SMTP state machine, which hands complete messages to the {@link MessageSink};
+ *       at connect it asks the {@link ConnectionPolicy} (connection caps, rate limit) before the greeting.</li>
  * </ol>
  */
 public final class SmtpServer {
@@ -38,16 +40,24 @@ public final class SmtpServer {
     private final SmtpServerSettings settings;
     private final Socket socket;
     private final MessageSink sink;
+    private final ConnectionPolicy policy;
     private final ConnectionTracker tracker = new ConnectionTracker();
     private final CommandDispatcher dispatcher = new CommandDispatcher();
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel serverChannel;
 
+    /** A listener without connection limits, rate limits or greylisting. */
     public SmtpServer(SmtpServerSettings settings, Socket socket, MessageSink sink) {
+        this(settings, socket, sink, new ConnectionPolicy(ConnectionPolicy.Limits.none()));
+    }
+
+    /** A listener that owns {@code policy}: started with it, closed when it stops. */
+    public SmtpServer(SmtpServerSettings settings, Socket socket, MessageSink sink, ConnectionPolicy policy) {
         this.settings = settings;
         this.socket = socket;
         this.sink = sink;
+        this.policy = policy;
     }
 
     public void start() throws InterruptedException {
@@ -70,9 +80,10 @@ public final class SmtpServer {
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("frames", decoder)
-                                .addLast("session", new SmtpSessionHandler(settings, sink, decoder, dispatcher, tracker));
+                                .addLast("session", new SmtpSessionHandler(settings, sink, decoder, dispatcher, tracker, policy));
                     }
                 });
+        policy.start();
         serverChannel = bootstrap.bind(new InetSocketAddress(socket.bindAddress(), socket.port())).sync().channel();
         LOG.info("SMTP listening on {} ({})", serverChannel.localAddress(), epoll ? "epoll" : "nio");
     }
@@ -112,6 +123,7 @@ public final class SmtpServer {
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         serverChannel = null;
+        policy.close();
         LOG.info("SMTP listener stopped");
     }
 }

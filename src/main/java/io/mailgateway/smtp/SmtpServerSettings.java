@@ -19,7 +19,16 @@ public record SmtpServerSettings(
         Duration sessionTimeout,
         Duration greetingDelay,
         Path spoolDir,
-        int spoolThreshold) {
+        int spoolThreshold,
+        java.util.function.Predicate<String> relayedRecipient) {
+
+    /** Settings of a listener that relays nothing: only local domains are accepted. */
+    public SmtpServerSettings(String hostname, List<String> localDomains, long maxMessageSize, int maxRecipients,
+            int maxErrors, Duration idleTimeout, Duration sessionTimeout, Duration greetingDelay, Path spoolDir,
+            int spoolThreshold) {
+        this(hostname, localDomains, maxMessageSize, maxRecipients, maxErrors, idleTimeout, sessionTimeout,
+                greetingDelay, spoolDir, spoolThreshold, rcpt -> false);
+    }
 
     public SmtpServerSettings {
         localDomains = localDomains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
@@ -31,6 +40,11 @@ public record SmtpServerSettings(
     /** The first local domain: where mail to a bare {@code <postmaster>} goes. */
     public String primaryDomain() {
         return localDomains.get(0);
+    }
+
+    /** Whether RCPT may name this address although its domain is not local: the gateway relays it onward. */
+    public boolean isRelayed(MailAddress recipient) {
+        return relayedRecipient.test(recipient.toString());
     }
 
     public boolean isLocalDomain(String domain) {

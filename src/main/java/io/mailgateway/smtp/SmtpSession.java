@@ -1,5 +1,6 @@
 package io.mailgateway.smtp;
 
+import io.mailgateway.policy.limits.ConnectionPolicy;
 import java.util.function.Supplier;
 
 /**
@@ -28,6 +29,9 @@ public final class SmtpSession {
     // Filled by STARTTLS and AUTH in a later issue; the Received header already reports them.
     boolean tls;
     String authUser;
+    /** Limits of this listener and this connection's standing with them (set at connect). */
+    ConnectionPolicy policy;
+    ConnectionPolicy.Admission admission;
 
     SmtpSession(SmtpServerSettings settings, String clientAddress, Supplier<MessageBuffer> bufferFactory) {
         this.settings = settings;

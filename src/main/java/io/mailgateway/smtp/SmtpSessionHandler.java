@@ -2,6 +2,7 @@ package io.mailgateway.smtp;
 
 import io.mailgateway.message.MessageContent;
 import io.mailgateway.message.QueueIds;
+import io.mailgateway.policy.limits.ConnectionPolicy;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -30,6 +31,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private final SmtpFrameDecoder decoder;
     private final CommandDispatcher dispatcher;
     private final ConnectionTracker tracker;
+    private final ConnectionPolicy policy;
 
     private ChannelHandlerContext ctx;
     private SmtpSession session;
@@ -39,8 +41,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> sessionTimer;
 
     SmtpSessionHandler(SmtpServerSettings settings, MessageSink sink, SmtpFrameDecoder decoder,
-                       CommandDispatcher dispatcher, ConnectionTracker tracker) {
+                       CommandDispatcher dispatcher, ConnectionTracker tracker, ConnectionPolicy policy) {
         this.settings = settings;
+        this.policy = policy;
         this.sink = sink;
         this.decoder = decoder;
         this.dispatcher = dispatcher;
@@ -56,8 +59,16 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
                 settings.spoolDir(), settings.spoolThreshold(), settings.maxMessageSize()));
         sessionTimer = ctx.executor().schedule(() -> timeout(SmtpReplies.SESSION_TIMEOUT),
                 settings.sessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        session.policy = policy;
+        session.admission = policy.admit(remote == null ? null : remote.getAddress());
+        SmtpReply refusal = refusal(session.admission);
         if (tracker.isStopping()) {
             send(SmtpReplies.SHUTTING_DOWN);
+        } else if (refusal != null) {
+            // Before the greeting: RFC 5321 3.1 lets a server answer 421 instead of 220 and close.
+            // DEBUG: a flood would otherwise write a log line per refused connection; counts are in ConnectionPolicy.
+            LOG.debug("connection from {} refused: {}", client, session.admission.outcome());
+            send(refusal);
         } else if (settings.greetingDelay().isZero()) {
             greet();
         } else {
@@ -65,6 +76,15 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             ctx.executor().schedule(this::greet, settings.greetingDelay().toMillis(), TimeUnit.MILLISECONDS);
         }
         ctx.fireChannelActive();
+    }
+
+    private static SmtpReply refusal(ConnectionPolicy.Admission admission) {
+        return switch (admission.outcome()) {
+            case ACCEPTED -> null;
+            case TOO_MANY_CONNECTIONS -> SmtpReplies.TOO_MANY_CONNECTIONS;
+            case TOO_MANY_FROM_CLIENT -> SmtpReplies.TOO_MANY_CONNECTIONS_FROM_CLIENT;
+            case RATE_LIMITED -> SmtpReplies.retryIn(SmtpReplies.CONNECTION_RATE_LIMITED, admission.retrySeconds());
+        };
     }
 
     private void greet() {
@@ -271,6 +291,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         }
         if (session != null) {
             session.resetTransaction();
+            if (session.admission != null) {
+                policy.release(session.admission);
+            }
         }
         ctx.fireChannelInactive();
     }

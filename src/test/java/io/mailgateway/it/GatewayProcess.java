@@ -76,6 +76,29 @@ final class GatewayProcess implements AutoCloseable {
      * in {@code env} free ports are used, so no test ever binds the defaults 2525 and 61616.
      */
     static GatewayProcess launch(Path workDir, Map<String, String> env, String... jvmArgs) throws IOException {
+        return launch(workDir, env, List.of("-jar", jar().toString()), jvmArgs);
+    }
+
+    /**
+     * Like {@link #start}, but the packaged jar runs with the test classes on its class path and
+     * relays with the tests' blocking SMTP client ({@code io.mailgateway.testing.BlockingRelayClient}):
+     * the build has no SMTP client of its own for relaying yet.
+     */
+    static GatewayProcess startWithTestRelayClient(Path workDir, Map<String, String> env) throws IOException {
+        Path testClasses = Path.of(System.getProperty("basedir", ".")).resolve("target").resolve("test-classes").toAbsolutePath();
+        GatewayProcess p = launch(workDir, env, List.of("-cp", jar() + java.io.File.pathSeparator + testClasses,
+                "io.mailgateway.cli.GatewayMain"), "-Dmailgateway.relay.client=io.mailgateway.testing.BlockingRelayClient");
+        try {
+            p.awaitGreeting();
+        } catch (RuntimeException | Error e) {
+            p.close();
+            throw e;
+        }
+        return p;
+    }
+
+    private static GatewayProcess launch(Path workDir, Map<String, String> env, List<String> main, String... jvmArgs)
+            throws IOException {
         Map<String, String> effective = new HashMap<>(env);
         effective.computeIfAbsent("SMTP_PORT", k -> String.valueOf(freePort()));
         // The broker's administrative port (queue CLI): never the default 61616, which parallel builds share.
@@ -86,8 +109,7 @@ final class GatewayProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of(jvmArgs));
-        cmd.add("-jar");
-        cmd.add(jar().toString());
+        cmd.addAll(main);
 
         Files.createDirectories(workDir);
         Path log = workDir.resolve("gateway-" + LAUNCHES.incrementAndGet() + ".log");

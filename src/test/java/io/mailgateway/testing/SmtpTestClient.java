@@ -53,6 +53,13 @@ public final class SmtpTestClient implements AutoCloseable {
         return new SmtpTestClient(s);
     }
 
+    /** Connects to a server on another address (e.g. {@code ::1}) without reading the greeting. */
+    public static SmtpTestClient connectRaw(String serverAddress, int port) throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress(InetAddress.getByName(serverAddress), port), 5_000);
+        return new SmtpTestClient(s);
+    }
+
     /** Connects and checks the 220 greeting. */
     public static SmtpTestClient connect(int port) throws IOException {
         SmtpTestClient c = connectRaw(port);

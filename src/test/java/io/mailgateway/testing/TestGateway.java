@@ -23,7 +23,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * test classes that use it. The embedded broker is in-VM (vm://0), so one per JVM.
  *
  * <p>Test settings: LOCAL_DOMAINS example.com,localhost,test.local; at most 5 recipients;
- * 4 MiB messages; spool to disk past 64 KiB; 5 errors per session.
+ * 4 MiB messages; spool to disk past 64 KiB; 5 errors per session. Mail for {@value #RELAY_DOMAIN}
+ * is relayed to a {@link CaptureSmtpServer} ({@link #nextHop()}) through the delivery queue with
+ * the blocking test client, retried after 0.5 s, 1 s, 2 s ... (at most 5 s apart), at most
+ * {@value #QUEUE_MAX_RETRIES} attempts, bounced {@value #QUEUE_MAX_AGE_SECONDS} s after receipt, with a
+ * delay warning to the sender from 1 s after receipt.
  */
 public final class TestGateway implements BeforeAllCallback {
 
@@ -39,6 +43,15 @@ public final class TestGateway implements BeforeAllCallback {
     private static S3ProxyProcess s3;
     private static int brokerPort;
     private static final AtomicInteger MAILBOXES = new AtomicInteger();
+    public static final String RELAY_DOMAIN = "relay.test";
+    public static final double QUEUE_INITIAL_RETRY_DELAY = 0.5;
+    public static final double QUEUE_RETRY_BACKOFF = 2.0;
+    public static final int QUEUE_MAX_RETRIES = 30;
+    public static final int QUEUE_MAX_AGE_SECONDS = 4;
+    /** A second relayed domain, with its own next hop ({@link #nextHop2()}). */
+    public static final String RELAY_DOMAIN_2 = "relay2.test";
+    private static CaptureSmtpServer nextHop;
+    private static CaptureSmtpServer nextHop2;
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -49,6 +62,9 @@ public final class TestGateway implements BeforeAllCallback {
         if (gateway == null) {
             dataDir = Files.createTempDirectory("gateway-test");
             s3 = S3ProxyProcess.start();
+            nextHop = CaptureSmtpServer.start();
+            nextHop2 = CaptureSmtpServer.start();
+            System.setProperty(io.mailgateway.delivery.RelayClients.CLASS_PROPERTY, BlockingRelayClient.class.getName());
             Map<String, String> env = new HashMap<>();
             env.put("DATA_DIR", dataDir.toString());
             env.put("SMTP_PORT", "0");
@@ -68,6 +84,14 @@ public final class TestGateway implements BeforeAllCallback {
             env.put("S3_BUCKET", S3_BUCKET);
             env.put("AWS_ACCESS_KEY_ID", S3ProxyProcess.ACCESS_KEY);
             env.put("AWS_SECRET_ACCESS_KEY", S3ProxyProcess.SECRET_KEY);
+            env.put("TRANSPORT_MAP", RELAY_DOMAIN + "=smtp:[127.0.0.1]:" + nextHop.port()
+                    + "," + RELAY_DOMAIN_2 + "=smtp:[127.0.0.1]:" + nextHop2.port() + ",*=mx");
+            env.put("QUEUE_INITIAL_RETRY_DELAY", String.valueOf(QUEUE_INITIAL_RETRY_DELAY));
+            env.put("QUEUE_RETRY_BACKOFF", String.valueOf(QUEUE_RETRY_BACKOFF));
+            env.put("QUEUE_MAX_RETRY_DELAY", "5");
+            env.put("QUEUE_MAX_RETRIES", String.valueOf(QUEUE_MAX_RETRIES));
+            env.put("QUEUE_MAX_AGE", QUEUE_MAX_AGE_SECONDS + "s");
+            env.put("QUEUE_DELAY_WARNING", "1s");
             gateway = new Gateway(GatewayConfig.load(env, new Properties())).start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 gateway.close();
@@ -79,6 +103,16 @@ public final class TestGateway implements BeforeAllCallback {
             }));
         }
         return gateway;
+    }
+
+    /** The next hop of {@value #RELAY_DOMAIN}: a capture SMTP server on loopback. */
+    public static CaptureSmtpServer nextHop() {
+        return nextHop;
+    }
+
+    /** The next hop of {@value #RELAY_DOMAIN_2}. */
+    public static CaptureSmtpServer nextHop2() {
+        return nextHop2;
     }
 
     public static int port() {

@@ -51,7 +51,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
         super.doStart();
         workers = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "smtpd-worker", endpoint.getWorkerThreads());
-        server = new SmtpServer(endpoint.serverSettings(), endpoint.socket(), this);
+        server = new SmtpServer(endpoint.serverSettings(), endpoint.socket(), this, endpoint.connectionPolicy());
         server.start();
     }
 

@@ -1,6 +1,8 @@
 package io.mailgateway.smtp.camel;
 
 import io.mailgateway.config.GatewayConfig;
+import io.mailgateway.policy.limits.CidrSet;
+import io.mailgateway.policy.limits.ConnectionPolicy;
 import io.mailgateway.smtp.SmtpServer;
 import io.mailgateway.smtp.SmtpServerSettings;
 import java.nio.file.Path;
@@ -36,6 +38,22 @@ public class SmtpdEndpoint extends DefaultEndpoint {
     private boolean tcpNoDelay = true;
     private boolean keepAlive = true;
     private long shutdownTimeout = 25;
+    // connection policy (docs/policy.md)
+    private int maxConnections = 1000;
+    private int maxConnectionsPerIp = 20;
+    private boolean rateLimitEnabled = true;
+    private int rateLimitPerMinute = 1200;
+    private int rateLimitBurst = 300;
+    private String rateLimitWhitelist = "127.0.0.0/8,::1";
+    private long rateLimitCleanupInterval = 60;
+    private int rateLimitMaxTracked = 100_000;
+    private boolean greylistEnabled;
+    private long greylistDelay = 300;
+    private long greylistExpiry = 14_400;
+    private long greylistPassLifetime = 3_110_400;
+    private int greylistMaxEntries = 200_000;
+    private boolean greylistPersist = true;
+    private String greylistDb = "data/greylist.db";
 
     SmtpdEndpoint(String uri, SmtpdComponent component) {
         super(uri, component);
@@ -58,6 +76,41 @@ public class SmtpdEndpoint extends DefaultEndpoint {
         tcpNoDelay = c.getBoolean("TCP_NODELAY");
         keepAlive = c.getBoolean("TCP_KEEPALIVE");
         shutdownTimeout = c.getLong("SHUTDOWN_TIMEOUT");
+        maxConnections = c.getInt("MAX_CONNECTIONS");
+        maxConnectionsPerIp = c.getInt("MAX_CONNECTIONS_PER_IP");
+        rateLimitEnabled = c.getBoolean("RATE_LIMIT_ENABLED");
+        rateLimitPerMinute = c.getInt("RATE_LIMIT_PER_MINUTE");
+        rateLimitBurst = c.getInt("RATE_LIMIT_BURST");
+        rateLimitWhitelist = c.get("RATE_LIMIT_WHITELIST");
+        rateLimitCleanupInterval = c.getLong("RATE_LIMIT_CLEANUP_INTERVAL");
+        rateLimitMaxTracked = c.getInt("RATE_LIMIT_MAX_TRACKED");
+        greylistEnabled = c.getBoolean("GREYLIST_ENABLED");
+        greylistDelay = c.getLong("GREYLIST_DELAY");
+        greylistExpiry = c.getLong("GREYLIST_EXPIRY");
+        greylistPassLifetime = c.getLong("GREYLIST_PASS_LIFETIME");
+        greylistMaxEntries = c.getInt("GREYLIST_MAX_ENTRIES");
+        greylistPersist = c.getBoolean("GREYLIST_PERSIST");
+        greylistDb = c.dataDir().resolve("greylist.db").toString();
+    }
+
+    /** A fresh policy per start of the listener (it owns a scheduler and the greylist file). */
+    ConnectionPolicy connectionPolicy() {
+        CidrSet whitelist;
+        try {
+            whitelist = CidrSet.parse(rateLimitWhitelist);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("smtpd option rateLimitWhitelist: " + e.getMessage(), e);
+        }
+        if (maxConnections < 1 || maxConnectionsPerIp < 0 || rateLimitPerMinute < 1 || rateLimitBurst < 1
+                || rateLimitCleanupInterval < 1 || rateLimitMaxTracked < 1 || greylistMaxEntries < 1) {
+            throw new IllegalArgumentException("smtpd limits: maxConnections, rateLimit* and greylistMaxEntries must be positive "
+                    + "(maxConnectionsPerIp 0 means no per-address cap)");
+        }
+        return new ConnectionPolicy(new ConnectionPolicy.Limits(maxConnections, maxConnectionsPerIp,
+                rateLimitEnabled, rateLimitPerMinute, rateLimitBurst, whitelist,
+                Duration.ofSeconds(rateLimitCleanupInterval), rateLimitMaxTracked,
+                greylistEnabled, Duration.ofSeconds(greylistDelay), Duration.ofSeconds(greylistExpiry),
+                Duration.ofSeconds(greylistPassLifetime), greylistMaxEntries, greylistPersist ? Path.of(greylistDb) : null));
     }
 
     SmtpServerSettings serverSettings() {
@@ -65,7 +118,14 @@ public class SmtpdEndpoint extends DefaultEndpoint {
                 Arrays.stream(localDomains.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
                 maxMessageSize, maxRecipients, maxErrors,
                 Duration.ofSeconds(idleTimeout), Duration.ofSeconds(connectionTimeout), Duration.ofMillis(greetingDelay),
-                Path.of(spoolDir), spoolThreshold);
+                Path.of(spoolDir), spoolThreshold, relayedRecipient());
+    }
+
+    /** The delivery router bound by the gateway (bean "deliveryRouter"), if any, decides which recipients are relayed. */
+    private java.util.function.Predicate<String> relayedRecipient() {
+        io.mailgateway.delivery.Router router = getCamelContext().getRegistry()
+                .lookupByNameAndType("deliveryRouter", io.mailgateway.delivery.Router.class);
+        return router == null ? rcpt -> false : router::relays;
     }
 
     SmtpServer.Socket socket() {
@@ -128,4 +188,43 @@ public class SmtpdEndpoint extends DefaultEndpoint {
     public void setKeepAlive(boolean keepAlive) { this.keepAlive = keepAlive; }
     public long getShutdownTimeout() { return shutdownTimeout; }
     public void setShutdownTimeout(long shutdownTimeout) { this.shutdownTimeout = shutdownTimeout; }
+
+    /** Most open sessions on this listener (MAX_CONNECTIONS). */
+    public int getMaxConnections() { return maxConnections; }
+    public void setMaxConnections(int maxConnections) { this.maxConnections = maxConnections; }
+    /** Most open sessions per IPv4 address or IPv6 /64; 0 for no cap (MAX_CONNECTIONS_PER_IP). */
+    public int getMaxConnectionsPerIp() { return maxConnectionsPerIp; }
+    public void setMaxConnectionsPerIp(int maxConnectionsPerIp) { this.maxConnectionsPerIp = maxConnectionsPerIp; }
+    public boolean isRateLimitEnabled() { return rateLimitEnabled; }
+    public void setRateLimitEnabled(boolean rateLimitEnabled) { this.rateLimitEnabled = rateLimitEnabled; }
+    public int getRateLimitPerMinute() { return rateLimitPerMinute; }
+    public void setRateLimitPerMinute(int rateLimitPerMinute) { this.rateLimitPerMinute = rateLimitPerMinute; }
+    public int getRateLimitBurst() { return rateLimitBurst; }
+    public void setRateLimitBurst(int rateLimitBurst) { this.rateLimitBurst = rateLimitBurst; }
+    /** CIDR list exempt from the per-IP cap, rate limit and greylisting. */
+    public String getRateLimitWhitelist() { return rateLimitWhitelist; }
+    public void setRateLimitWhitelist(String rateLimitWhitelist) { this.rateLimitWhitelist = rateLimitWhitelist; }
+    /** Seconds between sweeps of idle rate-limit buckets and expired greylist triplets. */
+    public long getRateLimitCleanupInterval() { return rateLimitCleanupInterval; }
+    public void setRateLimitCleanupInterval(long rateLimitCleanupInterval) { this.rateLimitCleanupInterval = rateLimitCleanupInterval; }
+    public int getRateLimitMaxTracked() { return rateLimitMaxTracked; }
+    public void setRateLimitMaxTracked(int rateLimitMaxTracked) { this.rateLimitMaxTracked = rateLimitMaxTracked; }
+    public boolean isGreylistEnabled() { return greylistEnabled; }
+    public void setGreylistEnabled(boolean greylistEnabled) { this.greylistEnabled = greylistEnabled; }
+    /** Seconds a new triplet must wait before its retry passes. */
+    public long getGreylistDelay() { return greylistDelay; }
+    public void setGreylistDelay(long greylistDelay) { this.greylistDelay = greylistDelay; }
+    /** Seconds an unretried triplet is remembered. */
+    public long getGreylistExpiry() { return greylistExpiry; }
+    public void setGreylistExpiry(long greylistExpiry) { this.greylistExpiry = greylistExpiry; }
+    /** Seconds a passed triplet keeps passing, renewed on each use. */
+    public long getGreylistPassLifetime() { return greylistPassLifetime; }
+    public void setGreylistPassLifetime(long greylistPassLifetime) { this.greylistPassLifetime = greylistPassLifetime; }
+    public int getGreylistMaxEntries() { return greylistMaxEntries; }
+    public void setGreylistMaxEntries(int greylistMaxEntries) { this.greylistMaxEntries = greylistMaxEntries; }
+    public boolean isGreylistPersist() { return greylistPersist; }
+    public void setGreylistPersist(boolean greylistPersist) { this.greylistPersist = greylistPersist; }
+    /** SQLite file of the greylist ($DATA_DIR/greylist.db). */
+    public String getGreylistDb() { return greylistDb; }
+    public void setGreylistDb(String greylistDb) { this.greylistDb = greylistDb; }
 }

@@ -41,8 +41,8 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * The openspf.org RFC 7208 test suite (src/test/resources/spf/rfc7208-tests.yml, license alongside)
- * through {@link JspfChecker} and our resolver, each scenario's zone data served by a real DNS
- * server on loopback. Cases jSPF gets wrong are listed in jspf-known-failures.txt: a listed case
+ * through {@link SpfEvaluator} (the production checker) and our resolver, each scenario's zone data
+ * served by a real DNS server on loopback. Cases it gets wrong are listed in known-failures.txt: a listed case
  * that passes fails the test (take it off the list), as does an unlisted case that fails.
  * Only the result is checked, not the explanation text.
  */
@@ -65,7 +65,7 @@ class Rfc7208SuiteTest {
     @BeforeAll
     static void start() throws Exception {
         server = new LoopbackDnsServer();
-        try (InputStream in = Rfc7208SuiteTest.class.getResourceAsStream("/spf/jspf-known-failures.txt")) {
+        try (InputStream in = Rfc7208SuiteTest.class.getResourceAsStream("/spf/known-failures.txt")) {
             knownFailures = new TreeSet<>();
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 String l = line.strip();
@@ -79,7 +79,7 @@ class Rfc7208SuiteTest {
     @AfterAll
     static void stop() throws IOException {
         server.close();
-        String summary = "RFC 7208 suite with jSPF: " + passed.size() + " of " + (passed.size() + failed.size())
+        String summary = "RFC 7208 suite with SpfEvaluator: " + passed.size() + " of " + (passed.size() + failed.size())
                 + " pass\nfailing:\n" + String.join("\n", failed) + "\n";
         System.out.println(summary);
         Files.createDirectories(Path.of("target"));
@@ -111,14 +111,16 @@ class Rfc7208SuiteTest {
     void knownFailuresNameRealCases() throws IOException {
         Set<String> ids = new TreeSet<>();
         cases().forEach(a -> ids.add(((Case) a.get()[0]).id()));
-        assertThat(ids).as("every line of jspf-known-failures.txt names a suite case").containsAll(knownFailures);
+        assertThat(ids).as("every line of known-failures.txt names a suite case").containsAll(knownFailures);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void rfc7208(Case c) throws Exception {
         serve(c.zonedata());
-        DnsjavaResolver resolver = new DnsjavaResolver(List.of(server.address()), Duration.ofMillis(200), 1000, 86400);
+        // 1.5 s: a loaded build machine must not turn a slow answer into temperror; only the suite's
+        // deliberate TIMEOUT cases wait it out
+        DnsjavaResolver resolver = new DnsjavaResolver(List.of(server.address()), Duration.ofMillis(1500), 1000, 86400);
         Map<String, Object> t = c.test();
         String host = String.valueOf(t.get("host"));
         String mailfrom = t.get("mailfrom") == null ? "" : String.valueOf(t.get("mailfrom"));
@@ -132,14 +134,14 @@ class Rfc7208SuiteTest {
         }
         String actual;
         try {
-            actual = new JspfChecker(resolver).check(host, mailfrom, helo).keyword();
+            actual = new SpfEvaluator(resolver).check(host, mailfrom, helo).keyword();
         } catch (RuntimeException e) {
             actual = "exception " + e;
         }
         boolean ok = expected.contains(actual);
         (ok ? passed : failed).add(c.id());
         if (knownFailures.contains(c.id())) {
-            assertThat(ok).as("%s is on jspf-known-failures.txt but now passes (got %s): take it off the list",
+            assertThat(ok).as("%s is on known-failures.txt but now passes (got %s): take it off the list",
                     c.id(), actual).isFalse();
         } else {
             assertThat(actual).as("%s (ip %s, mailfrom %s, helo %s)", c.id(), host, mailfrom, helo).isIn(expected);

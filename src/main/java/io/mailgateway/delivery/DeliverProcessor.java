@@ -1,0 +1,267 @@
+package io.mailgateway.delivery;
+
+import io.mailgateway.message.MailHeaders;
+import io.mailgateway.message.MessageContent;
+import io.mailgateway.message.QueueIds;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code deliver} step of route {@code delivery}: one attempt to relay a message of the
+ * broker queue "delivery" to the recipients named in {@link MailHeaders#RELAY_RECIPIENTS}, one
+ * SMTP transaction per next hop, then everything that follows from the per-recipient replies,
+ * sent on the consumer's own JMS session so it commits (or rolls back) with the consumed message:
+ * <ul>
+ *   <li>temporary failures (4xx, no connection): a copy with only those recipients, attempts + 1,
+ *       the last error and a broker-scheduled delivery time ({@code _AMQ_SCHED_DELIVERY}) back
+ *       into "delivery" ({@link RetrySchedule});</li>
+ *   <li>permanent failures (5xx), and temporary ones past QUEUE_MAX_RETRIES or QUEUE_MAX_AGE: an
+ *       RFC 3464 DSN to the envelope sender, injected into mail.accepted like a newly accepted
+ *       message (never for the null sender), and the original into "delivery.dlq" with
+ *       {@link MailHeaders#DLQ_REASON}.</li>
+ *   <li>once per message, when it is still being retried QUEUE_DELAY_WARNING after receipt (if
+ *       not 0): a delay warning DSN (Action: delayed) to the sender.</li>
+ * </ul>
+ * Any exception leaves the route failed: the transaction rolls back and the broker's address
+ * settings for "delivery" bring the message back later (the safety net).
+ */
+public final class DeliverProcessor implements Processor, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliverProcessor.class);
+
+    private final Router router;
+    private final RelayClient client;
+    private final RetrySchedule schedule;
+    private final String hostname;
+    private final Path spoolDir;
+    private final ExecutorService hops;
+    private final QueueSends sends = new QueueSends();
+
+    /**
+     * @param parallelHops next hops of one message tried at once (QUEUE_PARALLEL_WORKERS)
+     * @param consumers    messages handled at once (QUEUE_WORKER_THREADS), to size the hop pool
+     */
+    public DeliverProcessor(Router router, RelayClient client, RetrySchedule schedule, String hostname, Path spoolDir,
+            int parallelHops, int consumers) {
+        this.router = router;
+        this.client = client;
+        this.schedule = schedule;
+        this.hostname = hostname;
+        this.spoolDir = spoolDir;
+        this.hops = parallelHops <= 1 ? null : Executors.newFixedThreadPool(parallelHops * consumers, r -> {
+            Thread t = new Thread(r, "delivery-hop");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Message in = exchange.getIn();
+        String queueId = in.getHeader(MailHeaders.QUEUE_ID, String.class);
+        String sender = in.getHeader(MailHeaders.FROM, "", String.class);
+        List<String> recipients = Arrays.stream(in.getHeader(MailHeaders.RELAY_RECIPIENTS, "", String.class).split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        int attempts = in.getHeader(MailHeaders.ATTEMPTS, 0, Integer.class) + 1;
+        long receivedAt = in.getHeader(MailHeaders.RECEIVED_AT, System.currentTimeMillis(), Long.class);
+        if (recipients.isEmpty()) {
+            LOG.warn("{}: in the delivery queue without relay recipients; dropped", queueId);
+            return;
+        }
+        MessageContent content = HeldBodies.hold(exchange, spoolDir, queueId);
+        try {
+            Map<String, Outcome> outcomes = attempt(queueId, sender, recipients, content);
+            settle(exchange, queueId, sender, attempts, receivedAt, outcomes, content);
+        } finally {
+            content.release();
+        }
+    }
+
+    /** One reply per recipient, with the host that gave it. */
+    record Outcome(RemoteReply reply, String host) {
+    }
+
+    private Map<String, Outcome> attempt(String queueId, String sender, List<String> recipients, MessageContent content)
+            throws Exception {
+        List<HopGroup> groups = router.route(recipients);
+        List<Future<Map<String, Outcome>>> running = new ArrayList<>();
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        for (HopGroup group : groups) {
+            if (hops == null || groups.size() == 1) {
+                outcomes.putAll(sendTo(queueId, sender, group, content));
+            } else {
+                running.add(hops.submit(() -> sendTo(queueId, sender, group, content)));
+            }
+        }
+        for (Future<Map<String, Outcome>> f : running) {
+            outcomes.putAll(f.get());
+        }
+        for (String rcpt : recipients) { // a client that forgot one: treat as not delivered yet
+            outcomes.putIfAbsent(rcpt, new Outcome(new RemoteReply(451, "4.3.0 No reply recorded for this recipient"), null));
+        }
+        return outcomes;
+    }
+
+    private Map<String, Outcome> sendTo(String queueId, String sender, HopGroup group, MessageContent content) {
+        Map<String, Outcome> out = new LinkedHashMap<>();
+        if (group.failure() != null) {
+            group.recipients().forEach(r -> out.put(r, new Outcome(group.failure(), null)));
+            return out;
+        }
+        RelayResult result = client.send(group.hosts(), new RelayEnvelope(queueId, sender, group.recipients(), content.size()), content);
+        result.recipients().forEach((rcpt, reply) -> out.put(rcpt, new Outcome(reply, result.host())));
+        return out;
+    }
+
+    private void settle(Exchange exchange, String queueId, String sender, int attempts, long receivedAt,
+            Map<String, Outcome> outcomes, MessageContent content) throws Exception {
+        long now = System.currentTimeMillis();
+        boolean expired = schedule.expired(receivedAt, now);
+        boolean exhausted = schedule.exhausted(attempts);
+        Map<String, Outcome> retry = new LinkedHashMap<>();
+        List<DeliveryStatusNotification.Failure> failed = new ArrayList<>();
+        Map<String, Outcome> failedOutcomes = new LinkedHashMap<>();
+        String reason = null;
+        for (Map.Entry<String, Outcome> e : outcomes.entrySet()) {
+            RemoteReply reply = e.getValue().reply();
+            if (reply.isPositive()) {
+                LOG.info("{}: delivered to={} relay={} attempt={} reply={}", queueId, e.getKey(), e.getValue().host(), attempts, reply);
+                continue;
+            }
+            String why;
+            // Anything but a 5xx (4xx, or a reply no SMTP server should give) is worth another try.
+            if (!reply.isPermanent() && !expired && !exhausted) {
+                retry.put(e.getKey(), e.getValue());
+                continue;
+            } else if (!reply.isPermanent()) {
+                why = expired ? "expired: still undeliverable after " + human(schedule.maxAge()) : "retries exhausted after " + attempts + " attempts";
+            } else {
+                why = "permanent failure";
+            }
+            reason = reason == null ? why : reason;
+            failed.add(new DeliveryStatusNotification.Failure(e.getKey(), reply, e.getValue().host(), why));
+            failedOutcomes.put(e.getKey(), e.getValue());
+            LOG.warn("{}: failed to={} relay={} attempt={} reply={} ({})", queueId, e.getKey(), e.getValue().host(), attempts, reply, why);
+        }
+        if (!retry.isEmpty()) {
+            boolean warn = !sender.isEmpty() && schedule.warnDelay(receivedAt, now)
+                    && !Boolean.parseBoolean(exchange.getIn().getHeader(MailHeaders.DELAY_WARNED, "false", String.class));
+            if (warn) {
+                List<DeliveryStatusNotification.Failure> delayed = new ArrayList<>();
+                retry.forEach((rcpt, o) -> delayed.add(new DeliveryStatusNotification.Failure(rcpt, o.reply(), o.host(),
+                        "delayed, still being retried")));
+                bounce(exchange, queueId, sender, receivedAt, delayed, content, receivedAt + schedule.maxAge().toMillis());
+            }
+            scheduleRetry(exchange, queueId, attempts, now, retry, content, warn);
+        }
+        if (!failed.isEmpty()) {
+            if (sender.isEmpty()) {
+                // RFC 5321 4.5.5 / RFC 3464: never a DSN about a DSN (null sender): no loops, no backscatter.
+                reason += "; null sender, no bounce";
+                LOG.warn("{}: null sender: no bounce for {}, message kept in delivery.dlq", queueId, failedOutcomes.keySet());
+            } else {
+                bounce(exchange, queueId, sender, receivedAt, failed, content, null);
+            }
+            toDeadLetters(exchange, queueId, reason, failedOutcomes, content);
+        }
+    }
+
+    private void scheduleRetry(Exchange exchange, String queueId, int attempts, long now, Map<String, Outcome> retry,
+            MessageContent content, boolean warned) throws Exception {
+        long at = now + schedule.delayAfter(attempts).toMillis();
+        Map<String, Object> headers = QueueSends.mailHeaders(exchange);
+        headers.put(MailHeaders.RELAY_RECIPIENTS, String.join(",", retry.keySet()));
+        headers.put(MailHeaders.ATTEMPTS, attempts);
+        headers.put(MailHeaders.LAST_ERROR, errors(retry));
+        headers.put(MailHeaders.NEXT_ATTEMPT_AT, at);
+        headers.put(QueueSends.SCHEDULED_DELIVERY, at);
+        if (warned) {
+            headers.put(MailHeaders.DELAY_WARNED, "true");
+        }
+        sends.toDelivery(exchange, content, headers);
+        LOG.info("{}: deferred to={} attempt={} next in {} ms: {}", queueId, retry.keySet(), attempts, at - now, errors(retry));
+    }
+
+    /** A DSN to the sender: a failure report, or a delay warning when {@code retryUntil} is set. */
+    private void bounce(Exchange exchange, String queueId, String sender, long receivedAt, List<DeliveryStatusNotification.Failure> failed,
+            MessageContent content, Long retryUntil) throws Exception {
+        String dsnId = QueueIds.next();
+        byte[] dsn;
+        try (InputStream original = new BufferedInputStream(content.openStream())) {
+            dsn = DeliveryStatusNotification.build(hostname, dsnId, sender, receivedAt, failed, original, retryUntil);
+        }
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(MailHeaders.QUEUE_ID, dsnId);
+        headers.put(MailHeaders.FROM, "");
+        headers.put(MailHeaders.RECIPIENTS, sender);
+        headers.put(MailHeaders.CLIENT_ADDRESS, "127.0.0.1");
+        headers.put(MailHeaders.HELO, hostname);
+        headers.put(MailHeaders.PROTOCOL, "local");
+        headers.put(MailHeaders.RECEIVED_AT, System.currentTimeMillis());
+        headers.put(MailHeaders.SIZE, (long) dsn.length);
+        headers.put(MailHeaders.TLS, false);
+        if (router.relays(sender)) {
+            headers.put(MailHeaders.RELAY_RECIPIENTS, sender);
+            headers.put(MailHeaders.ATTEMPTS, 0);
+        }
+        sends.toAccepted(exchange, dsn, headers);
+        LOG.info("{}: {} {} to <{}> for {}", queueId, retryUntil == null ? "bounce" : "delay warning", dsnId, sender,
+                failed.stream().map(DeliveryStatusNotification.Failure::recipient).collect(Collectors.joining(",")));
+    }
+
+    private void toDeadLetters(Exchange exchange, String queueId, String reason, Map<String, Outcome> failed,
+            MessageContent content) throws Exception {
+        Map<String, Object> headers = QueueSends.mailHeaders(exchange);
+        headers.put(MailHeaders.RELAY_RECIPIENTS, String.join(",", failed.keySet()));
+        headers.put(MailHeaders.LAST_ERROR, errors(failed));
+        headers.put(MailHeaders.DLQ_REASON, reason);
+        headers.remove(MailHeaders.NEXT_ATTEMPT_AT);
+        sends.toDeadLetters(exchange, content, headers);
+    }
+
+    /** 5d, 4h, 30m, 4s or 500ms: the largest unit that divides the duration. */
+    static String human(java.time.Duration d) {
+        long ms = d.toMillis();
+        for (Object[] unit : new Object[][] {{86_400_000L, "d"}, {3_600_000L, "h"}, {60_000L, "m"}, {1000L, "s"}}) {
+            long size = (Long) unit[0];
+            if (ms >= size && ms % size == 0) {
+                return ms / size + (String) unit[1];
+            }
+        }
+        return ms + "ms";
+    }
+
+    /** "rcpt: reply; rcpt: reply" */
+    private static String errors(Map<String, Outcome> outcomes) {
+        return outcomes.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().reply()).collect(Collectors.joining("; "));
+    }
+
+    @Override
+    public void close() {
+        if (hops != null) {
+            hops.shutdownNow();
+        }
+        try {
+            sends.close();
+        } catch (IOException e) {
+            LOG.debug("closing the producer template: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.mailgateway.delivery;
+
+import io.mailgateway.config.GatewayConfig;
+import java.time.Duration;
+
+/**
+ * The retry schedule of the delivery queue: after attempt n (1-based) failed temporarily, the
+ * next one comes {@code initial × backoff^(n-1)}, at most {@code max} later; a recipient gives
+ * up after {@code maxAttempts} attempts or once the message is older than {@code maxAge}.
+ */
+public record RetrySchedule(Duration initial, double backoff, Duration max, int maxAttempts, Duration maxAge,
+        Duration delayWarning) {
+
+    public RetrySchedule(Duration initial, double backoff, Duration max, int maxAttempts, Duration maxAge) {
+        this(initial, backoff, max, maxAttempts, maxAge, Duration.ZERO);
+    }
+
+    public static RetrySchedule fromConfig(GatewayConfig config) {
+        return new RetrySchedule(config.duration("QUEUE_INITIAL_RETRY_DELAY"), config.getDouble("QUEUE_RETRY_BACKOFF"),
+                config.duration("QUEUE_MAX_RETRY_DELAY"), config.getInt("QUEUE_MAX_RETRIES"), config.duration("QUEUE_MAX_AGE"),
+                config.duration("QUEUE_DELAY_WARNING"));
+    }
+
+    /** Whether a message still being retried at this age deserves a delay warning (once); never when 0. */
+    public boolean warnDelay(long receivedAtMillis, long nowMillis) {
+        return !delayWarning.isZero() && nowMillis - receivedAtMillis >= delayWarning.toMillis();
+    }
+
+    /** The wait after the given number of attempts made so far (1 after the first). */
+    public Duration delayAfter(int attemptsMade) {
+        double millis = initial.toMillis() * Math.pow(backoff, Math.max(0, attemptsMade - 1));
+        return Duration.ofMillis((long) Math.min(millis, (double) max.toMillis()));
+    }
+
+    /** Whether a temporarily failed recipient is given up on after this many attempts, at this time. */
+    public boolean exhausted(int attemptsMade) {
+        return attemptsMade >= maxAttempts;
+    }
+
+    public boolean expired(long receivedAtMillis, long nowMillis) {
+        return nowMillis - receivedAtMillis >= maxAge.toMillis();
+    }
+}

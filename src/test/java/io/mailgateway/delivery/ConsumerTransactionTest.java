@@ -1,0 +1,64 @@
+package io.mailgateway.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mailgateway.testing.TestGateway;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What DeliverProcessor relies on: a message sent through the "jms" component from inside a
+ * transacted JMS consumer (same thread, same connection factory) is part of the consumer's
+ * transaction. A rollback after the send discards the sent message with the consumed one's ack;
+ * a commit makes both happen. Real embedded broker, real camel-jms.
+ */
+@ExtendWith(TestGateway.class)
+class ConsumerTransactionTest {
+
+    @Test
+    void should_discard_messages_sent_inside_a_transacted_consumer_when_it_rolls_back() throws Exception {
+        ActiveMQServer server = TestGateway.gateway().broker().server();
+        for (String q : List.of("test.tx.in", "test.tx.out")) {
+            server.addAddressInfo(new org.apache.activemq.artemis.core.server.impl.AddressInfo(SimpleString.of(q), RoutingType.ANYCAST));
+            server.createQueue(QueueConfiguration.of(q).setRoutingType(RoutingType.ANYCAST).setDurable(false), true);
+        }
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        TestGateway.camel().addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("jms:queue:test.tx.in?transacted=true&lazyCreateTransactionManager=false&cacheLevelName=CACHE_CONSUMER")
+                        .routeId("test-tx").process(ex -> {
+                            int attempt = attempts.size() + 1;
+                            attempts.add(attempt);
+                            ProducerTemplate p = ex.getContext().createProducerTemplate();
+                            p.sendBodyAndHeader("jms:queue:test.tx.out", "sent in attempt " + attempt, "attempt", attempt);
+                            p.close();
+                            if (attempt == 1) {
+                                throw new IllegalStateException("fail after the send: the transaction rolls back");
+                            }
+                        });
+            }
+        });
+        try {
+            TestGateway.camel().createProducerTemplate().sendBody("jms:queue:test.tx.in", "in");
+            await().atMost(Duration.ofSeconds(30)).until(() -> attempts.size() == 2
+                    && server.locateQueue(SimpleString.of("test.tx.out")).getMessageCount() == 1);
+            Object body = TestGateway.camel().createConsumerTemplate().receiveBody("jms:queue:test.tx.out", 5000);
+            assertThat(body).isEqualTo("sent in attempt 2"); // attempt 1's send went with its rollback
+            assertThat(server.locateQueue(SimpleString.of("test.tx.in")).getMessageCount()).isZero();
+        } finally {
+            TestGateway.camel().getRouteController().stopRoute("test-tx");
+            TestGateway.camel().removeRoute("test-tx");
+        }
+    }
+}
