@@ -23,6 +23,11 @@ record QueueEntry(String queue, long brokerMessageId, String queueId, String sen
     static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
 
     /** Recipients still to relay: MailRelayRecipients, or all recipients when it is absent. */
+    /** When the message was sent into its queue (for the DLQ: when it was given up). */
+    long sentAt() {
+        return number(properties.get("timestamp"), 0);
+    }
+
     List<String> pendingRecipients() {
         return relayRecipients != null ? relayRecipients : recipients;
     }

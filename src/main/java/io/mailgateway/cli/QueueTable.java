@@ -25,12 +25,12 @@ final class QueueTable {
 
     static void print(PrintStream out, List<QueueEntry> entries, boolean dlq) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"ID", "ARRIVED (UTC)", "SIZE", "SENDER", "RECIPIENTS", "ATTEMPTS", dlq ? "GIVEN UP" : "NEXT ATTEMPT (UTC)",
+        rows.add(new String[] {"ID", "ARRIVED (UTC)", "SIZE", "SENDER", "RECIPIENTS", "ATTEMPTS", dlq ? "IN DLQ SINCE (UTC)" : "NEXT ATTEMPT (UTC)",
             dlq ? "REASON" : "LAST ERROR"});
         for (QueueEntry e : entries) {
             rows.add(new String[] {e.queueId(), time(e.receivedAt()), e.size() < 0 ? "?" : String.valueOf(e.size()),
-                "<" + e.sender() + ">", String.join(",", e.pendingRecipients()), String.valueOf(e.attempts()),
-                dlq ? "-" : e.scheduled() ? time(e.nextAttemptAt()) : "now",
+                "<" + e.sender() + ">", recipients(e.pendingRecipients()), String.valueOf(e.attempts()),
+                dlq ? time(e.sentAt()) : e.scheduled() ? time(e.nextAttemptAt()) : "now",
                 dlq ? (e.dlqReason().isEmpty() ? e.lastError() : e.dlqReason()) : e.lastError()});
         }
         int[] width = new int[rows.get(0).length];
@@ -46,6 +46,11 @@ final class QueueTable {
             }
             out.println(line.toString().stripTrailing());
         }
+    }
+
+    /** At most three recipients in a table row; the rest as "+N more" (show and --json give all). */
+    static String recipients(List<String> all) {
+        return all.size() <= 3 ? String.join(",", all) : String.join(",", all.subList(0, 3)) + " +" + (all.size() - 3) + " more";
     }
 
     static void printDetails(PrintStream out, QueueEntry e) {

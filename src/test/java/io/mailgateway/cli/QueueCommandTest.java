@@ -139,10 +139,16 @@ class QueueCommandTest {
         String many = String.join(",", java.util.stream.IntStream.range(0, 40).mapToObj(i -> "recipient" + i + "@far.invalid").toList());
         String id = enqueue(QueueCommand.DELIVERY, "", many, 1, System.currentTimeMillis() + DAY, message("many"), Map.of());
 
-        Run run = cli("queue", "list");
+        Run table = cli("queue", "list");
+        Run json = cli("queue", "list", "--json");
 
-        assertThat(run.status()).as(run.err()).isZero();
-        assertThat(run.out().lines().filter(l -> l.startsWith(id)).findFirst().orElseThrow()).contains(many);
+        assertThat(table.out().lines().filter(l -> l.startsWith(id)).findFirst().orElseThrow())
+                .contains("recipient0@far.invalid,recipient1@far.invalid,recipient2@far.invalid +37 more");
+        assertThat(json.status()).as(json.err()).isZero();
+        JsonObject entry = JsonLoader.readArray(new StringReader(json.out())).stream().map(v -> v.asJsonObject())
+                .filter(o -> o.getString("id").equals(id)).findFirst().orElseThrow();
+        assertThat(entry.getJsonObject("properties").getString(MailHeaders.RELAY_RECIPIENTS)).isEqualTo(many);
+        assertThat(entry.getJsonArray("pendingRecipients").size()).isEqualTo(40);
     }
 
     @Test
@@ -233,7 +239,7 @@ class QueueCommandTest {
 
         for (Run run : List.of(cli("queue", "dlq", "list"), cli("dlq", "list"))) {
             assertThat(run.status()).as(run.err()).isZero();
-            assertThat(run.out()).contains("REASON");
+            assertThat(run.out()).contains("IN DLQ SINCE (UTC)", "REASON");
             assertThat(run.out().lines().filter(l -> l.startsWith(id)).findFirst().orElseThrow())
                     .contains("<grace@example.org>", "heidi@far.invalid", "expired after 5 days: 451 4.4.1 connection refused");
         }
