@@ -3,7 +3,6 @@ package io.mailgateway.cli;
 import io.mailgateway.broker.EmbeddedBroker;
 import io.mailgateway.message.MailHeaders;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -206,9 +205,5 @@ final class QueueCommand {
     private int notFound(String id, String where) {
         err.println("no message " + id + " in " + where);
         return NOT_FOUND;
-    }
-
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }
