@@ -152,6 +152,30 @@ class QueueCommandTest {
     }
 
     @Test
+    void should_list_more_messages_than_the_brokers_default_browse_page() throws Exception {
+        // Artemis lists at most 200 ready messages through management unless broker.xml says
+        // otherwise. Ready ones (not scheduled), so the queue is held while they are there.
+        String batch = QueueIds.next();
+        withDeliveryHeld(() -> {
+            try {
+                for (int i = 0; i < 250; i++) {
+                    enqueue(QueueCommand.DELIVERY, "", "bulk@far.invalid", 1, 0, message("bulk"), Map.of("TestBatch", batch));
+                }
+                Run run = cli("queue", "list", "--json");
+
+                assertThat(run.status()).as(run.err()).isZero();
+                long listed = JsonLoader.readArray(new StringReader(run.out())).stream()
+                        .filter(v -> batch.equals(v.asJsonObject().getJsonObject("properties").getString("TestBatch", null))).count();
+                assertThat(listed).isEqualTo(250);
+            } finally {
+                try (QueueAdmin admin = QueueAdmin.connect("127.0.0.1", TestGateway.brokerPort())) {
+                    admin.invoke(QueueCommand.DELIVERY, "removeMessages", "TestBatch = '" + batch + "'");
+                }
+            }
+        });
+    }
+
+    @Test
     void should_list_as_json() throws Exception {
         long next = System.currentTimeMillis() + DAY;
         String id = enqueue(QueueCommand.DELIVERY, "", "dave@far.invalid", 1, next, message("json"), Map.of());
