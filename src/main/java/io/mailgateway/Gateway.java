@@ -148,7 +148,8 @@ public final class Gateway implements AutoCloseable {
         List<String> routeFiles = routeFiles();
         // Signing keys load before anything starts: a missing key file is a startup error.
         DkimSigner dkimSigner = DkimSigner.fromConfig(config);
-        broker.start(config.brokerConfig(), dataDir, config.storageTypes(), DeliverySettings.brokerProperties(config));
+        broker.start(config.brokerConfig(), dataDir, config.storageTypes(), DeliverySettings.brokerProperties(config),
+                config.getInt("BROKER_PORT"));
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
 
         main.bind("gatewayConfig", config);

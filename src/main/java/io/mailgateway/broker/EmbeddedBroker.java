@@ -8,6 +8,8 @@ import java.util.Set;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
@@ -27,6 +29,10 @@ public final class EmbeddedBroker {
     public static final String ACCEPTED_ADDRESS = "mail.accepted";
     /** The in-VM URL clients of this process use. */
     public static final String IN_VM_URL = "vm://0";
+    /** Name of the loopback acceptor the queue CLI connects to (BROKER_PORT). */
+    public static final String ADMIN_ACCEPTOR = "admin";
+    /** The administrative acceptor listens on loopback only. */
+    public static final String ADMIN_HOST = "127.0.0.1";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
 
@@ -38,15 +44,18 @@ public final class EmbeddedBroker {
     }
 
     public void start(URL brokerXml, Path dataDir, List<String> stores) throws Exception {
-        start(brokerXml, dataDir, stores, java.util.Map.of());
+        start(brokerXml, dataDir, stores, java.util.Map.of(), 0);
     }
 
     /**
      * @param properties values broker.xml refers to as {@code ${name}} (Artemis substitutes
      *                   system properties), e.g. the delivery queue's redelivery settings
      *                   ({@link DeliverySettings#brokerProperties}); defaults for any left out
+     * @param adminPort  the loopback port of the administrative acceptor the queue CLI connects to
+     *                   ({@link #ADMIN_ACCEPTOR}, core protocol only); 0 means none
      */
-    public void start(URL brokerXml, Path dataDir, List<String> stores, java.util.Map<String, String> properties) throws Exception {
+    public void start(URL brokerXml, Path dataDir, List<String> stores, java.util.Map<String, String> properties,
+                      int adminPort) throws Exception {
         // broker.xml refers to ${mailgateway.data.dir}; Artemis substitutes system properties.
         System.setProperty("mailgateway.data.dir", dataDir.toString());
         java.util.Map<String, String> values = new java.util.HashMap<>(DeliverySettings.DEFAULT_BROKER_PROPERTIES);
@@ -54,9 +63,58 @@ public final class EmbeddedBroker {
         values.forEach(System::setProperty);
         embedded = new EmbeddedActiveMQ();
         embedded.setConfigResourcePath(brokerXml.toString());
+        // Reads broker.xml into embedded.getConfiguration(); start() builds the server from that.
+        embedded.createActiveMQServer();
+        if (adminPort > 0) {
+            addAdminAcceptor(embedded.getConfiguration(), adminPort);
+        }
+        checkAdminPortFree(adminPort);
         embedded.start();
+        requireActive(adminPort);
         bindStoreQueues(stores);
-        LOG.info("broker started from {} with journal in {}/broker", brokerXml, dataDir);
+        LOG.info("broker started from {} with journal in {}/broker{}", brokerXml, dataDir,
+                adminPort > 0 ? "; administrative port " + ADMIN_HOST + ":" + adminPort + " (queue CLI)" : "");
+    }
+
+    /**
+     * The acceptor the queue CLI uses, added here rather than in broker.xml so that an operator's
+     * own broker.xml gets it too and BROKER_PORT=0 removes it. Loopback only, whatever
+     * BIND_ADDRESS says: it is an administrative port (see docs/delivery.md for the trust model).
+     */
+    private static void addAdminAcceptor(Configuration configuration, int port) throws Exception {
+        for (TransportConfiguration acceptor : configuration.getAcceptorConfigurations()) {
+            if (ADMIN_ACCEPTOR.equals(acceptor.getName())) {
+                return; // broker.xml declares its own
+            }
+        }
+        configuration.addAcceptorConfiguration(ADMIN_ACCEPTOR, "tcp://" + ADMIN_HOST + ":" + port + "?protocols=CORE");
+    }
+
+    /**
+     * Artemis logs a port it cannot bind ("Failure in initialisation") and carries on half started:
+     * a gateway whose queue CLI would talk to some other process must not start. So: try the port
+     * first (a clear message), then check the broker really came up.
+     */
+    private static void checkAdminPortFree(int port) {
+        if (port <= 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true); // as Netty binds it; a port in TIME_WAIT is fine
+            probe.bind(new java.net.InetSocketAddress(ADMIN_HOST, port));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the broker's administrative port " + ADMIN_HOST + ":" + port
+                    + " (BROKER_PORT) cannot be opened (" + e.getMessage() + "): another gateway or program uses it;"
+                    + " choose another BROKER_PORT, or 0 for none");
+        }
+    }
+
+    private void requireActive(int port) throws Exception {
+        if (!embedded.getActiveMQServer().isActive()) {
+            stop();
+            throw new IllegalStateException("the broker did not start (see the AMQ errors above)"
+                    + (port > 0 ? "; is the administrative port " + ADMIN_HOST + ":" + port + " (BROKER_PORT) in use?" : ""));
+        }
     }
 
     private void bindStoreQueues(List<String> stores) throws Exception {

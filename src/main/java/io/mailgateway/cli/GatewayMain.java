@@ -7,21 +7,42 @@ import io.mailgateway.config.GatewayConfig;
 /**
  * {@code java -jar mail-gateway.jar} runs the gateway on its configuration (environment,
  * CONFIG_FILE, defaults). {@code archive list|extract} reads the archive store ({@link ArchiveCommand});
- * {@code dkim keygen} makes a signing key ({@link DkimCommand}).
- * Further commands (user, queue, dlq, dkim) join here in later issues.
+ * {@code dkim keygen} makes a signing key ({@link DkimCommand}); {@code queue ...} and
+ * {@code dlq ...} inspect and repair the running gateway's delivery queue ({@link QueueCommand}).
+ * Further commands (user) join here in later issues.
  */
 public final class GatewayMain {
 
     private GatewayMain() {
     }
 
-    private static int archive(java.util.List<String> args) throws java.io.IOException {
+    /**
+     * Runs a command of the jar without exiting (tests call this): {@code queue ...},
+     * {@code dlq ...} or {@code archive ...}; returns its exit status.
+     */
+    public static int command(java.util.List<String> args, java.io.PrintStream out, java.io.PrintStream err) throws java.io.IOException {
+        GatewayConfig config;
         try {
-            return ArchiveCommand.run(args, GatewayConfig.fromEnvironment().dataDir(), System.out, System.err);
+            config = GatewayConfig.fromEnvironment();
         } catch (ConfigException e) {
-            System.err.println("configuration error: " + e.getMessage());
+            err.println("configuration error: " + e.getMessage());
             return 2;
         }
+        return command(args, config, out, err);
+    }
+
+    /** {@link #command(java.util.List, java.io.PrintStream, java.io.PrintStream)} on a given configuration. */
+    public static int command(java.util.List<String> args, GatewayConfig config, java.io.PrintStream out, java.io.PrintStream err)
+            throws java.io.IOException {
+        return switch (args.get(0)) {
+            case "queue" -> QueueCommand.run(args.subList(1, args.size()), config.getInt("BROKER_PORT"), out, err);
+            case "dlq" -> QueueCommand.run(args, config.getInt("BROKER_PORT"), out, err);
+            case "archive" -> ArchiveCommand.run(args.subList(1, args.size()), config.dataDir(), out, err);
+            default -> {
+                err.println("unknown command: " + String.join(" ", args) + " (try --help)");
+                yield 2;
+            }
+        };
     }
 
     private static int dkim(java.util.List<String> args) {
@@ -39,18 +60,20 @@ public final class GatewayMain {
                 System.out.println("usage: java -jar mail-gateway.jar   (runs the gateway; settings in docs/configuration.md)");
                 System.out.println(ArchiveCommand.USAGE);
                 System.out.println(DkimCommand.USAGE);
+                System.out.println(QueueCommand.USAGE);
                 return;
             }
             if (args[0].equals("dkim")) {
                 System.exit(dkim(java.util.Arrays.asList(args).subList(1, args.length)));
                 return;
             }
-            if (args[0].equals("archive")) {
-                System.exit(archive(java.util.Arrays.asList(args).subList(1, args.length)));
-                return;
-            }
-            System.err.println("unknown command: " + String.join(" ", args) + " (try --help)");
-            System.exit(2);
+            // A command's output is its stdout (`queue list --json | jq`): no broker client log lines there.
+            org.apache.logging.log4j.core.config.Configurator.setAllLevels(
+                    org.apache.logging.log4j.LogManager.ROOT_LOGGER_NAME, org.apache.logging.log4j.Level.OFF);
+            int status = command(java.util.Arrays.asList(args), System.out, System.err);
+            org.apache.logging.log4j.LogManager.shutdown();
+            System.exit(status);
+            return;
         }
         GatewayConfig config;
         try {

@@ -206,5 +206,8 @@ public final class Settings {
                     "What a DMARC temperror (DNS timeout or SERVFAIL for the policy, or an SPF/DKIM temperror when nothing aligned) does: accept (deliver, dmarc=temperror in Authentication-Results, no disposition) or tempfail (451 4.4.3, the client retries).",
                     v -> v.matches("accept|tempfail") ? null : "must be accept or tempfail, got '" + v + "'"),
             new Setting("METRICS_PORT", "9090",
-                    "Port of the Prometheus text endpoint /metrics on BIND_ADDRESS; 0 picks a free port, -1 turns it off.", integer(-1, 65535)));
+                    "Port of the Prometheus text endpoint /metrics on BIND_ADDRESS; 0 picks a free port, -1 turns it off.", integer(-1, 65535)),
+            // ---- queue CLI (docs/delivery.md, "Inspecting and repairing the queue") ----
+            new Setting("BROKER_PORT", "61616",
+                    "Administrative port of the embedded broker on 127.0.0.1 only (never BIND_ADDRESS): the queue and dlq commands of the same jar connect to it. 0 turns it off (the commands then cannot reach the gateway).", integer(0, 65535)));
 }

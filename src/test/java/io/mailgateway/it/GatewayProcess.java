@@ -72,8 +72,8 @@ final class GatewayProcess implements AutoCloseable {
 
     /**
      * Starts the jar without waiting for it. The environment is this JVM's minus every gateway
-     * key (Settings.ALL) and CAMEL_* variable, plus {@code env}; without SMTP_PORT in {@code env}
-     * a free port is used, so no test ever binds the default 2525.
+     * key (Settings.ALL) and CAMEL_* variable, plus {@code env}; without SMTP_PORT or BROKER_PORT
+     * in {@code env} free ports are used, so no test ever binds the defaults 2525 and 61616.
      */
     static GatewayProcess launch(Path workDir, Map<String, String> env, String... jvmArgs) throws IOException {
         return launch(workDir, env, List.of("-jar", jar().toString()), jvmArgs);
@@ -86,6 +86,8 @@ final class GatewayProcess implements AutoCloseable {
         // never the fixed 9090 (several gateways run at once), never the sandbox's resolver
         effective.computeIfAbsent("METRICS_PORT", k -> "0");
         effective.computeIfAbsent("DNS_SERVERS", k -> "127.0.0.1:" + loopbackDns().address().getPort());
+        // The broker's administrative port (queue CLI): never the default 61616, which parallel builds share.
+        effective.computeIfAbsent("BROKER_PORT", k -> String.valueOf(freePort()));
         String smtpPort = effective.get("SMTP_PORT");
         int port = smtpPort.matches("[0-9]{1,5}") ? Integer.parseInt(smtpPort) : -1;
 
@@ -121,6 +123,37 @@ final class GatewayProcess implements AutoCloseable {
             }
         }
         return dns;
+    }
+
+    /** What a command of the jar ({@code queue list}...) printed and returned. */
+    record CommandResult(int status, String out, String err) {
+    }
+
+    /**
+     * Runs {@code java -jar mail-gateway.jar ARGS} to its end (at most 60 s) with this JVM's
+     * environment minus the gateway keys, plus {@code env}: a command as an operator types it.
+     */
+    static CommandResult command(Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-jar");
+        cmd.add(jar().toString());
+        cmd.addAll(List.of(args));
+        Files.createDirectories(workDir);
+        Path out = Files.createTempFile(workDir, "command", ".out");
+        Path err = Files.createTempFile(workDir, "command", ".err");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        for (Setting s : Settings.ALL) {
+            pb.environment().remove(s.key());
+        }
+        pb.environment().putAll(env);
+        Process process = pb.start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(String.join(" ", args) + " still running after 60 s");
+        }
+        return new CommandResult(process.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     static Path jar() {

@@ -45,6 +45,7 @@ public final class TestGateway implements BeforeAllCallback {
     private static Path dataDir;
     private static S3ProxyProcess s3;
     private static io.mailgateway.policy.dns.LoopbackDnsServer dns;
+    private static int brokerPort;
     private static final AtomicInteger MAILBOXES = new AtomicInteger();
     public static final String RELAY_DOMAIN = "relay.test";
     public static final double QUEUE_INITIAL_RETRY_DELAY = 0.5;
@@ -74,6 +75,8 @@ public final class TestGateway implements BeforeAllCallback {
             Map<String, String> env = new HashMap<>();
             env.put("DATA_DIR", dataDir.toString());
             env.put("SMTP_PORT", "0");
+            brokerPort = freePort();
+            env.put("BROKER_PORT", String.valueOf(brokerPort));
             env.put("SMTP_HOSTNAME", "mx.test.local");
             env.put("LOCAL_DOMAINS", "example.com,localhost,test.local");
             env.put("SMTP_MAX_RECIPIENTS", String.valueOf(MAX_RECIPIENTS));
@@ -132,6 +135,22 @@ public final class TestGateway implements BeforeAllCallback {
 
     public static int port() {
         return gateway.smtpPort();
+    }
+
+    /** The broker's administrative port (BROKER_PORT) the queue CLI connects to. */
+    public static int brokerPort() {
+        return brokerPort;
+    }
+
+    /** A loopback port free right now (bound to 0, then released); never a fixed well-known one. */
+    public static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static CamelContext camel() {

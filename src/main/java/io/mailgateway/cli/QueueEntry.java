@@ -1,0 +1,111 @@
+package io.mailgateway.cli;
+
+import io.mailgateway.message.MailHeaders;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.activemq.artemis.json.JsonArrayBuilder;
+import org.apache.activemq.artemis.json.JsonObjectBuilder;
+import org.apache.activemq.artemis.utils.JsonLoader;
+
+/**
+ * One message of the delivery queue (or its DLQ) as the queue commands show it, read from the
+ * properties the broker's management lists (the contract in {@link MailHeaders}).
+ *
+ * @param nextAttemptAt epoch ms of the scheduled retry, or 0 when the message is due now
+ * @param properties    every property and broker header as listed, for {@code queue show}
+ */
+record QueueEntry(String queue, long brokerMessageId, String queueId, String sender, List<String> recipients,
+                  List<String> relayRecipients, long size, long receivedAt, int attempts, String lastError,
+                  long nextAttemptAt, boolean scheduled, String dlqReason, Map<String, Object> properties) {
+
+    static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
+
+    /** Recipients still to relay: MailRelayRecipients, or all recipients when it is absent. */
+    /** When the message was sent into its queue (for the DLQ: when it was given up). */
+    long sentAt() {
+        return number(properties.get("timestamp"), 0);
+    }
+
+    List<String> pendingRecipients() {
+        return relayRecipients != null ? relayRecipients : recipients;
+    }
+
+    static List<QueueEntry> of(String queue, List<Map<String, Object>> listed) {
+        List<QueueEntry> entries = new ArrayList<>();
+        for (Map<String, Object> m : listed) {
+            boolean scheduled = Boolean.TRUE.equals(m.get("scheduled"));
+            long next = scheduled ? number(m.get(SCHEDULED_DELIVERY), number(m.get(MailHeaders.NEXT_ATTEMPT_AT), 0)) : 0;
+            entries.add(new QueueEntry(queue, number(m.get("messageID"), -1), text(m.get(MailHeaders.QUEUE_ID)),
+                    text(m.get(MailHeaders.FROM)), split(m.get(MailHeaders.RECIPIENTS)),
+                    m.containsKey(MailHeaders.RELAY_RECIPIENTS) ? split(m.get(MailHeaders.RELAY_RECIPIENTS)) : null,
+                    number(m.get(MailHeaders.SIZE), -1), number(m.get(MailHeaders.RECEIVED_AT), 0),
+                    (int) number(m.get(MailHeaders.ATTEMPTS), 0), text(m.get(MailHeaders.LAST_ERROR)), next, scheduled,
+                    text(m.get(MailHeaders.DLQ_REASON)), m));
+        }
+        return entries;
+    }
+
+    private static String text(Object v) {
+        return v == null ? "" : v.toString();
+    }
+
+    private static List<String> split(Object v) {
+        String s = text(v).trim();
+        return s.isEmpty() ? List.of() : Arrays.stream(s.split(",")).map(String::trim).toList();
+    }
+
+    /** Properties may arrive as numbers or as strings of digits, depending on who sent them. */
+    private static long number(Object v, long otherwise) {
+        if (v instanceof Number n) {
+            return n.longValue();
+        }
+        try {
+            return v == null ? otherwise : Long.parseLong(v.toString().trim());
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
+    }
+
+    static String toJson(List<QueueEntry> entries) {
+        JsonArrayBuilder array = JsonLoader.createArrayBuilder();
+        for (QueueEntry e : entries) {
+            JsonObjectBuilder o = JsonLoader.createObjectBuilder()
+                    .add("id", e.queueId())
+                    .add("queue", e.queue())
+                    .add("state", e.scheduled() ? "scheduled" : "ready")
+                    .add("sender", e.sender())
+                    .add("recipients", strings(e.recipients()))
+                    .add("pendingRecipients", strings(e.pendingRecipients()))
+                    .add("size", e.size())
+                    .add("receivedAt", QueueTable.iso(e.receivedAt()))
+                    .add("attempts", e.attempts())
+                    .add("nextAttemptAt", QueueTable.iso(e.nextAttemptAt()))
+                    .add("lastError", e.lastError())
+                    .add("brokerMessageId", e.brokerMessageId());
+            if (e.queue().equals(QueueCommand.DLQ)) {
+                o.add("dlqReason", e.dlqReason());
+            }
+            JsonObjectBuilder props = JsonLoader.createObjectBuilder();
+            e.properties().forEach((k, v) -> {
+                if (v instanceof Number n) {
+                    props.add(k, n.longValue());
+                } else if (v instanceof Boolean b) {
+                    props.add(k, b);
+                } else if (v != null) {
+                    props.add(k, v.toString());
+                }
+            });
+            o.add("properties", props);
+            array.add(o);
+        }
+        return array.build().toString();
+    }
+
+    private static JsonArrayBuilder strings(List<String> values) {
+        JsonArrayBuilder a = JsonLoader.createArrayBuilder();
+        values.forEach(a::add);
+        return a;
+    }
+}
