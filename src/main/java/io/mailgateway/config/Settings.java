@@ -96,6 +96,8 @@ public final class Settings {
                     "Most DNS answers kept in the cache (least recently used dropped first); answers live for their TTL, negative ones for the SOA's negative TTL. 0 turns the cache off.", integer(0, 10_000_000)),
             new Setting("DNS_CACHE_MAX_TTL", "86400",
                     "Longest time in seconds a DNS answer stays cached, whatever its TTL.", integer(0, 604_800)),
+            new Setting("DNS_CACHE_FAILURE_TTL", "5",
+                    "Seconds a temporary DNS error (timeout, SERVFAIL) of a name is remembered, so a burst of mail from a domain whose DNS is down does not wait for one timeout per message; 0 asks again every time. Concurrent lookups of the same name always share one query.", integer(0, 300)),
             new Setting("ROUTES_DIR", "",
                     "Directory of the *.camel.yaml routes; empty means ./routes if it exists, else the routes packaged in the jar.", any()),
             new Setting("ROUTES_RELOAD", "false",

@@ -37,8 +37,13 @@ public final class DnsjavaResolver implements DnsResolver {
     private final long maxTtlSeconds;
     private final LongSupplier nanoClock;
     private final Map<String, Entry> cache;
+    /** Lookups on the wire now: concurrent askers of the same name and type wait for one query. */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.CompletableFuture<DnsAnswer>> inFlight =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile long failureTtlSeconds;
 
-    private record Entry(DnsAnswer answer, long expiresAtNanos) {
+    /** An answer, or (failure != null) a temporary error remembered briefly (RFC 2308 section 7.1). */
+    private record Entry(DnsAnswer answer, String failure, long expiresAtNanos) {
     }
 
     public DnsjavaResolver(List<InetSocketAddress> servers, Duration timeout, int maxEntries, long maxTtlSeconds) {
@@ -71,11 +76,23 @@ public final class DnsjavaResolver implements DnsResolver {
         };
     }
 
-    /** From DNS_SERVERS, DNS_TIMEOUT, DNS_CACHE_MAX_ENTRIES and DNS_CACHE_MAX_TTL. */
+    /** From DNS_SERVERS, DNS_TIMEOUT, DNS_CACHE_MAX_ENTRIES, DNS_CACHE_MAX_TTL and DNS_CACHE_FAILURE_TTL. */
     public static DnsjavaResolver fromConfig(GatewayConfig config) {
-        return new DnsjavaResolver(parseServers(config.get("DNS_SERVERS")),
+        DnsjavaResolver r = new DnsjavaResolver(parseServers(config.get("DNS_SERVERS")),
                 Duration.ofMillis(config.getLong("DNS_TIMEOUT")),
                 config.getInt("DNS_CACHE_MAX_ENTRIES"), config.getLong("DNS_CACHE_MAX_TTL"));
+        r.failureTtlSeconds(config.getLong("DNS_CACHE_FAILURE_TTL"));
+        return r;
+    }
+
+    /**
+     * Remember a temporary error (timeout, SERVFAIL) of a name for this many seconds (0: never),
+     * so that a flood of messages from one domain whose DNS is down does not make each of them
+     * wait for its own timeout. Kept short: the error is temporary by definition.
+     */
+    public DnsjavaResolver failureTtlSeconds(long seconds) {
+        this.failureTtlSeconds = seconds;
+        return this;
     }
 
     /** "host:port,host,[v6]:port" → addresses (port 53 when absent). */
@@ -135,11 +152,57 @@ public final class DnsjavaResolver implements DnsResolver {
             Entry e = cache.get(key);
             if (e != null) {
                 if (e.expiresAtNanos - now > 0) {
+                    if (e.failure != null) {
+                        throw new DnsTemporaryException(e.failure + " (remembered)");
+                    }
                     return e.answer;
                 }
                 cache.remove(key);
             }
         }
+        java.util.concurrent.CompletableFuture<DnsAnswer> mine = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<DnsAnswer> other = inFlight.putIfAbsent(key, mine);
+        if (other != null) {
+            return await(other);
+        }
+        try {
+            DnsAnswer answer = query(qname, type, key, now);
+            mine.complete(answer);
+            return answer;
+        } catch (DnsTemporaryException | RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
+        }
+    }
+
+    private static DnsAnswer await(java.util.concurrent.CompletableFuture<DnsAnswer> lookup) throws DnsTemporaryException {
+        try {
+            return lookup.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof DnsTemporaryException t) {
+                throw new DnsTemporaryException(t.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private DnsAnswer query(Name qname, int type, String key, long now) throws DnsTemporaryException {
+        try {
+            return ask(qname, type, key, now);
+        } catch (DnsTemporaryException e) {
+            long ttl = failureTtlSeconds;
+            if (ttl > 0 && maxEntries > 0) {
+                synchronized (cache) {
+                    cache.put(key, new Entry(null, e.getMessage(), now + ttl * 1_000_000_000L));
+                }
+            }
+            throw e;
+        }
+    }
+
+    private DnsAnswer ask(Name qname, int type, String key, long now) throws DnsTemporaryException {
         Message response;
         try {
             Message query = Message.newQuery(Record.newRecord(qname, type, DClass.IN));
@@ -178,7 +241,7 @@ public final class DnsjavaResolver implements DnsResolver {
         ttl = Math.min(ttl, maxTtlSeconds);
         if (ttl > 0 && maxEntries > 0) {
             synchronized (cache) {
-                cache.put(key, new Entry(answer, now + ttl * 1_000_000_000L));
+                cache.put(key, new Entry(answer, null, now + ttl * 1_000_000_000L));
             }
         }
         return answer;

@@ -153,6 +153,51 @@ class DnsjavaResolverTest {
     }
 
     @Test
+    void temporaryErrorRememberedForTheFailureTtlOnlyWhenAskedTo() throws Exception {
+        server.servfail(n("down.example.test."));
+        DnsjavaResolver r = resolver(100, 86400).failureTtlSeconds(5);
+        assertThatThrownBy(() -> r.lookup("down.example.test", Type.TXT)).isInstanceOf(DnsTemporaryException.class);
+        int asked = server.queries("down.example.test");
+        assertThat(asked).isPositive();
+
+        advanceSeconds(4);
+        assertThatThrownBy(() -> r.lookup("down.example.test", Type.TXT))
+                .isInstanceOf(DnsTemporaryException.class).hasMessageContaining("remembered");
+        assertThat(server.queries("down.example.test")).as("answered from memory").isEqualTo(asked);
+
+        advanceSeconds(2);
+        assertThatThrownBy(() -> r.lookup("down.example.test", Type.TXT)).isInstanceOf(DnsTemporaryException.class);
+        assertThat(server.queries("down.example.test")).as("asked again after the failure TTL").isGreaterThan(asked);
+    }
+
+    @Test
+    void concurrentLookupsOfOneNameShareOneQuery() throws Exception {
+        server.timeout(n("slow2.example.test.")); // held unanswered: every asker arrives while the first waits
+        DnsjavaResolver r = resolver(100, 86400);
+        int askers = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(askers);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (int i = 0; i < askers; i++) {
+            done.add(pool.submit(() -> {
+                go.await();
+                assertThatThrownBy(() -> r.lookup("slow2.example.test", Type.TXT)).isInstanceOf(DnsTemporaryException.class);
+                return null;
+            }));
+        }
+        go.countDown();
+        for (java.util.concurrent.Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+        DnsjavaResolver alone = resolver(100, 86400);
+        int before = server.queries("slow2.example.test");
+        assertThatThrownBy(() -> alone.lookup("slow2.example.test", Type.TXT)).isInstanceOf(DnsTemporaryException.class);
+        int one = server.queries("slow2.example.test") - before; // what one lookup sends (with its retry)
+        assertThat(before).as("%d askers, %d queries per lookup", askers, one).isLessThan(askers * one);
+    }
+
+    @Test
     void invalidNameHasNoRecords() throws Exception {
         String label = "a".repeat(64);
         assertThat(resolver(100, 86400).lookup(label + ".example.test", Type.TXT).status())
