@@ -83,22 +83,25 @@ class DeliveryOutageIT {
                 } finally {
                     pool.shutdownNow();
                 }
-                Thread.sleep(4000); // a few rounds of retries against the dead hop
+                // a few rounds of retries against the dead hop
+                await().atMost(Duration.ofSeconds(60)).until(() -> deferrals(gateway) >= 2 * TOTAL);
                 assertThat(gateway.terminate()).isIn(0, 143);
             }
             try (GatewayProcess second = GatewayProcess.start(dir, env)) {
-                Thread.sleep(4000);
+                // the restarted gateway retries on the journal's schedule: every message once more
+                await().atMost(Duration.ofSeconds(60)).until(() -> deferrals(second) >= TOTAL);
                 second.kill9();
             }
             long up;
             try (GatewayProcess third = GatewayProcess.start(dir, env)) {
-                Thread.sleep(3000);
+                await().atMost(Duration.ofSeconds(60)).until(() -> deferrals(third) >= TOTAL);
                 hop.setUp();
                 up = System.currentTimeMillis();
                 await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
                         .until(() -> hop.messages().size() >= TOTAL);
                 long drained = System.currentTimeMillis() - up;
-                Thread.sleep(5000); // anything left over would arrive now
+                // anything left over (a duplicate) would arrive now
+                await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> hop.messages().size() == TOTAL);
                 assertThat(accepted).hasSize(TOTAL);
                 for (Map.Entry<String, String> e : accepted.entrySet()) {
                     List<CaptureSmtpServer.Received> got = hop.messagesFor(e.getKey());
@@ -135,5 +138,10 @@ class DeliveryOutageIT {
         delayByAttempt.forEach((attempt, delays) -> System.out.printf("  after attempt %d: %d messages, scheduled delay %d ms%n",
                 attempt, delays.size(), delays.get(0)));
         timesById.entrySet().stream().limit(1).forEach(e -> System.out.printf("  deferral times of %s: %s%n", e.getKey(), e.getValue()));
+    }
+
+    /** Delivery attempts that ended in "deferred" (a scheduled retry), as the gateway logged them. */
+    private static long deferrals(GatewayProcess gateway) {
+        return gateway.log().lines().filter(l -> l.contains(": deferred to=")).count();
     }
 }

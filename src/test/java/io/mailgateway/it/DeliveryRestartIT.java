@@ -45,7 +45,8 @@ class DeliveryRestartIT {
                 }
                 // Attempt 2 has failed: the third is scheduled 12 s later, in the journal only.
                 await().atMost(Duration.ofSeconds(30)).until(() -> hop.attempts(rcpt).size() == 2);
-                Thread.sleep(200); // let attempt 2's transaction (the scheduled copy) commit
+                // attempt 2's transaction (the scheduled copy) has committed once it is logged
+                await().atMost(Duration.ofSeconds(10)).until(() -> gateway.log().contains("attempt=2 next in"));
                 gateway.kill9();
             }
             try (GatewayProcess again = GatewayProcess.start(dir, env)) {
@@ -69,8 +70,8 @@ class DeliveryRestartIT {
                     assertThat(at.get(2) - ready).isLessThan(3000);
                 }
                 assertThat(hop.messagesFor(rcpt).get(0).text()).contains(" id " + id);
-                Thread.sleep(1000);
-                assertThat(hop.messagesFor(rcpt)).as("delivered exactly once").hasSize(1);
+                await("delivered exactly once").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                        .until(() -> hop.messagesFor(rcpt).size() == 1);
                 assertThat(again.terminate()).isIn(0, 143);
             }
         }

@@ -52,13 +52,15 @@ class SqlStorePostgresIT {
 
             pg.close(); // the database goes away; the SMTP side keeps accepting into the broker
             send(gateway.port(), DURING, accepted);
-            Thread.sleep(3000); // consumers fail, roll back, the broker redelivers with backoff
+            // consumers fail and roll back; the broker keeps the messages for redelivery with backoff
+            await().atMost(Duration.ofSeconds(30)).until(() -> gateway.log().contains("JmsConsumer[mail.accepted::store.sql]] EndpointMessageListener - Execution of JMS message listener failed"));
 
             pg = EmbeddedPostgres.builder().setDataDirectory(pgData).setCleanDataDirectory(false).setPort(pgPort).start();
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                     .until(() -> count(url, "SELECT COUNT(*) FROM messages") >= BEFORE + DURING);
-            Thread.sleep(1000); // nothing more should trickle in
-            assertThat(count(url, "SELECT COUNT(*) FROM messages")).isEqualTo(BEFORE + DURING);
+            // exactly these, and nothing more trickles in
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                    .until(() -> count(url, "SELECT COUNT(*) FROM messages") == BEFORE + DURING);
             assertThat(queueIds(url)).isEqualTo(accepted);
         } finally {
             pg.close();

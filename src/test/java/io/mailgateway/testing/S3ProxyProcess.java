@@ -68,17 +68,14 @@ public final class S3ProxyProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("s3proxy.log").toFile()))
                 .start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!accepts()) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new IOException("s3proxy did not start on " + endpoint() + ", see " + dir.resolve("s3proxy.log"));
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> accepts() || !process.isAlive());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // reported below
+        }
+        if (!accepts()) {
+            throw new IOException("s3proxy did not start on " + endpoint() + ", see " + dir.resolve("s3proxy.log"));
         }
     }
 

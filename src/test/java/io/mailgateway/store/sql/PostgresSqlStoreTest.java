@@ -133,8 +133,8 @@ class PostgresSqlStoreTest {
             pg.close();
             await().atMost(Duration.ofSeconds(30)).until(() -> failures.get() >= consumers);
             int storedWhileDown = stored.get();
-            Thread.sleep(1000);
-            assertThat(stored.get()).isEqualTo(storedWhileDown);
+            await("nothing stored while the database is down").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                    .until(() -> stored.get() == storedWhileDown);
             pg = startPostgres(port);
             for (Future<?> f : running) {
                 f.get(60, java.util.concurrent.TimeUnit.SECONDS);
