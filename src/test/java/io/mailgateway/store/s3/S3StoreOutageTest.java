@@ -24,6 +24,24 @@ class S3StoreOutageTest {
 
     @Test
     void should_store_every_message_once_after_s3_comes_back() throws Exception {
+        // Counts attempts of the S3 store that failed (and so were rolled back to the broker).
+        java.util.concurrent.atomic.AtomicInteger failedAttempts = new java.util.concurrent.atomic.AtomicInteger();
+        org.apache.camel.support.EventNotifierSupport failures = new org.apache.camel.support.EventNotifierSupport() {
+            @Override
+            public void notify(org.apache.camel.spi.CamelEvent event) {
+                org.apache.camel.Exchange e = ((org.apache.camel.spi.CamelEvent.ExchangeFailedEvent) event).getExchange();
+                if ("store-s3".equals(e.getFromRouteId())) {
+                    failedAttempts.incrementAndGet();
+                }
+            }
+
+            @Override
+            public boolean isEnabled(org.apache.camel.spi.CamelEvent event) {
+                return event instanceof org.apache.camel.spi.CamelEvent.ExchangeFailedEvent;
+            }
+        };
+        failures.start();
+        TestGateway.camel().getManagementStrategy().addEventNotifier(failures);
         String rcpt = TestGateway.uniqueUser("s3down") + "@example.com";
         List<String> ids = new ArrayList<>();
         TestGateway.s3().stop();
@@ -37,10 +55,12 @@ class S3StoreOutageTest {
             // The other store goes on; the S3 store's copies wait in the broker.
             await().atMost(Duration.ofSeconds(20)).until(() -> TestGateway.newMail(rcpt).size() == MESSAGES);
             await().atMost(Duration.ofSeconds(10)).until(() -> TestGateway.gateway().broker().depth("s3") >= MESSAGES);
-            Thread.sleep(1500); // let the first redeliveries fail too
+            // the first redeliveries fail too: more failed attempts than messages
+            await().atMost(Duration.ofSeconds(30)).until(() -> failedAttempts.get() > MESSAGES);
         } finally {
             TestGateway.s3().startAgain();
         }
+        TestGateway.camel().getManagementStrategy().removeEventNotifier(failures);
         await().atMost(Duration.ofSeconds(60)).until(() -> TestGateway.gateway().broker().depth("s3") == 0
                 && ids.stream().allMatch(id -> S3Objects.keyOf(id).isPresent()));
         for (String id : ids) {
