@@ -1,40 +1,23 @@
 package io.mailgateway;
 
+import io.mailgateway.broker.BrokerBeans;
 import io.mailgateway.broker.DeliverySettings;
 import io.mailgateway.broker.EmbeddedBroker;
-import io.mailgateway.delivery.DeliverProcessor;
-import io.mailgateway.delivery.RelayClient;
-import io.mailgateway.delivery.RelayRecipients;
-import io.mailgateway.delivery.RetrySchedule;
-import io.mailgateway.delivery.Router;
+import io.mailgateway.config.Capability;
 import io.mailgateway.config.ConfigException;
 import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.config.RouteReloader;
-import io.mailgateway.delivery.NextHops;
-import io.mailgateway.delivery.RelaySettings;
-import io.mailgateway.delivery.SmtpRelayClient;
+import io.mailgateway.config.Wiring;
+import io.mailgateway.delivery.DeliveryBeans;
 import io.mailgateway.message.MessageContentConverters;
-import io.mailgateway.metrics.AuthMetrics;
+import io.mailgateway.metrics.MetricsBeans;
 import io.mailgateway.metrics.MetricsServer;
-import io.mailgateway.policy.camel.AuthenticationResults;
-import io.mailgateway.policy.camel.DkimVerify;
-import io.mailgateway.policy.camel.DmarcCheck;
-import io.mailgateway.policy.camel.SpfCheck;
-import io.mailgateway.policy.dkim.DkimSignProcessor;
-import io.mailgateway.policy.dkim.DkimSigner;
-import io.mailgateway.policy.dkim.DnsDkimVerifier;
-import io.mailgateway.policy.dmarc.DmarcEvaluator;
-import io.mailgateway.policy.dns.DnsResolver;
-import io.mailgateway.policy.dns.DnsjavaResolver;
-import io.mailgateway.policy.spf.CachingSpfChecker;
-import io.mailgateway.policy.spf.SpfChecker;
-import io.mailgateway.policy.spf.SpfEvaluator;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.mailgateway.smtp.camel.ReceivedHeader;
+import io.mailgateway.policy.PolicyBeans;
+import io.mailgateway.smtp.camel.SmtpBeans;
 import io.mailgateway.smtp.camel.SmtpdConsumer;
 import io.mailgateway.store.StoreBeans;
 import io.mailgateway.store.StoreContext;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -42,9 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.support.service.ServiceSupport;
@@ -52,7 +33,6 @@ import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
  * Assembles the running gateway: the embedded broker first, then Camel with the beans the
@@ -70,7 +50,8 @@ public final class Gateway implements AutoCloseable {
     private final Main main = new Main();
     private RouteReloader reloader;
     private MetricsServer metricsServer;
-    private final List<AutoCloseable> storeResources = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Pools, clients and writers the capabilities opened; closed after the routes, before the broker. */
+    private final List<AutoCloseable> resources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -95,7 +76,7 @@ public final class Gateway implements AutoCloseable {
             main.run();
         } finally {
             // Also after a failed start (port in use...): the broker's threads would keep the JVM alive.
-            closeStoreResources();
+            closeResources();
             stopBroker();
             closeMetrics();
             finished.countDown();
@@ -113,7 +94,7 @@ public final class Gateway implements AutoCloseable {
         try {
             main.stop();
         } finally {
-            closeStoreResources();
+            closeResources();
             stopBroker();
             closeMetrics();
         }
@@ -140,43 +121,37 @@ public final class Gateway implements AutoCloseable {
         return ((SmtpdConsumer) camelContext().getRoute("smtp-inbound").getConsumer()).getLocalPort();
     }
 
+    /**
+     * The capabilities in the order their beans depend on each other (metrics before the
+     * policy's counters, policy's DNS resolver before delivery's MX lookups); each store in
+     * STORAGE_TYPE comes after them ({@link StoreBeans}).
+     */
+    private static List<Capability> capabilities() {
+        return List.of(new MetricsBeans(), new BrokerBeans(), new PolicyBeans(), new SmtpBeans(), new DeliveryBeans());
+    }
+
     private void prepare() throws Exception {
         Configurator.setLevel("io.mailgateway", Level.valueOf(config.get("LOG_LEVEL")));
         Path dataDir = config.dataDir();
         Files.createDirectories(dataDir);
         cleanSpool(dataDir.resolve("spool"));
         List<String> routeFiles = routeFiles();
-        // Signing keys load before anything starts: a missing key file is a startup error.
-        DkimSigner dkimSigner = DkimSigner.fromConfig(config);
+        // Beans first: a bad key file or database URL stops the start before the broker runs.
+        Wiring wiring = new Wiring(config, main::bind, resources::add);
+        for (Capability capability : capabilities()) {
+            capability.bind(wiring);
+        }
+        bindStoreBeans(wiring);
         broker.start(config.brokerConfig(), dataDir, config.storageTypes(), DeliverySettings.brokerProperties(config),
                 config.getInt("BROKER_PORT"));
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
-
         main.bind("gatewayConfig", config);
-        main.bind("jms", jmsComponent());
-        main.bind("receivedHeader", new ReceivedHeader(config.hostname()));
-        // One DNS resolver (and its cache) for everything that asks DNS: SPF, DKIM, DMARC, MX.
-        DnsjavaResolver dnsResolver = DnsjavaResolver.fromConfig(config);
-        main.bind("dnsResolver", dnsResolver);
-        SpfChecker spfChecker = spfChecker(dnsResolver);
-        main.bind("spfChecker", spfChecker);
-        // Outbound SMTP: next-hop routing and one pooled client shared by every delivery worker.
-        NextHops nextHops = NextHops.fromConfig(config, dnsResolver);
-        main.bind("nextHops", nextHops);
-        SmtpRelayClient relayClient = new SmtpRelayClient(RelaySettings.fromConfig(config));
-        main.bind("relayClient", relayClient);
-        main.bind("dkimVerifier", DnsDkimVerifier.fromConfig(config, dnsResolver));
-        main.bind("dkimSign", new DkimSignProcessor(dkimSigner));
-        PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        main.bind("meterRegistry", meterRegistry);
-        bindPolicySteps(dnsResolver, spfChecker, new AuthMetrics(meterRegistry));
         int metricsPort = config.getInt("METRICS_PORT");
         if (metricsPort >= 0) {
-            metricsServer = MetricsServer.start(config.get("BIND_ADDRESS"), metricsPort, meterRegistry);
+            metricsServer = MetricsServer.start(config.get("BIND_ADDRESS"), metricsPort,
+                    wiring.lookup("meterRegistry", PrometheusMeterRegistry.class));
             LOG.info("metrics on http://{}:{}/metrics", config.get("BIND_ADDRESS"), metricsServer.port());
         }
-        bindStoreBeans(dataDir);
-        bindDeliveryBeans(dataDir, nextHops, relayClient);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(org.apache.camel.main.BaseMainSupport m) {
@@ -188,7 +163,7 @@ public final class Gateway implements AutoCloseable {
                     context.addService(new ServiceSupport() {
                         @Override
                         protected void doStop() {
-                            closeStoreResources();
+                            closeResources();
                             stopBroker();
                         }
                     }, true, false);
@@ -214,35 +189,6 @@ public final class Gateway implements AutoCloseable {
         }
         main.setOverrideProperties(props);
         LOG.info("routes: {}; stores: {}; data in {}", routeFiles, config.storageTypes(), dataDir);
-    }
-
-    /**
-     * The relay onward: "deliveryRouter" (which recipients are relayed, and where), "relayRecipients"
-     * (inbound step naming them) and "deliver" (route delivery's attempt), on {@link NextHops}
-     * and the pooled {@link SmtpRelayClient}.
-     */
-    private void bindDeliveryBeans(Path dataDir, Router router, RelayClient client) {
-        DeliverProcessor deliver = new DeliverProcessor(router, client, RetrySchedule.fromConfig(config), config.hostname(),
-                dataDir.resolve("spool"), config.getInt("QUEUE_PARALLEL_WORKERS"), config.getInt("QUEUE_WORKER_THREADS"));
-        main.bind("deliveryRouter", router);
-        main.bind("relayRecipients", new RelayRecipients(router));
-        main.bind("deliver", deliver);
-        storeResources.add(deliver);
-        storeResources.add(client); // closed (QUIT on pooled connections) at shutdown
-    }
-
-    /**
-     * The mail-authentication steps routes/inbound.camel.yaml refers to: dkimVerify, spfCheck,
-     * dmarcCheck, authenticationResults. Each is always bound (so an operator may reorder or
-     * remove steps freely) and does nothing while its *_ENABLED switch is false.
-     */
-    private void bindPolicySteps(DnsjavaResolver dns, SpfChecker spfChecker, AuthMetrics metrics) {
-        main.bind("spfCheck", new SpfCheck(config.getBoolean("SPF_CHECK_ENABLED"), spfChecker, metrics));
-        main.bind("dkimVerify", new DkimVerify(config.getBoolean("DKIM_VERIFY_ENABLED"), metrics));
-        DmarcEvaluator dmarc = new DmarcEvaluator(dns, DmarcEvaluator.parseOverrides(config.get("DMARC_POLICY_OVERRIDE")));
-        main.bind("dmarcCheck", new DmarcCheck(config.getBoolean("DMARC_CHECK_ENABLED"), dmarc,
-                "tempfail".equals(config.get("DMARC_TEMPERROR_ACTION")), metrics));
-        main.bind("authenticationResults", new AuthenticationResults(config.hostname()));
     }
 
     /** The port of /metrics, or -1 when METRICS_PORT=-1. */
@@ -279,27 +225,9 @@ public final class Gateway implements AutoCloseable {
         return files;
     }
 
-    private JmsComponent jmsComponent() {
-        ActiveMQConnectionFactory broker = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
-        // One cached session per worker thread: each sends without opening a session.
-        CachingConnectionFactory cached = new CachingConnectionFactory(broker);
-        cached.setSessionCacheSize(config.getInt("WORKER_THREADS"));
-        cached.setCacheConsumers(false);
-        return JmsComponent.jmsComponent(cached);
-    }
-
-    /** Our RFC 7208 evaluator on the shared resolver, behind the SPF result cache unless SPF_CACHE_ENABLED=false. */
-    private SpfChecker spfChecker(DnsResolver dnsResolver) {
-        SpfChecker evaluator = new SpfEvaluator(dnsResolver, config.hostname());
-        if (!config.getBoolean("SPF_CACHE_ENABLED")) {
-            return evaluator;
-        }
-        return new CachingSpfChecker(evaluator, config.getInt("SPF_CACHE_MAX_ENTRIES"), config.seconds("SPF_CACHE_TTL"));
-    }
-
     /** Each store in STORAGE_TYPE may bring beans for its route (see {@link StoreBeans}). */
-    private void bindStoreBeans(Path dataDir) throws Exception {
-        StoreContext context = new StoreContext(config, dataDir, config.hostname(), main::bind, storeResources::add);
+    private void bindStoreBeans(Wiring wiring) throws Exception {
+        StoreContext context = new StoreContext(config, config.dataDir(), config.hostname(), wiring.registry(), wiring.closeList());
         for (String store : config.storageTypes()) {
             Class<?> type;
             try {
@@ -311,15 +239,15 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private void closeStoreResources() {
-        for (AutoCloseable resource : storeResources) {
+    private void closeResources() {
+        for (AutoCloseable resource : resources) {
             try {
                 resource.close();
             } catch (Exception e) {
                 LOG.warn("closing {} failed: {}", resource, e.toString());
             }
         }
-        storeResources.clear();
+        resources.clear();
     }
 
     private static void cleanSpool(Path spool) throws IOException {

@@ -10,11 +10,11 @@ import java.util.function.Function;
 public record Setting(String key, String defaultValue, String meaning, Function<String, String> check) {
 
     /** Checks return null for a good value, or a sentence saying what is wrong. */
-    static Function<String, String> any() {
+    public static Function<String, String> any() {
         return v -> null;
     }
 
-    static Function<String, String> integer(long min, long max) {
+    public static Function<String, String> integer(long min, long max) {
         return v -> {
             try {
                 long n = Long.parseLong(v.trim());
@@ -25,12 +25,12 @@ public record Setting(String key, String defaultValue, String meaning, Function<
         };
     }
 
-    static Function<String, String> bool() {
+    public static Function<String, String> bool() {
         return v -> v.trim().equalsIgnoreCase("true") || v.trim().equalsIgnoreCase("false")
                 ? null : "must be true or false, got '" + v + "'";
     }
 
-    static Function<String, String> domainList() {
+    public static Function<String, String> domainList() {
         return v -> {
             String[] parts = v.split(",");
             for (String p : parts) {
@@ -42,11 +42,11 @@ public record Setting(String key, String defaultValue, String meaning, Function<
         };
     }
 
-    static Function<String, String> hostname() {
+    public static Function<String, String> hostname() {
         return v -> v.trim().matches("[A-Za-z0-9.:\\-\\[\\]]+") ? null : "must be a host name or address, got '" + v + "'";
     }
 
-    static Function<String, String> decimal(double min, double max) {
+    public static Function<String, String> decimal(double min, double max) {
         return v -> {
             try {
                 double d = Double.parseDouble(v.trim());
@@ -58,7 +58,7 @@ public record Setting(String key, String defaultValue, String meaning, Function<
     }
 
     /** A duration: seconds (decimals allowed) or a number with the unit ms, s, m, h or d, e.g. 0.2, 500ms, 5d. */
-    static Function<String, String> duration() {
+    public static Function<String, String> duration() {
         return v -> {
             try {
                 return parseDuration(v).isNegative() ? "must not be negative, got " + v : null;

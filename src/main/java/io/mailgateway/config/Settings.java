@@ -2,102 +2,40 @@ package io.mailgateway.config;
 
 import static io.mailgateway.config.Setting.any;
 import static io.mailgateway.config.Setting.bool;
-import static io.mailgateway.config.Setting.decimal;
 import static io.mailgateway.config.Setting.domainList;
-import static io.mailgateway.config.Setting.duration;
 import static io.mailgateway.config.Setting.hostname;
 import static io.mailgateway.config.Setting.integer;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.ServiceLoader;
+import java.util.Set;
 
-/** Every configuration key the gateway reads. docs/configuration.md lists the same, in this order. */
+/**
+ * Every configuration key the gateway reads: the core keys below, then those each capability
+ * declares in its own {@link SettingGroup} (found through META-INF/services, in the order listed
+ * there). docs/configuration.md lists the same.
+ */
 public final class Settings {
 
     private Settings() {
     }
 
-    public static final List<Setting> ALL = List.of(
+    /** Keys of the gateway as a whole: where its data, routes and broker configuration live, and who it is. */
+    static final List<Setting> CORE = List.of(
             new Setting("CONFIG_FILE", null,
                     "Optional smtp.env-style file of KEY=VALUE lines; environment variables win over it.", any()),
             new Setting("DATA_DIR", "./data",
                     "Where the broker journal, spool files and the Maildir live.", any()),
             new Setting("BIND_ADDRESS", "127.0.0.1",
                     "Address the SMTP listener binds to (0.0.0.0 for all interfaces in production).", hostname()),
-            new Setting("SMTP_PORT", "2525",
-                    "SMTP (MX) listener port; 0 picks a free port.", integer(0, 65535)),
             new Setting("SMTP_HOSTNAME", "",
                     "Name in the greeting, EHLO reply and Received header; empty means this machine's host name.", any()),
             new Setting("LOCAL_DOMAINS", "localhost,example.com",
                     "Comma-separated domains accepted without authentication; any other recipient domain gets 550 5.7.1 (no open relay). The first one receives mail for a bare <postmaster>.", domainList()),
-            new Setting("SMTP_MAX_MESSAGE_SIZE", "52428800",
-                    "Largest message in octets; advertised as SIZE, enforced on MAIL SIZE= and while streaming (552 5.3.4).", integer(1024, 4_294_967_295L)),
-            new Setting("SMTP_MAX_RECIPIENTS", "100",
-                    "Recipients per message; more get 452 4.5.3.", integer(1, 100_000)),
-            new Setting("SMTP_MAX_ERRORS", "10",
-                    "Protocol errors (5xx replies) allowed in one session before 421 4.7.0 and close.", integer(1, 1000)),
-            new Setting("SMTP_GREETING_DELAY", "0",
-                    "Milliseconds to wait before the 220 greeting; a client that talks first is refused (554 5.5.1). 0 sends the greeting at once.", integer(0, 60_000)),
-            new Setting("IDLE_TIMEOUT", "300",
-                    "Seconds without input before a session gets 421 4.4.2 and is closed (RFC 5321 4.5.3.2 suggests 5 minutes).", integer(1, 86_400)),
-            new Setting("CONNECTION_TIMEOUT", "1800",
-                    "Longest life of one SMTP session in seconds, whatever it does; then 421 4.4.2.", integer(1, 86_400)),
-            new Setting("SPOOL_THRESHOLD", "262144",
-                    "Octets of a message kept in memory; past this the message spools to $DATA_DIR/spool.", integer(1024, 64 * 1024 * 1024)),
-            new Setting("WORKER_THREADS", "200",
-                    "Threads that make accepted messages durable in the broker; concurrent writes share journal syncs (group commit).", integer(1, 4096)),
-            new Setting("IO_THREADS", "0",
-                    "Netty event loop threads for SMTP sessions; 0 means two per CPU core.", integer(0, 1024)),
-            new Setting("LISTEN_BACKLOG", "1024",
-                    "TCP accept backlog of the SMTP listener.", integer(1, 65535)),
-            new Setting("TCP_NODELAY", "true",
-                    "Disable Nagle's algorithm on SMTP sessions (replies go out at once).", bool()),
-            new Setting("TCP_KEEPALIVE", "true",
-                    "TCP keep-alive on SMTP sessions, so dead peers are noticed.", bool()),
             new Setting("STORAGE_TYPE", "maildir,sql",
                     "Comma-separated stores that receive every accepted message; each NAME needs a route file store-NAME.camel.yaml and gets its own durable queue store.NAME.", any()),
-            new Setting("STORE_CONSUMERS", "4",
-                    "Concurrent consumers per store queue.", integer(1, 256)),
-            new Setting("DB_URL", "",
-                    "JDBC URL of the SQL store's database, e.g. jdbc:postgresql://127.0.0.1:5432/mail; empty means SQLite in $DATA_DIR/gateway.db.", any()),
-            new Setting("DB_USER", "",
-                    "Database user for DB_URL.", any()),
-            new Setting("DB_PASSWORD", "",
-                    "Database password for DB_URL.", any()),
-            new Setting("DB_POOL_SIZE", "10",
-                    "Connections in the SQL store's HikariCP pool (SQLite always uses one writer).", integer(1, 1000)),
-            new Setting("STORAGE_BATCH_INSERT", "true",
-                    "SQL store: insert messages in batches, one transaction per batch; the broker acks only after the commit.", bool()),
-            new Setting("STORAGE_BATCH_SIZE", "100",
-                    "SQL store: most messages per batch transaction.", integer(1, 10_000)),
-            new Setting("SQL_INLINE_BODY_LIMIT", "262144",
-                    "SQL store: bodies up to this many octets are kept in the row; larger ones go to the blob store and the row keeps a reference.", integer(0, 1_073_741_824)),
-            new Setting("BLOB_STORE", "file",
-                    "Where the SQL store keeps large bodies: file ($DATA_DIR/blobs/yyyy/mm/dd/QUEUEID.eml, fsynced) or s3 (object S3_PREFIX/blobs/yyyy/mm/dd/QUEUEID.eml in S3_BUCKET, same S3_* settings and credentials as the S3 store, bucket created if missing).",
-                    v -> v.matches("file|s3") ? null : "must be file or s3, got '" + v + "'"),
-            new Setting("S3_BUCKET", "mail-gateway",
-                    "S3 store: bucket name (created if missing).", any()),
-            new Setting("S3_ENDPOINT", "",
-                    "S3 store: endpoint URL of any S3-compatible server (path-style access), e.g. http://127.0.0.1:9000; empty means AWS.", any()),
-            new Setting("S3_REGION", "us-east-1",
-                    "S3 store: region.", any()),
-            new Setting("S3_PREFIX", "mail",
-                    "S3 store: key prefix; objects are PREFIX/yyyy/mm/dd/QUEUEID.eml. Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.", any()),
-            new Setting("AWS_ACCESS_KEY_ID", "",
-                    "S3 store: access key; empty means the AWS SDK's default credentials chain (environment, aws.accessKeyId system property, ~/.aws, instance role).", any()),
-            new Setting("AWS_SECRET_ACCESS_KEY", "",
-                    "S3 store: secret key, used together with AWS_ACCESS_KEY_ID.", any()),
-            new Setting("MEMORY_STORE_MAX_MESSAGES", "10000",
-                    "Memory store (not durable): most messages kept; the oldest are dropped first.", integer(1, 10_000_000)),
-            new Setting("DNS_SERVERS", "",
-                    "Comma-separated DNS servers as host:port (port 53 if left out, [v6]:port for IPv6) used by the mail-authentication checks; empty means the system's resolvers.", io.mailgateway.policy.dns.DnsjavaResolver::checkServers),
-            new Setting("DNS_TIMEOUT", "5000",
-                    "Milliseconds to wait for a DNS answer; a timeout or SERVFAIL is a temporary error (temperror), never \"no record\".", integer(100, 120_000)),
-            new Setting("DNS_CACHE_MAX_ENTRIES", "10000",
-                    "Most DNS answers kept in the cache (least recently used dropped first); answers live for their TTL, negative ones for the SOA's negative TTL. 0 turns the cache off.", integer(0, 10_000_000)),
-            new Setting("DNS_CACHE_MAX_TTL", "86400",
-                    "Longest time in seconds a DNS answer stays cached, whatever its TTL.", integer(0, 604_800)),
-            new Setting("DNS_CACHE_FAILURE_TTL", "5",
-                    "Seconds a temporary DNS error (timeout, SERVFAIL) of a name is remembered, so a burst of mail from a domain whose DNS is down does not wait for one timeout per message; 0 asks again every time. Concurrent lookups of the same name always share one query.", integer(0, 300)),
             new Setting("ROUTES_DIR", "",
                     "Directory of the *.camel.yaml routes; empty means ./routes if it exists, else the routes packaged in the jar.", any()),
             new Setting("ROUTES_RELOAD", "false",
@@ -108,108 +46,21 @@ public final class Settings {
                     "Seconds a stop (SIGTERM) waits for messages in flight before closing.", integer(1, 600)),
             new Setting("LOG_LEVEL", "INFO",
                     "Level of the gateway's own log lines: ERROR, WARN, INFO (one line per accepted message), DEBUG or TRACE.",
-                    v -> v.matches("(?i)ERROR|WARN|INFO|DEBUG|TRACE") ? null : "must be ERROR, WARN, INFO, DEBUG or TRACE, got '" + v + "'"),
-            // ---- connection policy: caps, rate limit, greylisting (docs/policy.md) ----
-            new Setting("MAX_CONNECTIONS", "1000",
-                    "Most SMTP sessions open at once on a listener; one more gets 421 4.7.0 before the greeting and is closed.", integer(1, 1_000_000)),
-            new Setting("MAX_CONNECTIONS_PER_IP", "20",
-                    "Most sessions open at once from one IPv4 address or one IPv6 /64; one more gets 421 4.7.0 before the greeting. 0 means no per-address cap. RATE_LIMIT_WHITELIST is exempt.", integer(0, 1_000_000)),
-            new Setting("RATE_LIMIT_ENABLED", "true",
-                    "Token bucket per client (IPv4 address or IPv6 /64): each connection and each message (at MAIL FROM) takes a token; none left means 421 4.7.0 at connect or 450 4.7.1 at MAIL, with \"try again in N seconds\".", bool()),
-            new Setting("RATE_LIMIT_PER_MINUTE", "1200",
-                    "Tokens a client's bucket regains per minute (a session with one message costs 2).", integer(1, 60_000_000)),
-            new Setting("RATE_LIMIT_BURST", "300",
-                    "Size of a client's bucket: tokens it may spend at once after being quiet.", integer(1, 10_000_000)),
-            new Setting("RATE_LIMIT_WHITELIST", "127.0.0.0/8,::1",
-                    "Comma-separated IPv4/IPv6 addresses or CIDR networks exempt from MAX_CONNECTIONS_PER_IP, the rate limit and greylisting (still counted in MAX_CONNECTIONS); IPv4-mapped IPv6 clients match their IPv4 entries. Empty exempts no one.",
-                    io.mailgateway.policy.limits.CidrSet::check),
-            new Setting("RATE_LIMIT_CLEANUP_INTERVAL", "60",
-                    "Seconds between sweeps that drop idle (full) rate-limit buckets and expired greylist triplets.", integer(1, 86_400)),
-            new Setting("RATE_LIMIT_MAX_TRACKED", "100000",
-                    "Most clients with a rate-limit bucket (about 100 bytes each); when full, idle buckets are swept and, if still full, new clients share one overflow bucket.", integer(100, 10_000_000)),
-            new Setting("GREYLIST_ENABLED", "false",
-                    "Greylisting at RCPT: the first time a (client IPv4 /24 or IPv6 /64, sender, recipient) triplet is seen it gets 451 4.7.1 \"try again in N seconds\"; a retry after GREYLIST_DELAY passes.", bool()),
-            new Setting("GREYLIST_DELAY", "300",
-                    "Seconds a new triplet must wait before a retry passes.", integer(0, 86_400)),
-            new Setting("GREYLIST_EXPIRY", "14400",
-                    "Seconds an unretried triplet is remembered; a retry after this starts over. Must be longer than GREYLIST_DELAY.", integer(60, 30 * 86_400)),
-            new Setting("GREYLIST_PASS_LIFETIME", "3110400",
-                    "Seconds (36 days) a triplet that passed keeps passing without delay, renewed on each use.", integer(60, 365 * 86_400)),
-            new Setting("GREYLIST_MAX_ENTRIES", "200000",
-                    "Most triplets remembered (a few hundred bytes each); when full, expired ones are dropped and, if still full, new triplets pass unrecorded.", integer(100, 10_000_000)),
-            new Setting("GREYLIST_PERSIST", "true",
-                    "Keep the greylist in $DATA_DIR/greylist.db (SQLite, written every second) so a restart does not greylist known senders again; false keeps it in memory only.", bool()),
-            new Setting("SPF_CACHE_ENABLED", "true",
-                    "Remember SPF results per (client address, sender domain, HELO name) for SPF_CACHE_TTL seconds; temperror is never remembered.", bool()),
-            new Setting("SPF_CACHE_MAX_ENTRIES", "10000",
-                    "Most SPF results kept in the cache (least recently used dropped first).", integer(1, 10_000_000)),
-            new Setting("SPF_CACHE_TTL", "300",
-                    "Seconds an SPF result stays cached; keep it short, as the result also rests on DNS records with their own TTLs.", integer(1, 86_400)),
-            // ---- delivery queue (docs/delivery.md "Queue and retries") ----
-            new Setting("QUEUE_INITIAL_RETRY_DELAY", "60",
-                    "Delay before the first retry of a temporarily failed delivery: seconds (decimals allowed) or a number with ms, s, m, h or d.", duration()),
-            new Setting("QUEUE_RETRY_BACKOFF", "2.0",
-                    "Each further retry waits this many times longer than the one before (1.0 = fixed delay).", decimal(1.0, 100.0)),
-            new Setting("QUEUE_MAX_RETRY_DELAY", "3600",
-                    "Longest wait between two delivery attempts, however many attempts came before: seconds or a number with ms, s, m, h or d.", duration()),
-            new Setting("QUEUE_MAX_RETRIES", "130",
-                    "Delivery attempts of a message (per recipient) before it bounces; the first attempt counts.", integer(1, 10_000)),
-            new Setting("QUEUE_MAX_AGE", "5d",
-                    "A recipient still undelivered this long after the message was received bounces (RFC 5321 4.5.4.1 suggests 4-5 days): seconds or a number with ms, s, m, h or d.", duration()),
-            new Setting("QUEUE_DELAY_WARNING", "0",
-                    "Age of a message still being retried at which its sender gets one delay warning (RFC 3464 Action: delayed); 0 means never. Seconds or a number with ms, s, m, h or d, e.g. 4h.", duration()),
-            new Setting("QUEUE_WORKER_THREADS", "4",
-                    "Messages of the delivery queue handled at once (concurrent consumers of the broker queue \"delivery\").", integer(1, 1024)),
-            new Setting("QUEUE_PARALLEL_WORKERS", "4",
-                    "Next hops of one message tried at the same time; 1 tries them one after the other.", integer(1, 256)),
-            // Delivery: next hop and outbound SMTP (docs/delivery.md)
-            new Setting("TRANSPORT_MAP", "*=mx",
-                    "Next hop per recipient domain, comma-separated DOMAIN=TRANSPORT: mx (MX lookup of the domain), smtp:host:port (MX lookup of host, as in Postfix) or smtp:[host]:port (that host, no MX lookup); * is every other domain. An entry for a domain also makes it relayed.",
-                    io.mailgateway.delivery.TransportMap::check),
-            new Setting("RELAY_HOST", "",
-                    "Smarthost for every domain the transport map sends to *: host:port (MX lookup of host) or [host]:port (that host); empty means *'s own transport.",
-                    io.mailgateway.delivery.TransportMap::checkRelayHost),
-            new Setting("RELAY_DOMAINS", "",
-                    "Comma-separated recipient domains relayed onward besides those named in TRANSPORT_MAP; empty relays nothing else (no open relay). LOCAL_DOMAINS are only stored unless TRANSPORT_MAP names them.",
-                    v -> v.isBlank() ? null : Setting.domainList().apply(v)),
-            new Setting("RELAY_TLS", "may",
-                    "Outbound STARTTLS: may (when offered, no certificate check, plaintext retry once if the handshake fails) or none.",
-                    v -> v.matches("may|none") ? null : "must be may or none, got '" + v + "'"),
-            new Setting("RELAY_CONNECT_TIMEOUT", "30",
-                    "Seconds to wait for the TCP connection to a next-hop host before trying the next one.", integer(1, 3600)),
-            new Setting("RELAY_COMMAND_TIMEOUT", "300",
-                    "Seconds to wait for the reply to the greeting, EHLO, STARTTLS, MAIL, RCPT, DATA and RSET (RFC 5321 4.5.3.2: 5 minutes).", integer(1, 3600)),
-            new Setting("RELAY_DATA_TIMEOUT", "600",
-                    "Seconds a message's data may stall while being sent, and to wait for the reply after the final dot (RFC 5321 4.5.3.2: 10 minutes).", integer(1, 7200)),
-            new Setting("RELAY_CONNECTION_POOL_SIZE", "4",
-                    "Idle outbound connections kept per next-hop address for reuse (RSET between messages); 0 opens one connection per message.", integer(0, 1000)),
-            new Setting("RELAY_CONNECTION_IDLE_TIME", "10",
-                    "Seconds an idle pooled outbound connection is kept before QUIT.", integer(1, 3600)),
-            new Setting("DKIM_CACHE_ENABLED", "true",
-                    "Keep parsed DKIM public keys per (selector, domain) between messages; temporary DNS errors are never cached.", bool()),
-            new Setting("DKIM_CACHE_MAX_ENTRIES", "10000",
-                    "Most DKIM keys (or permanent \"no key\" answers) kept in the key cache, least recently used dropped first.", integer(1, 10_000_000)),
-            new Setting("DKIM_CACHE_TTL", "3600",
-                    "Longest time in seconds a DKIM key stays cached; a shorter TTL of its TXT record wins.", integer(1, 604_800)),
-            new Setting("DKIM_SIGN_DOMAINS", "",
-                    "Domains whose outgoing mail is DKIM-signed, as domain:selector pairs, comma separated (e.g. example.com:sel1,example.org:mail), key in $DATA_DIR/dkim/DOMAIN.SELECTOR.key (PKCS#8 PEM, made by `dkim keygen`); a domain listed twice (RSA and Ed25519 selector) gets both signatures; empty means no signing.",
-                    io.mailgateway.policy.dkim.DkimSigner::checkDomains),
-            // ---- mail authentication steps of routes/inbound.camel.yaml, and metrics ----
-            new Setting("SPF_CHECK_ENABLED", "true",
-                    "Route step spfCheck: SPF (RFC 7208) of MAIL FROM (HELO for <>); the result goes into Authentication-Results and feeds DMARC, it never rejects on its own.", bool()),
-            new Setting("DKIM_VERIFY_ENABLED", "true",
-                    "Route step dkimVerify: verify every DKIM-Signature (RFC 6376); the results go into Authentication-Results and feed DMARC, they never reject on their own.", bool()),
-            new Setting("DMARC_CHECK_ENABLED", "true",
-                    "Route step dmarcCheck: DMARC (RFC 7489) of the From domain; p=reject failures get 550 5.7.1 at end of data, quarantine is stored flagged (Maildir folder .Junk, SQL column quarantined).", bool()),
-            new Setting("DMARC_POLICY_OVERRIDE", "",
-                    "Per-domain override of the disposition of DMARC failures, e.g. example.org=none,bank.test=reject (the From domain or its organizational domain); applies only to domains that publish a record.",
-                    io.mailgateway.policy.dmarc.DmarcEvaluator::checkOverrides),
-            new Setting("DMARC_TEMPERROR_ACTION", "accept",
-                    "What a DMARC temperror (DNS timeout or SERVFAIL for the policy, or an SPF/DKIM temperror when nothing aligned) does: accept (deliver, dmarc=temperror in Authentication-Results, no disposition) or tempfail (451 4.4.3, the client retries).",
-                    v -> v.matches("accept|tempfail") ? null : "must be accept or tempfail, got '" + v + "'"),
-            new Setting("METRICS_PORT", "9090",
-                    "Port of the Prometheus text endpoint /metrics on BIND_ADDRESS; 0 picks a free port, -1 turns it off.", integer(-1, 65535)),
-            // ---- queue CLI (docs/delivery.md, "Inspecting and repairing the queue") ----
-            new Setting("BROKER_PORT", "61616",
-                    "Administrative port of the embedded broker on 127.0.0.1 only (never BIND_ADDRESS): the queue and dlq commands of the same jar connect to it. 0 turns it off (the commands then cannot reach the gateway).", integer(0, 65535)));
+                    v -> v.matches("(?i)ERROR|WARN|INFO|DEBUG|TRACE") ? null : "must be ERROR, WARN, INFO, DEBUG or TRACE, got '" + v + "'"));
+
+    public static final List<Setting> ALL = all();
+
+    private static List<Setting> all() {
+        List<Setting> all = new ArrayList<>(CORE);
+        for (SettingGroup group : ServiceLoader.load(SettingGroup.class, Settings.class.getClassLoader())) {
+            all.addAll(group.settings());
+        }
+        Set<String> seen = new HashSet<>();
+        for (Setting s : all) {
+            if (!seen.add(s.key())) {
+                throw new IllegalStateException("configuration key " + s.key() + " declared twice");
+            }
+        }
+        return List.copyOf(all);
+    }
 }

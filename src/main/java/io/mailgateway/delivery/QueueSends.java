@@ -1,12 +1,11 @@
 package io.mailgateway.delivery;
 
+import io.mailgateway.broker.SharedProducer;
 import io.mailgateway.message.MessageContent;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
 
 /**
  * The broker writes that follow a delivery attempt: the scheduled retry copy, the DSN into
@@ -26,7 +25,7 @@ final class QueueSends implements AutoCloseable {
     private static final String TO_ACCEPTED = "jms:topic:mail.accepted?deliveryPersistent=true";
     private static final String STREAMING = "&artemisStreamingEnabled=true";
 
-    private volatile ProducerTemplate producer;
+    private final SharedProducer producer = new SharedProducer();
 
     /** Back into the queue "delivery" (a retry: set {@link #SCHEDULED_DELIVERY} in the headers). */
     void toDelivery(Exchange from, MessageContent content, Map<String, Object> headers) throws Exception {
@@ -37,7 +36,11 @@ final class QueueSends implements AutoCloseable {
         send(from, content.size() > STREAM_ABOVE ? TO_DLQ + STREAMING : TO_DLQ, content, headers);
     }
 
-    /** A new message (a DSN), accepted like mail from outside: stores, and "delivery" if relayed. */
+    /**
+     * A new message (a DSN), accepted like mail from outside: stores, and "delivery" if relayed.
+     * Since the consumer's session is transacted, the divert's copy to "delivery" joins the same
+     * transaction as the stores' copies.
+     */
     void toAccepted(Exchange from, byte[] message, Map<String, Object> headers) throws Exception {
         send(from, TO_ACCEPTED, message, headers);
     }
@@ -54,7 +57,7 @@ final class QueueSends implements AutoCloseable {
     }
 
     private void send(Exchange from, String uri, Object body, Map<String, Object> headers) throws Exception {
-        Exchange sent = producer(from.getContext()).send(uri, ex -> {
+        Exchange sent = producer.of(from.getContext()).send(uri, ex -> {
             ex.getIn().setBody(body);
             ex.getIn().setHeaders(headers);
         });
@@ -63,21 +66,8 @@ final class QueueSends implements AutoCloseable {
         }
     }
 
-    private ProducerTemplate producer(CamelContext context) {
-        if (producer == null) {
-            synchronized (this) {
-                if (producer == null) {
-                    producer = context.createProducerTemplate();
-                }
-            }
-        }
-        return producer;
-    }
-
     @Override
     public void close() throws IOException {
-        if (producer != null) {
-            producer.close();
-        }
+        producer.close();
     }
 }

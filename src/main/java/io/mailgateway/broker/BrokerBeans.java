@@ -1,0 +1,25 @@
+package io.mailgateway.broker;
+
+import io.mailgateway.config.Capability;
+import io.mailgateway.config.Wiring;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.component.jms.JmsComponent;
+import org.springframework.jms.connection.CachingConnectionFactory;
+
+/**
+ * The routes' access to the embedded broker: the "jms" component on the in-VM acceptor and
+ * "acceptedQueue", the inbound route's one durable write.
+ */
+public final class BrokerBeans implements Capability {
+
+    @Override
+    public void bind(Wiring wiring) {
+        ActiveMQConnectionFactory broker = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
+        // One cached session per worker thread: each sends without opening a session.
+        CachingConnectionFactory cached = new CachingConnectionFactory(broker);
+        cached.setSessionCacheSize(wiring.config().getInt("WORKER_THREADS"));
+        cached.setCacheConsumers(false);
+        wiring.bind("jms", JmsComponent.jmsComponent(cached));
+        wiring.closeOnStop(wiring.bind("acceptedQueue", new AcceptedQueue()));
+    }
+}

@@ -1,0 +1,51 @@
+package io.mailgateway.policy;
+
+import io.mailgateway.config.Capability;
+import io.mailgateway.config.GatewayConfig;
+import io.mailgateway.config.Wiring;
+import io.mailgateway.metrics.AuthMetrics;
+import io.mailgateway.policy.camel.AuthenticationResults;
+import io.mailgateway.policy.camel.DkimVerify;
+import io.mailgateway.policy.camel.DmarcCheck;
+import io.mailgateway.policy.camel.SpfCheck;
+import io.mailgateway.policy.dkim.DnsDkimVerifier;
+import io.mailgateway.policy.dmarc.DmarcEvaluator;
+import io.mailgateway.policy.dns.DnsjavaResolver;
+import io.mailgateway.policy.spf.CachingSpfChecker;
+import io.mailgateway.policy.spf.SpfChecker;
+import io.mailgateway.policy.spf.SpfEvaluator;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Mail authentication: one DNS resolver and its cache for everything that asks DNS
+ * ("dnsResolver": SPF, DKIM, DMARC, and delivery's MX lookups), "spfChecker", "dkimVerifier",
+ * and the steps routes/inbound.camel.yaml refers to: dkimVerify, spfCheck, dmarcCheck,
+ * authenticationResults. Each step is always bound (so an operator may reorder or remove steps
+ * freely) and does nothing while its *_ENABLED switch is false.
+ */
+public final class PolicyBeans implements Capability {
+
+    @Override
+    public void bind(Wiring wiring) {
+        GatewayConfig config = wiring.config();
+        DnsjavaResolver dns = wiring.bind("dnsResolver", DnsjavaResolver.fromConfig(config));
+        SpfChecker spfChecker = wiring.bind("spfChecker", spfChecker(config, dns));
+        wiring.bind("dkimVerifier", DnsDkimVerifier.fromConfig(config, dns));
+        AuthMetrics metrics = new AuthMetrics(wiring.lookup("meterRegistry", MeterRegistry.class));
+        wiring.bind("spfCheck", new SpfCheck(config.getBoolean("SPF_CHECK_ENABLED"), spfChecker, metrics));
+        wiring.bind("dkimVerify", new DkimVerify(config.getBoolean("DKIM_VERIFY_ENABLED"), metrics));
+        DmarcEvaluator dmarc = new DmarcEvaluator(dns, DmarcEvaluator.parseOverrides(config.get("DMARC_POLICY_OVERRIDE")));
+        wiring.bind("dmarcCheck", new DmarcCheck(config.getBoolean("DMARC_CHECK_ENABLED"), dmarc,
+                "tempfail".equals(config.get("DMARC_TEMPERROR_ACTION")), metrics));
+        wiring.bind("authenticationResults", new AuthenticationResults(config.hostname()));
+    }
+
+    /** Our RFC 7208 evaluator on the shared resolver, behind the SPF result cache unless SPF_CACHE_ENABLED=false. */
+    private static SpfChecker spfChecker(GatewayConfig config, DnsjavaResolver dns) {
+        SpfChecker evaluator = new SpfEvaluator(dns, config.hostname());
+        if (!config.getBoolean("SPF_CACHE_ENABLED")) {
+            return evaluator;
+        }
+        return new CachingSpfChecker(evaluator, config.getInt("SPF_CACHE_MAX_ENTRIES"), config.seconds("SPF_CACHE_TTL"));
+    }
+}

@@ -1,0 +1,84 @@
+package io.mailgateway.policy;
+
+import static io.mailgateway.config.Setting.bool;
+import static io.mailgateway.config.Setting.integer;
+
+import io.mailgateway.config.Setting;
+import io.mailgateway.config.SettingGroup;
+import java.util.List;
+
+/**
+ * Policy keys: DNS and its cache, connection caps, rate limits, greylisting, SPF, DKIM
+ * verification, DMARC (docs/policy.md). Each key: default, meaning (copied into
+ * docs/configuration.md) and check.
+ */
+public final class PolicyKeys implements SettingGroup {
+
+    @Override
+    public List<Setting> settings() {
+        return List.of(
+                new Setting("DNS_SERVERS", "",
+                        "Comma-separated DNS servers as host:port (port 53 if left out, [v6]:port for IPv6) used by the mail-authentication checks; empty means the system's resolvers.", io.mailgateway.policy.dns.DnsjavaResolver::checkServers),
+                new Setting("DNS_TIMEOUT", "5000",
+                        "Milliseconds to wait for a DNS answer; a timeout or SERVFAIL is a temporary error (temperror), never \"no record\".", integer(100, 120_000)),
+                new Setting("DNS_CACHE_MAX_ENTRIES", "10000",
+                        "Most DNS answers kept in the cache (least recently used dropped first); answers live for their TTL, negative ones for the SOA's negative TTL. 0 turns the cache off.", integer(0, 10_000_000)),
+                new Setting("DNS_CACHE_MAX_TTL", "86400",
+                        "Longest time in seconds a DNS answer stays cached, whatever its TTL.", integer(0, 604_800)),
+                new Setting("DNS_CACHE_FAILURE_TTL", "5",
+                        "Seconds a temporary DNS error (timeout, SERVFAIL) of a name is remembered, so a burst of mail from a domain whose DNS is down does not wait for one timeout per message; 0 asks again every time. Concurrent lookups of the same name always share one query.", integer(0, 300)),
+                new Setting("MAX_CONNECTIONS", "1000",
+                        "Most SMTP sessions open at once on a listener; one more gets 421 4.7.0 before the greeting and is closed.", integer(1, 1_000_000)),
+                new Setting("MAX_CONNECTIONS_PER_IP", "20",
+                        "Most sessions open at once from one IPv4 address or one IPv6 /64; one more gets 421 4.7.0 before the greeting. 0 means no per-address cap. RATE_LIMIT_WHITELIST is exempt.", integer(0, 1_000_000)),
+                new Setting("RATE_LIMIT_ENABLED", "true",
+                        "Token bucket per client (IPv4 address or IPv6 /64): each connection and each message (at MAIL FROM) takes a token; none left means 421 4.7.0 at connect or 450 4.7.1 at MAIL, with \"try again in N seconds\".", bool()),
+                new Setting("RATE_LIMIT_PER_MINUTE", "1200",
+                        "Tokens a client's bucket regains per minute (a session with one message costs 2).", integer(1, 60_000_000)),
+                new Setting("RATE_LIMIT_BURST", "300",
+                        "Size of a client's bucket: tokens it may spend at once after being quiet.", integer(1, 10_000_000)),
+                new Setting("RATE_LIMIT_WHITELIST", "127.0.0.0/8,::1",
+                        "Comma-separated IPv4/IPv6 addresses or CIDR networks exempt from MAX_CONNECTIONS_PER_IP, the rate limit and greylisting (still counted in MAX_CONNECTIONS); IPv4-mapped IPv6 clients match their IPv4 entries. Empty exempts no one.",
+                        io.mailgateway.policy.limits.CidrSet::check),
+                new Setting("RATE_LIMIT_CLEANUP_INTERVAL", "60",
+                        "Seconds between sweeps that drop idle (full) rate-limit buckets and expired greylist triplets.", integer(1, 86_400)),
+                new Setting("RATE_LIMIT_MAX_TRACKED", "100000",
+                        "Most clients with a rate-limit bucket (about 100 bytes each); when full, idle buckets are swept and, if still full, new clients share one overflow bucket.", integer(100, 10_000_000)),
+                new Setting("GREYLIST_ENABLED", "false",
+                        "Greylisting at RCPT: the first time a (client IPv4 /24 or IPv6 /64, sender, recipient) triplet is seen it gets 451 4.7.1 \"try again in N seconds\"; a retry after GREYLIST_DELAY passes.", bool()),
+                new Setting("GREYLIST_DELAY", "300",
+                        "Seconds a new triplet must wait before a retry passes.", integer(0, 86_400)),
+                new Setting("GREYLIST_EXPIRY", "14400",
+                        "Seconds an unretried triplet is remembered; a retry after this starts over. Must be longer than GREYLIST_DELAY.", integer(60, 30 * 86_400)),
+                new Setting("GREYLIST_PASS_LIFETIME", "3110400",
+                        "Seconds (36 days) a triplet that passed keeps passing without delay, renewed on each use.", integer(60, 365 * 86_400)),
+                new Setting("GREYLIST_MAX_ENTRIES", "200000",
+                        "Most triplets remembered (a few hundred bytes each); when full, expired ones are dropped and, if still full, new triplets pass unrecorded.", integer(100, 10_000_000)),
+                new Setting("GREYLIST_PERSIST", "true",
+                        "Keep the greylist in $DATA_DIR/greylist.db (SQLite, written every second) so a restart does not greylist known senders again; false keeps it in memory only.", bool()),
+                new Setting("SPF_CACHE_ENABLED", "true",
+                        "Remember SPF results per (client address, sender domain, HELO name) for SPF_CACHE_TTL seconds; temperror is never remembered.", bool()),
+                new Setting("SPF_CACHE_MAX_ENTRIES", "10000",
+                        "Most SPF results kept in the cache (least recently used dropped first).", integer(1, 10_000_000)),
+                new Setting("SPF_CACHE_TTL", "300",
+                        "Seconds an SPF result stays cached; keep it short, as the result also rests on DNS records with their own TTLs.", integer(1, 86_400)),
+                new Setting("DKIM_CACHE_ENABLED", "true",
+                        "Keep parsed DKIM public keys per (selector, domain) between messages; temporary DNS errors are never cached.", bool()),
+                new Setting("DKIM_CACHE_MAX_ENTRIES", "10000",
+                        "Most DKIM keys (or permanent \"no key\" answers) kept in the key cache, least recently used dropped first.", integer(1, 10_000_000)),
+                new Setting("DKIM_CACHE_TTL", "3600",
+                        "Longest time in seconds a DKIM key stays cached; a shorter TTL of its TXT record wins.", integer(1, 604_800)),
+                new Setting("SPF_CHECK_ENABLED", "true",
+                        "Route step spfCheck: SPF (RFC 7208) of MAIL FROM (HELO for <>); the result goes into Authentication-Results and feeds DMARC, it never rejects on its own.", bool()),
+                new Setting("DKIM_VERIFY_ENABLED", "true",
+                        "Route step dkimVerify: verify every DKIM-Signature (RFC 6376); the results go into Authentication-Results and feed DMARC, they never reject on their own.", bool()),
+                new Setting("DMARC_CHECK_ENABLED", "true",
+                        "Route step dmarcCheck: DMARC (RFC 7489) of the From domain; p=reject failures get 550 5.7.1 at end of data, quarantine is stored flagged (Maildir folder .Junk, SQL column quarantined).", bool()),
+                new Setting("DMARC_POLICY_OVERRIDE", "",
+                        "Per-domain override of the disposition of DMARC failures, e.g. example.org=none,bank.test=reject (the From domain or its organizational domain); applies only to domains that publish a record.",
+                        io.mailgateway.policy.dmarc.DmarcEvaluator::checkOverrides),
+                new Setting("DMARC_TEMPERROR_ACTION", "accept",
+                        "What a DMARC temperror (DNS timeout or SERVFAIL for the policy, or an SPF/DKIM temperror when nothing aligned) does: accept (deliver, dmarc=temperror in Authentication-Results, no disposition) or tempfail (451 4.4.3, the client retries).",
+                        v -> v.matches("accept|tempfail") ? null : "must be accept or tempfail, got '" + v + "'"));
+    }
+}

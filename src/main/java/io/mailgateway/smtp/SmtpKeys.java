@@ -1,0 +1,46 @@
+package io.mailgateway.smtp;
+
+import static io.mailgateway.config.Setting.bool;
+import static io.mailgateway.config.Setting.integer;
+
+import io.mailgateway.config.Setting;
+import io.mailgateway.config.SettingGroup;
+import java.util.List;
+
+/**
+ * The SMTP listener's keys: port, limits of a session and a message, timeouts, threads, TCP
+ * options. Each key: default, meaning (copied into docs/configuration.md) and check.
+ */
+public final class SmtpKeys implements SettingGroup {
+
+    @Override
+    public List<Setting> settings() {
+        return List.of(
+                new Setting("SMTP_PORT", "2525",
+                        "SMTP (MX) listener port; 0 picks a free port.", integer(0, 65535)),
+                new Setting("SMTP_MAX_MESSAGE_SIZE", "52428800",
+                        "Largest message in octets; advertised as SIZE, enforced on MAIL SIZE= and while streaming (552 5.3.4).", integer(1024, 4_294_967_295L)),
+                new Setting("SMTP_MAX_RECIPIENTS", "100",
+                        "Recipients per message; more get 452 4.5.3.", integer(1, 100_000)),
+                new Setting("SMTP_MAX_ERRORS", "10",
+                        "Protocol errors (5xx replies) allowed in one session before 421 4.7.0 and close.", integer(1, 1000)),
+                new Setting("SMTP_GREETING_DELAY", "0",
+                        "Milliseconds to wait before the 220 greeting; a client that talks first is refused (554 5.5.1). 0 sends the greeting at once.", integer(0, 60_000)),
+                new Setting("IDLE_TIMEOUT", "300",
+                        "Seconds without input before a session gets 421 4.4.2 and is closed (RFC 5321 4.5.3.2 suggests 5 minutes).", integer(1, 86_400)),
+                new Setting("CONNECTION_TIMEOUT", "1800",
+                        "Longest life of one SMTP session in seconds, whatever it does; then 421 4.4.2.", integer(1, 86_400)),
+                new Setting("SPOOL_THRESHOLD", "262144",
+                        "Octets of a message kept in memory; past this the message spools to $DATA_DIR/spool.", integer(1024, 64 * 1024 * 1024)),
+                new Setting("WORKER_THREADS", "200",
+                        "Threads that make accepted messages durable in the broker; concurrent writes share journal syncs (group commit).", integer(1, 4096)),
+                new Setting("IO_THREADS", "0",
+                        "Netty event loop threads for SMTP sessions; 0 means two per CPU core.", integer(0, 1024)),
+                new Setting("LISTEN_BACKLOG", "1024",
+                        "TCP accept backlog of the SMTP listener.", integer(1, 65535)),
+                new Setting("TCP_NODELAY", "true",
+                        "Disable Nagle's algorithm on SMTP sessions (replies go out at once).", bool()),
+                new Setting("TCP_KEEPALIVE", "true",
+                        "TCP keep-alive on SMTP sessions, so dead peers are noticed.", bool()));
+    }
+}

@@ -1,0 +1,55 @@
+package io.mailgateway.store;
+
+import static io.mailgateway.config.Setting.any;
+import static io.mailgateway.config.Setting.bool;
+import static io.mailgateway.config.Setting.integer;
+
+import io.mailgateway.config.Setting;
+import io.mailgateway.config.SettingGroup;
+import java.util.List;
+
+/**
+ * The stores' keys: consumers per store queue, the SQL store (SQLite or PostgreSQL, batches,
+ * blobs), S3, memory (docs/storage.md). Each key: default, meaning (copied into
+ * docs/configuration.md) and check.
+ */
+public final class StoreKeys implements SettingGroup {
+
+    @Override
+    public List<Setting> settings() {
+        return List.of(
+                new Setting("STORE_CONSUMERS", "4",
+                        "Concurrent consumers per store queue.", integer(1, 256)),
+                new Setting("DB_URL", "",
+                        "JDBC URL of the SQL store's database, e.g. jdbc:postgresql://127.0.0.1:5432/mail; empty means SQLite in $DATA_DIR/gateway.db.", any()),
+                new Setting("DB_USER", "",
+                        "Database user for DB_URL.", any()),
+                new Setting("DB_PASSWORD", "",
+                        "Database password for DB_URL.", any()),
+                new Setting("DB_POOL_SIZE", "10",
+                        "Connections in the SQL store's HikariCP pool (SQLite always uses one writer).", integer(1, 1000)),
+                new Setting("STORAGE_BATCH_INSERT", "true",
+                        "SQL store: insert messages in batches, one transaction per batch; the broker acks only after the commit.", bool()),
+                new Setting("STORAGE_BATCH_SIZE", "100",
+                        "SQL store: most messages per batch transaction.", integer(1, 10_000)),
+                new Setting("SQL_INLINE_BODY_LIMIT", "262144",
+                        "SQL store: bodies up to this many octets are kept in the row; larger ones go to the blob store and the row keeps a reference.", integer(0, 1_073_741_824)),
+                new Setting("BLOB_STORE", "file",
+                        "Where the SQL store keeps large bodies: file ($DATA_DIR/blobs/yyyy/mm/dd/QUEUEID.eml, fsynced) or s3 (object S3_PREFIX/blobs/yyyy/mm/dd/QUEUEID.eml in S3_BUCKET, same S3_* settings and credentials as the S3 store, bucket created if missing).",
+                        v -> v.matches("file|s3") ? null : "must be file or s3, got '" + v + "'"),
+                new Setting("S3_BUCKET", "mail-gateway",
+                        "S3 store: bucket name (created if missing).", any()),
+                new Setting("S3_ENDPOINT", "",
+                        "S3 store: endpoint URL of any S3-compatible server (path-style access), e.g. http://127.0.0.1:9000; empty means AWS.", any()),
+                new Setting("S3_REGION", "us-east-1",
+                        "S3 store: region.", any()),
+                new Setting("S3_PREFIX", "mail",
+                        "S3 store: key prefix; objects are PREFIX/yyyy/mm/dd/QUEUEID.eml. Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.", any()),
+                new Setting("AWS_ACCESS_KEY_ID", "",
+                        "S3 store: access key; empty means the AWS SDK's default credentials chain (environment, aws.accessKeyId system property, ~/.aws, instance role).", any()),
+                new Setting("AWS_SECRET_ACCESS_KEY", "",
+                        "S3 store: secret key, used together with AWS_ACCESS_KEY_ID.", any()),
+                new Setting("MEMORY_STORE_MAX_MESSAGES", "10000",
+                        "Memory store (not durable): most messages kept; the oldest are dropped first.", integer(1, 10_000_000)));
+    }
+}

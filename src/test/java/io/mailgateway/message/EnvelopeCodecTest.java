@@ -1,0 +1,44 @@
+package io.mailgateway.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EnvelopeCodecTest {
+
+    @Test
+    void should_round_trip_every_field_without_reparsing_addresses() {
+        Envelope e = new Envelope(Mailbox.of("\"al,ice\"@example.org"), Map.of("BODY", "8BITMIME", "SMTPUTF8", ""),
+                List.of(new Recipient("\"bob\"@example.com", Mailbox.of("bob@example.com"), Disposition.LOCAL, Map.of()),
+                        new Recipient("\"x,y@z>\"@relay.test", Mailbox.of("\"x,y@z>\"@relay.test"), Disposition.RELAY,
+                                Map.of("NOTIFY", "FAILURE", "ORCPT", "rfc822;x@relay.test")),
+                        Recipient.of(Mailbox.of("j\u00F6rg@example.com"), Disposition.LOCAL)),
+                new Client("2001:db8::1", "mx.example.org", true, "alice"));
+
+        Envelope back = EnvelopeCodec.decode(EnvelopeCodec.encode(e));
+
+        assertThat(back).isEqualTo(e);
+        assertThat(back.relayed()).extracting(Recipient::address).containsExactly("\"x,y@z>\"@relay.test");
+        assertThat(back.local()).hasSize(2);
+    }
+
+    @Test
+    void should_count_relayed_recipients_for_the_divert_and_leave_the_count_out_when_none() {
+        Envelope local = new Envelope(Mailbox.NULL, Map.of(), List.of(Recipient.of(Mailbox.of("a@x.test"), Disposition.LOCAL)),
+                Client.local("mx.test"));
+        assertThat(EnvelopeCodec.headers(local)).containsOnlyKeys(MailHeaders.ENVELOPE);
+        Envelope relayed = local.withRecipients(List.of(Recipient.of(Mailbox.of("a@x.test"), Disposition.RELAY),
+                Recipient.of(Mailbox.of("b@x.test"), Disposition.RELAY)));
+        assertThat(EnvelopeCodec.headers(relayed)).containsEntry(MailHeaders.RELAYED, 2);
+        assertThat(EnvelopeCodec.decode(EnvelopeCodec.encode(local)).sender().isNull()).isTrue();
+    }
+
+    @Test
+    void should_refuse_what_it_did_not_write() {
+        assertThatThrownBy(() -> EnvelopeCodec.decode("a@x.test,b@y.test")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EnvelopeCodec.decode("{\"v\":2}")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
