@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.util.json.DeserializationException;
 import org.apache.camel.util.json.JsonArray;
@@ -85,22 +86,43 @@ public final class EnvelopeCodec {
         return new Envelope(mailbox((JsonObject) o.getMap("from")), strings(o.getMap("fromParams")), rcpts, client);
     }
 
-    /** The envelope of a message in a route; an IllegalArgumentException if it has none. */
+    /**
+     * The envelope of a message in a route; an IllegalArgumentException if it has none. Several
+     * steps of one route read it: the decoded value is kept on the exchange for as long as the
+     * header holds the very same string (a step that changes the header changes the string).
+     */
     public static Envelope read(Message in) {
         String json = in.getHeader(MailHeaders.ENVELOPE, String.class);
         if (json == null) {
             throw new IllegalArgumentException("message has no " + MailHeaders.ENVELOPE + " property");
         }
-        return decode(json);
+        Exchange exchange = in.getExchange();
+        if (exchange != null && exchange.getProperty(DECODED) instanceof Decoded d && d.json() == json) {
+            return d.envelope();
+        }
+        Envelope envelope = decode(json);
+        if (exchange != null) {
+            exchange.setProperty(DECODED, new Decoded(json, envelope));
+        }
+        return envelope;
     }
 
     /** Sets the envelope property and the relayed-recipient count the divert filters on (absent when 0). */
     public static void write(Message in, Envelope envelope) {
-        in.setHeader(MailHeaders.ENVELOPE, encode(envelope));
-        headers(envelope).forEach(in::setHeader);
+        Map<String, Object> headers = headers(envelope);
+        headers.forEach(in::setHeader);
         if (!envelope.hasRelayed()) {
             in.removeHeader(MailHeaders.RELAYED);
         }
+        if (in.getExchange() != null) {
+            in.getExchange().setProperty(DECODED, new Decoded((String) headers.get(MailHeaders.ENVELOPE), envelope));
+        }
+    }
+
+    /** Exchange property (in memory only, never on the broker) holding the decoded envelope. */
+    private static final String DECODED = "MailEnvelopeDecoded";
+
+    private record Decoded(String json, Envelope envelope) {
     }
 
     /** The properties {@link #write} sets, for a message built as a map of headers. */

@@ -37,6 +37,19 @@ class EnvelopeCodecTest {
     }
 
     @Test
+    void should_decode_once_per_route_while_the_header_is_unchanged() {
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(new org.apache.camel.impl.DefaultCamelContext());
+        Envelope e = new Envelope(Mailbox.of("a@x.test"), Map.of(), List.of(Recipient.of(Mailbox.of("b@y.test"), Disposition.RELAY)),
+                Client.local("mx.test"));
+        EnvelopeCodec.write(exchange.getIn(), e);
+        assertThat(EnvelopeCodec.read(exchange.getIn())).isSameAs(e);
+        Envelope other = e.withRecipients(List.of(Recipient.of(Mailbox.of("c@y.test"), Disposition.LOCAL)));
+        exchange.getIn().setHeader(MailHeaders.ENVELOPE, EnvelopeCodec.encode(other)); // a step that rewrites the header
+        assertThat(EnvelopeCodec.read(exchange.getIn())).isEqualTo(other);
+        assertThat(exchange.getIn().getHeader(MailHeaders.RELAYED)).isEqualTo(1); // write() set it; this step did not
+    }
+
+    @Test
     void should_refuse_what_it_did_not_write() {
         assertThatThrownBy(() -> EnvelopeCodec.decode("a@x.test,b@y.test")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> EnvelopeCodec.decode("{\"v\":2}")).isInstanceOf(IllegalArgumentException.class);
