@@ -1,10 +1,10 @@
 package io.mailgateway;
 
+import io.mailgateway.broker.AcceptedQueue;
 import io.mailgateway.broker.DeliverySettings;
 import io.mailgateway.broker.EmbeddedBroker;
 import io.mailgateway.delivery.DeliverProcessor;
 import io.mailgateway.delivery.RelayClient;
-import io.mailgateway.delivery.RelayRecipients;
 import io.mailgateway.delivery.RetrySchedule;
 import io.mailgateway.delivery.Router;
 import io.mailgateway.config.ConfigException;
@@ -217,15 +217,15 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * The relay onward: "deliveryRouter" (which recipients are relayed, and where), "relayRecipients"
-     * (inbound step naming them) and "deliver" (route delivery's attempt), on {@link NextHops}
-     * and the pooled {@link SmtpRelayClient}.
+     * The relay onward: "recipientRouter" (LOCAL, RELAY or refused per recipient at RCPT, and the
+     * next hops), "acceptedQueue" (the inbound route's one broker write) and "deliver" (route
+     * delivery's attempt), on {@link NextHops} and the pooled {@link SmtpRelayClient}.
      */
     private void bindDeliveryBeans(Path dataDir, Router router, RelayClient client) {
         DeliverProcessor deliver = new DeliverProcessor(router, client, RetrySchedule.fromConfig(config), config.hostname(),
                 dataDir.resolve("spool"), config.getInt("QUEUE_PARALLEL_WORKERS"), config.getInt("QUEUE_WORKER_THREADS"));
-        main.bind("deliveryRouter", router);
-        main.bind("relayRecipients", new RelayRecipients(router));
+        main.bind("recipientRouter", router);
+        main.bind("acceptedQueue", new AcceptedQueue());
         main.bind("deliver", deliver);
         storeResources.add(deliver);
         storeResources.add(client); // closed (QUIT on pooled connections) at shutdown

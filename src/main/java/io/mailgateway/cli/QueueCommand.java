@@ -195,9 +195,9 @@ final class QueueCommand {
         if (moved.isEmpty()) {
             return notFound(id, DLQ);
         }
-        for (Map<String, Object> m : moved) {
+        for (QueueEntry e : QueueEntry.of(DELIVERY, moved)) {
             out.printf("requeued %s from %s to %s for a fresh attempt: to %s%n", id, DLQ, DELIVERY,
-                    m.getOrDefault(MailHeaders.RELAY_RECIPIENTS, m.getOrDefault(MailHeaders.RECIPIENTS, "")));
+                    String.join(",", e.pendingRecipients()));
         }
         return OK;
     }

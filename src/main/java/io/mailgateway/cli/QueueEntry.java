@@ -1,8 +1,12 @@
 package io.mailgateway.cli;
 
+import io.mailgateway.message.Client;
+import io.mailgateway.message.Envelope;
+import io.mailgateway.message.EnvelopeCodec;
 import io.mailgateway.message.MailHeaders;
+import io.mailgateway.message.Mailbox;
+import io.mailgateway.message.Recipient;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.activemq.artemis.json.JsonArrayBuilder;
@@ -22,12 +26,12 @@ record QueueEntry(String queue, long brokerMessageId, String queueId, String sen
 
     static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
 
-    /** Recipients still to relay: MailRelayRecipients, or all recipients when it is absent. */
     /** When the message was sent into its queue (for the DLQ: when it was given up). */
     long sentAt() {
         return number(properties.get("timestamp"), 0);
     }
 
+    /** Recipients still to relay (the envelope's RELAY ones), or all recipients when it has none. */
     List<String> pendingRecipients() {
         return relayRecipients != null ? relayRecipients : recipients;
     }
@@ -37,9 +41,11 @@ record QueueEntry(String queue, long brokerMessageId, String queueId, String sen
         for (Map<String, Object> m : listed) {
             boolean scheduled = Boolean.TRUE.equals(m.get("scheduled"));
             long next = scheduled ? number(m.get(SCHEDULED_DELIVERY), number(m.get(MailHeaders.NEXT_ATTEMPT_AT), 0)) : 0;
+            Envelope envelope = envelope(m);
+            List<String> relayed = envelope.relayed().stream().map(Recipient::address).toList();
             entries.add(new QueueEntry(queue, number(m.get("messageID"), -1), text(m.get(MailHeaders.QUEUE_ID)),
-                    text(m.get(MailHeaders.FROM)), split(m.get(MailHeaders.RECIPIENTS)),
-                    m.containsKey(MailHeaders.RELAY_RECIPIENTS) ? split(m.get(MailHeaders.RELAY_RECIPIENTS)) : null,
+                    envelope.sender().toString(), envelope.recipients().stream().map(Recipient::address).toList(),
+                    relayed.isEmpty() ? null : relayed,
                     number(m.get(MailHeaders.SIZE), -1), number(m.get(MailHeaders.RECEIVED_AT), 0),
                     (int) number(m.get(MailHeaders.ATTEMPTS), 0), text(m.get(MailHeaders.LAST_ERROR)), next, scheduled,
                     text(m.get(MailHeaders.DLQ_REASON)), m));
@@ -51,9 +57,17 @@ record QueueEntry(String queue, long brokerMessageId, String queueId, String sen
         return v == null ? "" : v.toString();
     }
 
-    private static List<String> split(Object v) {
-        String s = text(v).trim();
-        return s.isEmpty() ? List.of() : Arrays.stream(s.split(",")).map(String::trim).toList();
+    /** The message's envelope; an empty one for a message without (or with an unreadable) envelope. */
+    private static Envelope envelope(Map<String, Object> m) {
+        Object json = m.get(MailHeaders.ENVELOPE);
+        if (json != null) {
+            try {
+                return EnvelopeCodec.decode(json.toString());
+            } catch (IllegalArgumentException | ClassCastException e) {
+                // not one of ours: shown with no envelope
+            }
+        }
+        return new Envelope(Mailbox.NULL, Map.of(), List.of(), new Client("", "", false, null));
     }
 
     /** Properties may arrive as numbers or as strings of digits, depending on who sent them. */

@@ -1,14 +1,18 @@
 package io.mailgateway.delivery;
 
+import io.mailgateway.message.Client;
+import io.mailgateway.message.Envelope;
+import io.mailgateway.message.EnvelopeCodec;
 import io.mailgateway.message.MailHeaders;
+import io.mailgateway.message.Mailbox;
 import io.mailgateway.message.MessageContent;
 import io.mailgateway.message.QueueIds;
+import io.mailgateway.message.Recipient;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code deliver} step of route {@code delivery}: one attempt to relay a message of the
- * broker queue "delivery" to the recipients named in {@link MailHeaders#RELAY_RECIPIENTS}, one
+ * broker queue "delivery" to the RELAY recipients of its envelope, one
  * SMTP transaction per next hop, then everything that follows from the per-recipient replies,
  * sent on the consumer's own JMS session so it commits (or rolls back) with the consumed message:
  * <ul>
@@ -76,19 +80,18 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
     public void process(Exchange exchange) throws Exception {
         Message in = exchange.getIn();
         String queueId = in.getHeader(MailHeaders.QUEUE_ID, String.class);
-        String sender = in.getHeader(MailHeaders.FROM, "", String.class);
-        List<String> recipients = Arrays.stream(in.getHeader(MailHeaders.RELAY_RECIPIENTS, "", String.class).split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        Envelope envelope = EnvelopeCodec.read(in);
+        List<Recipient> recipients = envelope.relayed();
         int attempts = in.getHeader(MailHeaders.ATTEMPTS, 0, Integer.class) + 1;
         long receivedAt = in.getHeader(MailHeaders.RECEIVED_AT, System.currentTimeMillis(), Long.class);
         if (recipients.isEmpty()) {
-            LOG.warn("{}: in the delivery queue without relay recipients; dropped", queueId);
+            LOG.warn("{}: in the delivery queue without relayed recipients; dropped", queueId);
             return;
         }
         MessageContent content = HeldBodies.hold(exchange, spoolDir, queueId);
         try {
-            Map<String, Outcome> outcomes = attempt(queueId, sender, recipients, content);
-            settle(exchange, queueId, sender, attempts, receivedAt, outcomes, content);
+            Map<Recipient, Outcome> outcomes = attempt(queueId, envelope.sender(), recipients, content);
+            settle(exchange, queueId, envelope, attempts, receivedAt, outcomes, content);
         } finally {
             content.release();
         }
@@ -98,51 +101,64 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
     record Outcome(RemoteReply reply, String host) {
     }
 
-    private Map<String, Outcome> attempt(String queueId, String sender, List<String> recipients, MessageContent content)
+    private Map<Recipient, Outcome> attempt(String queueId, Mailbox sender, List<Recipient> recipients, MessageContent content)
             throws Exception {
-        List<HopGroup> groups = router.route(recipients);
-        List<Future<Map<String, Outcome>>> running = new ArrayList<>();
-        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        Map<Mailbox, Recipient> byMailbox = new LinkedHashMap<>();
+        recipients.forEach(r -> byMailbox.putIfAbsent(r.mailbox(), r));
+        List<HopGroup> groups = router.route(List.copyOf(byMailbox.keySet()));
+        List<Future<Map<Mailbox, Outcome>>> running = new ArrayList<>();
+        Map<Mailbox, Outcome> replies = new LinkedHashMap<>();
         for (HopGroup group : groups) {
             if (hops == null || groups.size() == 1) {
-                outcomes.putAll(sendTo(queueId, sender, group, content));
+                replies.putAll(sendTo(queueId, sender, group, content));
             } else {
                 running.add(hops.submit(() -> sendTo(queueId, sender, group, content)));
             }
         }
-        for (Future<Map<String, Outcome>> f : running) {
-            outcomes.putAll(f.get());
+        for (Future<Map<Mailbox, Outcome>> f : running) {
+            replies.putAll(f.get());
         }
-        for (String rcpt : recipients) { // a client that forgot one: treat as not delivered yet
-            outcomes.putIfAbsent(rcpt, new Outcome(new RemoteReply(451, "4.3.0 No reply recorded for this recipient"), null));
-        }
+        Map<Recipient, Outcome> outcomes = new LinkedHashMap<>();
+        // a client that forgot one: treat as not delivered yet
+        byMailbox.forEach((mailbox, rcpt) -> outcomes.put(rcpt, replies.getOrDefault(mailbox,
+                new Outcome(new RemoteReply(451, "4.3.0 No reply recorded for this recipient"), null))));
         return outcomes;
     }
 
-    private Map<String, Outcome> sendTo(String queueId, String sender, HopGroup group, MessageContent content) {
-        Map<String, Outcome> out = new LinkedHashMap<>();
+    private Map<Mailbox, Outcome> sendTo(String queueId, Mailbox sender, HopGroup group, MessageContent content) {
+        Map<Mailbox, Outcome> out = new LinkedHashMap<>();
         if (group.failure() != null) {
             group.recipients().forEach(r -> out.put(r, new Outcome(group.failure(), null)));
             return out;
         }
-        RelayResult result = client.send(group.hosts(), new RelayEnvelope(queueId, sender, group.recipients(), content.size()), content);
-        result.recipients().forEach((rcpt, reply) -> out.put(rcpt, new Outcome(reply, result.host())));
+        // The wire forms go to the client; its replies come back keyed by the same strings.
+        Map<String, Mailbox> wire = new LinkedHashMap<>();
+        group.recipients().forEach(m -> wire.put(m.toString(), m));
+        RelayResult result = client.send(group.hosts(),
+                new RelayEnvelope(queueId, sender.toString(), List.copyOf(wire.keySet()), content.size()), content);
+        result.recipients().forEach((rcpt, reply) -> {
+            Mailbox m = wire.get(rcpt);
+            if (m != null) {
+                out.put(m, new Outcome(reply, result.host()));
+            }
+        });
         return out;
     }
 
-    private void settle(Exchange exchange, String queueId, String sender, int attempts, long receivedAt,
-            Map<String, Outcome> outcomes, MessageContent content) throws Exception {
+    private void settle(Exchange exchange, String queueId, Envelope envelope, int attempts, long receivedAt,
+            Map<Recipient, Outcome> outcomes, MessageContent content) throws Exception {
+        Mailbox sender = envelope.sender();
         long now = System.currentTimeMillis();
         boolean expired = schedule.expired(receivedAt, now);
         boolean exhausted = schedule.exhausted(attempts);
-        Map<String, Outcome> retry = new LinkedHashMap<>();
+        Map<Recipient, Outcome> retry = new LinkedHashMap<>();
         List<DeliveryStatusNotification.Failure> failed = new ArrayList<>();
-        Map<String, Outcome> failedOutcomes = new LinkedHashMap<>();
+        Map<Recipient, Outcome> failedOutcomes = new LinkedHashMap<>();
         String reason = null;
-        for (Map.Entry<String, Outcome> e : outcomes.entrySet()) {
+        for (Map.Entry<Recipient, Outcome> e : outcomes.entrySet()) {
             RemoteReply reply = e.getValue().reply();
             if (reply.isPositive()) {
-                LOG.info("{}: delivered to={} relay={} attempt={} reply={}", queueId, e.getKey(), e.getValue().host(), attempts, reply);
+                LOG.info("{}: delivered to=<{}> relay={} attempt={} reply={}", queueId, e.getKey().mailbox(), e.getValue().host(), attempts, reply);
                 continue;
             }
             String why;
@@ -156,38 +172,38 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
                 why = "permanent failure";
             }
             reason = reason == null ? why : reason;
-            failed.add(new DeliveryStatusNotification.Failure(e.getKey(), reply, e.getValue().host(), why));
+            failed.add(new DeliveryStatusNotification.Failure(e.getKey().address(), reply, e.getValue().host(), why));
             failedOutcomes.put(e.getKey(), e.getValue());
-            LOG.warn("{}: failed to={} relay={} attempt={} reply={} ({})", queueId, e.getKey(), e.getValue().host(), attempts, reply, why);
+            LOG.warn("{}: failed to=<{}> relay={} attempt={} reply={} ({})", queueId, e.getKey().mailbox(), e.getValue().host(), attempts, reply, why);
         }
         if (!retry.isEmpty()) {
-            boolean warn = !sender.isEmpty() && schedule.warnDelay(receivedAt, now)
+            boolean warn = !sender.isNull() && schedule.warnDelay(receivedAt, now)
                     && !Boolean.parseBoolean(exchange.getIn().getHeader(MailHeaders.DELAY_WARNED, "false", String.class));
             if (warn) {
                 List<DeliveryStatusNotification.Failure> delayed = new ArrayList<>();
-                retry.forEach((rcpt, o) -> delayed.add(new DeliveryStatusNotification.Failure(rcpt, o.reply(), o.host(),
+                retry.forEach((rcpt, o) -> delayed.add(new DeliveryStatusNotification.Failure(rcpt.address(), o.reply(), o.host(),
                         "delayed, still being retried")));
                 bounce(exchange, queueId, sender, receivedAt, delayed, content, receivedAt + schedule.maxAge().toMillis());
             }
-            scheduleRetry(exchange, queueId, attempts, now, retry, content, warn);
+            scheduleRetry(exchange, queueId, envelope, attempts, now, retry, content, warn);
         }
         if (!failed.isEmpty()) {
-            if (sender.isEmpty()) {
+            if (sender.isNull()) {
                 // RFC 5321 4.5.5 / RFC 3464: never a DSN about a DSN (null sender): no loops, no backscatter.
                 reason += "; null sender, no bounce";
-                LOG.warn("{}: null sender: no bounce for {}, message kept in delivery.dlq", queueId, failedOutcomes.keySet());
+                LOG.warn("{}: null sender: no bounce for {}, message kept in delivery.dlq", queueId, addresses(failedOutcomes));
             } else {
                 bounce(exchange, queueId, sender, receivedAt, failed, content, null);
             }
-            toDeadLetters(exchange, queueId, reason, failedOutcomes, content);
+            toDeadLetters(exchange, envelope, reason, failedOutcomes, content);
         }
     }
 
-    private void scheduleRetry(Exchange exchange, String queueId, int attempts, long now, Map<String, Outcome> retry,
-            MessageContent content, boolean warned) throws Exception {
+    private void scheduleRetry(Exchange exchange, String queueId, Envelope envelope, int attempts, long now,
+            Map<Recipient, Outcome> retry, MessageContent content, boolean warned) throws Exception {
         long at = now + schedule.delayAfter(attempts).toMillis();
         Map<String, Object> headers = QueueSends.mailHeaders(exchange);
-        headers.put(MailHeaders.RELAY_RECIPIENTS, String.join(",", retry.keySet()));
+        headers.putAll(EnvelopeCodec.headers(envelope.withRecipients(List.copyOf(retry.keySet()))));
         headers.put(MailHeaders.ATTEMPTS, attempts);
         headers.put(MailHeaders.LAST_ERROR, errors(retry));
         headers.put(MailHeaders.NEXT_ATTEMPT_AT, at);
@@ -196,40 +212,39 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
             headers.put(MailHeaders.DELAY_WARNED, "true");
         }
         sends.toDelivery(exchange, content, headers);
-        LOG.info("{}: deferred to={} attempt={} next in {} ms: {}", queueId, retry.keySet(), attempts, at - now, errors(retry));
+        LOG.info("{}: deferred to={} attempt={} next in {} ms: {}", queueId, addresses(retry), attempts, at - now, errors(retry));
     }
 
-    /** A DSN to the sender: a failure report, or a delay warning when {@code retryUntil} is set. */
-    private void bounce(Exchange exchange, String queueId, String sender, long receivedAt, List<DeliveryStatusNotification.Failure> failed,
-            MessageContent content, Long retryUntil) throws Exception {
+    /**
+     * A DSN to the sender: a failure report, or a delay warning when {@code retryUntil} is set.
+     * Injected into mail.accepted like accepted mail, its one recipient routed as our own mail:
+     * a local sender's mailbox gets it from the stores, any other sender through "delivery"
+     * (transport map, RELAY_HOST or MX), never a mailbox of a domain that is not local.
+     */
+    private void bounce(Exchange exchange, String queueId, Mailbox sender, long receivedAt,
+            List<DeliveryStatusNotification.Failure> failed, MessageContent content, Long retryUntil) throws Exception {
         String dsnId = QueueIds.next();
         byte[] dsn;
         try (InputStream original = new BufferedInputStream(content.openStream())) {
-            dsn = DeliveryStatusNotification.build(hostname, dsnId, sender, receivedAt, failed, original, retryUntil);
+            dsn = DeliveryStatusNotification.build(hostname, dsnId, sender.toString(), receivedAt, failed, original, retryUntil);
         }
-        Map<String, Object> headers = new HashMap<>();
+        Envelope envelope = new Envelope(Mailbox.NULL, Map.of(),
+                List.of(Recipient.of(sender, router.dispositionOfOwnMail(sender))), Client.local(hostname));
+        Map<String, Object> headers = new HashMap<>(EnvelopeCodec.headers(envelope));
         headers.put(MailHeaders.QUEUE_ID, dsnId);
-        headers.put(MailHeaders.FROM, "");
-        headers.put(MailHeaders.RECIPIENTS, sender);
-        headers.put(MailHeaders.CLIENT_ADDRESS, "127.0.0.1");
-        headers.put(MailHeaders.HELO, hostname);
         headers.put(MailHeaders.PROTOCOL, "local");
         headers.put(MailHeaders.RECEIVED_AT, System.currentTimeMillis());
         headers.put(MailHeaders.SIZE, (long) dsn.length);
-        headers.put(MailHeaders.TLS, false);
-        if (router.relays(sender)) {
-            headers.put(MailHeaders.RELAY_RECIPIENTS, sender);
-            headers.put(MailHeaders.ATTEMPTS, 0);
-        }
         sends.toAccepted(exchange, dsn, headers);
-        LOG.info("{}: {} {} to <{}> for {}", queueId, retryUntil == null ? "bounce" : "delay warning", dsnId, sender,
-                failed.stream().map(DeliveryStatusNotification.Failure::recipient).collect(Collectors.joining(",")));
+        LOG.info("{}: {} {} to <{}> ({}) for {}", queueId, retryUntil == null ? "bounce" : "delay warning", dsnId, sender,
+                envelope.recipients().get(0).disposition(),
+                failed.stream().map(f -> "<" + f.recipient() + ">").collect(Collectors.joining(",")));
     }
 
-    private void toDeadLetters(Exchange exchange, String queueId, String reason, Map<String, Outcome> failed,
+    private void toDeadLetters(Exchange exchange, Envelope envelope, String reason, Map<Recipient, Outcome> failed,
             MessageContent content) throws Exception {
         Map<String, Object> headers = QueueSends.mailHeaders(exchange);
-        headers.put(MailHeaders.RELAY_RECIPIENTS, String.join(",", failed.keySet()));
+        headers.putAll(EnvelopeCodec.headers(envelope.withRecipients(List.copyOf(failed.keySet()))));
         headers.put(MailHeaders.LAST_ERROR, errors(failed));
         headers.put(MailHeaders.DLQ_REASON, reason);
         headers.remove(MailHeaders.NEXT_ATTEMPT_AT);
@@ -249,8 +264,14 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
     }
 
     /** "rcpt: reply; rcpt: reply" */
-    private static String errors(Map<String, Outcome> outcomes) {
-        return outcomes.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().reply()).collect(Collectors.joining("; "));
+    private static String errors(Map<Recipient, Outcome> outcomes) {
+        return outcomes.entrySet().stream().map(e -> e.getKey().address() + ": " + e.getValue().reply())
+                .collect(Collectors.joining("; "));
+    }
+
+    /** "<a@x>,<b@y>": for log lines. */
+    private static String addresses(Map<Recipient, Outcome> outcomes) {
+        return outcomes.keySet().stream().map(r -> "<" + r.address() + ">").collect(Collectors.joining(","));
     }
 
     @Override

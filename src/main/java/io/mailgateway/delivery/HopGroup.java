@@ -1,6 +1,7 @@
 package io.mailgateway.delivery;
 
 import java.net.InetSocketAddress;
+import io.mailgateway.message.Mailbox;
 import java.util.List;
 
 /**
@@ -12,7 +13,7 @@ import java.util.List;
  * @param failure    null, or the reply every recipient of the group gets without a connection
  *                   (e.g. a 4xx for a DNS temperror, a 5xx for a domain with no mail host)
  */
-public record HopGroup(String hop, List<InetSocketAddress> hosts, List<String> recipients, RemoteReply failure) {
+public record HopGroup(String hop, List<InetSocketAddress> hosts, List<Mailbox> recipients, RemoteReply failure) {
 
     public HopGroup {
         hosts = List.copyOf(hosts);

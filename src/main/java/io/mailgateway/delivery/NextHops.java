@@ -4,6 +4,8 @@ import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.policy.dns.DnsAnswer;
 import io.mailgateway.policy.dns.DnsResolver;
 import io.mailgateway.policy.dns.DnsTemporaryException;
+import io.mailgateway.message.Disposition;
+import io.mailgateway.message.Mailbox;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -14,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -44,14 +47,14 @@ public final class NextHops implements Router {
     }
 
     /** Recipients that go to one next hop in one transaction. */
-    public record Route(NextHop hop, List<String> recipients) {
+    public record Route(NextHop hop, List<Mailbox> recipients) {
         public Route {
             recipients = List.copyOf(recipients);
         }
     }
 
     /** The routes, and the recipients that cannot be routed with the reply that says why. */
-    public record Routing(List<Route> routes, Map<String, RemoteReply> failures) {
+    public record Routing(List<Route> routes, Map<Mailbox, RemoteReply> failures) {
         public Routing {
             routes = List.copyOf(routes);
             failures = Collections.unmodifiableMap(new LinkedHashMap<>(failures));
@@ -80,27 +83,25 @@ public final class NextHops implements Router {
     }
 
     /**
-     * Whether mail for this recipient (or bare domain) is relayed onward: the transport map names
-     * its domain, or RELAY_DOMAINS lists it and it is not a local domain (local domains are only
-     * stored unless the transport map says otherwise). The {@code *} entry relays nothing by
-     * itself: no open relay.
+     * Where mail for this recipient goes: RELAY when the transport map names its domain (a local
+     * domain too: the map overrides), LOCAL for a local domain, RELAY for a domain in
+     * RELAY_DOMAINS, else refused. The {@code *} entry relays nothing by itself: no open relay.
      */
-    public boolean isRelayed(String recipientOrDomain) {
-        String domain = domainOf(recipientOrDomain);
-        if (map.explicit(domain).isPresent()) {
-            return true;
-        }
-        return !localDomains.contains(domain) && relayDomains.contains(domain);
-    }
-
     @Override
-    public boolean relays(String recipient) {
-        return isRelayed(recipient);
+    public Optional<Disposition> dispositionOf(Mailbox recipient) {
+        String domain = domainOf(recipient);
+        if (map.explicit(domain).isPresent()) {
+            return Optional.of(Disposition.RELAY);
+        }
+        if (localDomains.contains(domain)) {
+            return Optional.of(Disposition.LOCAL);
+        }
+        return relayDomains.contains(domain) ? Optional.of(Disposition.RELAY) : Optional.empty();
     }
 
     /** {@link #routing} as the delivery route wants it: one group per next hop, one per unroutable recipient. */
     @Override
-    public List<HopGroup> route(List<String> recipients) {
+    public List<HopGroup> route(List<Mailbox> recipients) {
         Routing routing = routing(recipients);
         List<HopGroup> groups = new ArrayList<>();
         for (Route r : routing.routes()) {
@@ -111,12 +112,12 @@ public final class NextHops implements Router {
     }
 
     /** Groups recipients per next hop, in the order first seen; unroutable ones get a reply each. */
-    public Routing routing(List<String> recipients) {
+    public Routing routing(List<Mailbox> recipients) {
         Map<String, NextHop> hops = new LinkedHashMap<>();
-        Map<String, List<String>> groups = new LinkedHashMap<>();
-        Map<String, RemoteReply> failures = new LinkedHashMap<>();
+        Map<String, List<Mailbox>> groups = new LinkedHashMap<>();
+        Map<Mailbox, RemoteReply> failures = new LinkedHashMap<>();
         Map<String, Object> byDomain = new LinkedHashMap<>(); // domain → NextHop or RemoteReply
-        for (String rcpt : recipients) {
+        for (Mailbox rcpt : recipients) {
             String domain = domainOf(rcpt);
             Object outcome = byDomain.computeIfAbsent(domain, d -> {
                 try {
@@ -242,10 +243,9 @@ public final class NextHops implements Router {
         return out;
     }
 
-    static String domainOf(String recipientOrDomain) {
-        int at = recipientOrDomain.lastIndexOf('@');
-        String d = at < 0 ? recipientOrDomain : recipientOrDomain.substring(at + 1);
-        return d.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
+    /** The mailbox's domain (already lower case), for an address literal [192.0.2.1] its address. */
+    static String domainOf(Mailbox recipient) {
+        return recipient.domain();
     }
 
     private static Set<String> lower(List<String> domains) {

@@ -37,7 +37,11 @@ final class QueueSends implements AutoCloseable {
         send(from, content.size() > STREAM_ABOVE ? TO_DLQ + STREAMING : TO_DLQ, content, headers);
     }
 
-    /** A new message (a DSN), accepted like mail from outside: stores, and "delivery" if relayed. */
+    /**
+     * A new message (a DSN), accepted like mail from outside: stores, and "delivery" if relayed.
+     * Since the consumer's session is transacted, the divert's copy to "delivery" joins the same
+     * transaction as the stores' copies.
+     */
     void toAccepted(Exchange from, byte[] message, Map<String, Object> headers) throws Exception {
         send(from, TO_ACCEPTED, message, headers);
     }

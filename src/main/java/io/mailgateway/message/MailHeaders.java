@@ -1,8 +1,8 @@
 package io.mailgateway.message;
 
 /**
- * Names of the Camel headers (and so JMS properties in the broker) that carry the envelope and
- * session facts of a message from the SMTP listener to every later route. JMS property names
+ * Names of the Camel headers (and so JMS properties in the broker) that carry the envelope
+ * ({@link #ENVELOPE}) and the other facts of a message from the SMTP listener to every later route. JMS property names
  * must be Java identifiers, hence no dots or dashes.
  */
 public final class MailHeaders {
@@ -12,27 +12,25 @@ public final class MailHeaders {
 
     /** The ID given in "250 2.0.0 Ok: queued as ID"; the same in logs and stores. */
     public static final String QUEUE_ID = "MailQueueId";
-    /** Envelope sender (MAIL FROM), empty for the null sender {@code <>}. */
-    public static final String FROM = "MailFrom";
-    /** Envelope recipients (RCPT TO), comma separated, in the order given. */
-    public static final String RECIPIENTS = "MailRecipients";
-    public static final String CLIENT_ADDRESS = "MailClientAddress";
-    public static final String HELO = "MailHelo";
+    /**
+     * The envelope (sender, recipients with their disposition, client facts) as one JSON
+     * document: read and written only through {@link EnvelopeCodec}.
+     */
+    public static final String ENVELOPE = "MailEnvelope";
+    /**
+     * Number of recipients relayed onward, absent when none: the broker's divert copies a message
+     * into the queue "delivery" when it is set ({@link EnvelopeCodec#write} keeps it in step).
+     */
+    public static final String RELAYED = "MailRelayed";
     /** RFC 3848 "with" keyword: SMTP, ESMTP, UTF8SMTP, later ESMTPS/ESMTPA... */
     public static final String PROTOCOL = "MailProtocol";
     /** Epoch milliseconds at end of data. */
     public static final String RECEIVED_AT = "MailReceivedAt";
     /** Size in octets of the message as received, before headers the gateway adds. */
     public static final String SIZE = "MailSize";
-    /** Whether TLS protected the session (STARTTLS comes in a later issue). */
-    public static final String TLS = "MailTls";
-    /** Authenticated identity, if any (AUTH comes in a later issue). */
-    public static final String AUTH_USER = "MailAuthUser";
 
     // ---- delivery (relay) contract: properties of messages in the broker queue "delivery" ----
 
-    /** Recipients still to relay onward (comma separated); set at acceptance for relayed domains. */
-    public static final String RELAY_RECIPIENTS = "MailRelayRecipients";
     /** Delivery attempts made so far (0 on the first try). */
     public static final String ATTEMPTS = "MailAttempts";
     /** The last temporary error of a delivery attempt, as an SMTP reply or a short reason. */
@@ -43,8 +41,8 @@ public final class MailHeaders {
     /**
      * Why a message is in the dead-letter queue "delivery.dlq": permanent failure, retries
      * exhausted, expired, or any of these for a null-sender message (not bounced). The
-     * per-recipient replies are in {@link #LAST_ERROR}, {@link #RELAY_RECIPIENTS} names the
-     * recipients that were not delivered.
+     * per-recipient replies are in {@link #LAST_ERROR}; the envelope's relayed recipients are
+     * those that were not delivered.
      */
     public static final String DLQ_REASON = "MailDlqReason";
     /** "true" once the sender got a delay warning (Action: delayed) for this message: sent once only. */

@@ -1,6 +1,9 @@
 package io.mailgateway.smtp;
 
+import io.mailgateway.message.Mailbox;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** MAIL FROM:&lt;path&gt; [SIZE=n] [BODY=7BIT|8BITMIME] [SMTPUTF8] (RFC 5321 4.1.1.2, 1870, 6152, 6531). */
@@ -22,7 +25,7 @@ final class MailCommand implements SmtpCommand {
             return SmtpReplies.PARAM_NOT_RECOGNIZED; // parameters need EHLO
         }
         boolean smtpUtf8 = false;
-        boolean eightBit = false;
+        Map<String, String> kept = new LinkedHashMap<>();
         for (String param : parsed.get().parameters()) {
             int eq = param.indexOf('=');
             String key = (eq < 0 ? param : param.substring(0, eq)).toUpperCase(Locale.ROOT);
@@ -45,20 +48,21 @@ final class MailCommand implements SmtpCommand {
                     if (!body.equals("7BIT") && !body.equals("8BITMIME")) {
                         return SmtpReplies.SYNTAX_ERROR;
                     }
-                    eightBit = body.equals("8BITMIME");
+                    kept.put("BODY", body);
                 }
                 case "SMTPUTF8" -> {
                     if (value != null) {
                         return SmtpReplies.SYNTAX_ERROR;
                     }
                     smtpUtf8 = true;
+                    kept.put("SMTPUTF8", "");
                 }
                 default -> {
                     return SmtpReplies.PARAM_NOT_RECOGNIZED;
                 }
             }
         }
-        MailAddress sender = parsed.get().address();
+        Mailbox sender = parsed.get().address();
         if (sender.needsSmtpUtf8() && !smtpUtf8) {
             return SmtpReplies.UTF8_REQUIRED;
         }
@@ -67,7 +71,7 @@ final class MailCommand implements SmtpCommand {
         if (wait > 0) {
             return SmtpReplies.retryIn(SmtpReplies.MESSAGE_RATE_LIMITED, wait);
         }
-        session.transaction = new MailTransaction(sender, smtpUtf8, eightBit);
+        session.transaction = new MailTransaction(sender, kept, smtpUtf8);
         return SmtpReplies.SENDER_OK;
     }
 }

@@ -1,11 +1,18 @@
 package io.mailgateway.smtp;
 
+import io.mailgateway.message.Disposition;
+import io.mailgateway.message.Mailbox;
+import io.mailgateway.message.MailboxNames;
+import io.mailgateway.message.Recipient;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * RCPT TO:&lt;path&gt; (RFC 5321 4.1.1.3). Only local domains and the domains the gateway
- * relays onward (TRANSPORT_MAP) are accepted: this listener is no open relay. Authenticated
- * relay plugs in here in a later issue.
+ * RCPT TO:&lt;path&gt; (RFC 5321 4.1.1.3). Each recipient is routed here, once: LOCAL (a mailbox
+ * of a local domain) or RELAY (a domain the gateway relays onward); any other domain is refused,
+ * so this listener is no open relay. A local part no later stage could serve is refused now
+ * (553 5.1.3, {@link MailboxNames}) rather than accepted and failed later.
+ * Authenticated relay plugs in here in a later issue.
  */
 final class RcptCommand implements SmtpCommand {
 
@@ -16,30 +23,36 @@ final class RcptCommand implements SmtpCommand {
             return SmtpReplies.MAIL_FIRST;
         }
         Optional<PathParser.ParsedPath> parsed = PathParser.parse(args, "TO");
-        if (parsed.isEmpty() || parsed.get().address().isNull()) {
+        if (parsed.isEmpty() || (!parsed.get().postmaster() && parsed.get().address().isNull())) {
             return SmtpReplies.BAD_RECIPIENT_SYNTAX;
         }
         if (!parsed.get().parameters().isEmpty()) {
             return SmtpReplies.PARAM_NOT_RECOGNIZED; // DSN (RFC 3461) is not advertised
         }
-        MailAddress recipient = parsed.get().address();
-        if (parsed.get().postmaster()) {
-            recipient = new MailAddress("postmaster", session.settings.primaryDomain());
-        }
+        Mailbox recipient = parsed.get().postmaster()
+                ? new Mailbox("postmaster", session.settings.primaryDomain())
+                : parsed.get().address();
         if (recipient.needsSmtpUtf8() && !tx.smtpUtf8) {
             return SmtpReplies.UTF8_REQUIRED;
         }
         if (tx.recipients.size() >= session.settings.maxRecipients()) {
             return SmtpReplies.TOO_MANY_RECIPIENTS; // RFC 5321 4.5.3.1.8: 452, the client sends the rest later
         }
-        if (!session.settings.isLocalDomain(recipient.domain()) && !session.settings.isRelayed(recipient)) {
+        Optional<Disposition> disposition = session.settings.router().dispositionOf(recipient);
+        if (disposition.isEmpty()) {
             return SmtpReplies.RELAY_DENIED;
+        }
+        if (!MailboxNames.acceptable(recipient, disposition.get())) {
+            return SmtpReplies.BAD_MAILBOX_NAME;
+        }
+        if (tx.hasRecipient(recipient)) {
+            return SmtpReplies.RECIPIENT_OK; // the same mailbox twice ("bob" and bob): one copy
         }
         long wait = session.policy.greylist(session.admission, tx.sender.toString(), recipient.toString());
         if (wait > 0) {
             return SmtpReplies.retryIn(SmtpReplies.GREYLISTED, wait);
         }
-        tx.recipients.add(recipient);
+        tx.recipients.add(new Recipient(parsed.get().written(), recipient, disposition.get(), Map.of()));
         return SmtpReplies.RECIPIENT_OK;
     }
 }

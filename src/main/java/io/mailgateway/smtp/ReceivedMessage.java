@@ -1,21 +1,14 @@
 package io.mailgateway.smtp;
 
+import io.mailgateway.message.Envelope;
 import io.mailgateway.message.MessageContent;
-import java.util.List;
 
 /**
- * A message at end of data with its envelope and the facts of the session it came in on,
+ * A message at end of data with its envelope (recipients routed at RCPT, the client's facts),
  * handed to a {@link MessageSink}.
+ *
+ * @param protocol   RFC 3848 "with" keyword for the Received header (ESMTP, UTF8SMTP, ...)
+ * @param receivedAt epoch milliseconds at end of data
  */
-public record ReceivedMessage(
-        String queueId,
-        MailAddress sender,
-        List<MailAddress> recipients,
-        String helo,
-        String clientAddress,
-        String protocol,
-        boolean tls,
-        String authUser,
-        long receivedAt,
-        MessageContent content) {
+public record ReceivedMessage(String queueId, Envelope envelope, String protocol, long receivedAt, MessageContent content) {
 }

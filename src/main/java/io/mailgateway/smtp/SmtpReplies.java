@@ -56,6 +56,8 @@ public final class SmtpReplies {
 
     // 5xx: policy and content
     public static final SmtpReply RELAY_DENIED = SmtpReply.of(550, of(5, 7, 1), "Relay access denied");
+    /** A syntactically valid local part that names no mailbox the gateway can serve (message.MailboxNames). */
+    public static final SmtpReply BAD_MAILBOX_NAME = SmtpReply.of(553, of(5, 1, 3), "Mailbox name not allowed");
     public static final SmtpReply UTF8_REQUIRED = SmtpReply.of(553, of(5, 6, 7), "Address needs SMTPUTF8");
     public static final SmtpReply MESSAGE_TOO_BIG = SmtpReply.of(552, of(5, 3, 4), "Message size exceeds fixed limit");
 

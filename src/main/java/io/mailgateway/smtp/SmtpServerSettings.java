@@ -1,5 +1,6 @@
 package io.mailgateway.smtp;
 
+import io.mailgateway.message.RecipientRouter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -20,14 +21,14 @@ public record SmtpServerSettings(
         Duration greetingDelay,
         Path spoolDir,
         int spoolThreshold,
-        java.util.function.Predicate<String> relayedRecipient) {
+        RecipientRouter router) {
 
     /** Settings of a listener that relays nothing: only local domains are accepted. */
     public SmtpServerSettings(String hostname, List<String> localDomains, long maxMessageSize, int maxRecipients,
             int maxErrors, Duration idleTimeout, Duration sessionTimeout, Duration greetingDelay, Path spoolDir,
             int spoolThreshold) {
         this(hostname, localDomains, maxMessageSize, maxRecipients, maxErrors, idleTimeout, sessionTimeout,
-                greetingDelay, spoolDir, spoolThreshold, rcpt -> false);
+                greetingDelay, spoolDir, spoolThreshold, RecipientRouter.localOnly(localDomains));
     }
 
     public SmtpServerSettings {
@@ -42,12 +43,4 @@ public record SmtpServerSettings(
         return localDomains.get(0);
     }
 
-    /** Whether RCPT may name this address although its domain is not local: the gateway relays it onward. */
-    public boolean isRelayed(MailAddress recipient) {
-        return relayedRecipient.test(recipient.toString());
-    }
-
-    public boolean isLocalDomain(String domain) {
-        return localDomains.contains(domain.toLowerCase(Locale.ROOT));
-    }
 }

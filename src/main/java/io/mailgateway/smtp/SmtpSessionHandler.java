@@ -1,5 +1,7 @@
 package io.mailgateway.smtp;
 
+import io.mailgateway.message.Client;
+import io.mailgateway.message.Envelope;
 import io.mailgateway.message.MessageContent;
 import io.mailgateway.message.QueueIds;
 import io.mailgateway.policy.limits.ConnectionPolicy;
@@ -180,8 +182,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         }
         MessageContent content = tx.buffer.finish();
         tx.buffer = null;
-        ReceivedMessage message = new ReceivedMessage(QueueIds.next(), tx.sender, List.copyOf(tx.recipients),
-                session.helo, session.clientAddress, session.protocol(), session.tls, session.authUser,
+        Envelope envelope = new Envelope(tx.sender, tx.senderParameters, tx.recipients,
+                new Client(session.clientAddress, session.helo, session.tls, session.authUser));
+        ReceivedMessage message = new ReceivedMessage(QueueIds.next(), envelope, session.protocol(),
                 System.currentTimeMillis(), content);
         session.resetTransaction();
         // Hold further input until the sink answers: the reply to this message comes first.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mailgateway.message.MailHeaders;
+import io.mailgateway.testing.Envelopes;
 import io.mailgateway.testing.CaptureSmtpServer;
 import io.mailgateway.testing.SmtpTestClient;
 import io.mailgateway.testing.TestGateway;
@@ -90,7 +91,7 @@ class DeliveryQueueTest {
             await().atMost(WAIT).until(() -> TestGateway.newMail(local).size() == 2);
             List<Map<String, Object>> queued = DeliveryQueues.browse("delivery", relayedId);
             assertThat(queued).hasSize(1);
-            assertThat(queued.get(0).get(MailHeaders.RELAY_RECIPIENTS)).isEqualTo(remote);
+            assertThat(Envelopes.relayed(queued.get(0))).containsExactly(remote);
             assertThat(DeliveryQueues.browse("delivery", localId)).isEmpty();
         } finally {
             TestGateway.camel().getRouteController().startRoute("delivery");
@@ -245,7 +246,7 @@ class DeliveryQueueTest {
         await().atMost(WAIT).until(() -> !DeliveryQueues.browse("delivery.dlq", id).isEmpty());
         Map<String, Object> dead = DeliveryQueues.browse("delivery.dlq", id).get(0);
         assertThat((String) dead.get(MailHeaders.DLQ_REASON)).isEqualTo("permanent failure; null sender, no bounce");
-        assertThat(dead.get(MailHeaders.FROM)).isEqualTo("");
+        assertThat(Envelopes.read(dead).sender().isNull()).isTrue();
         // No DSN went anywhere: the next hop saw only the one attempt, and no message names the original.
         assertThat(hop().attempts(rcpt)).hasSize(1);
         assertThat(hop().messages()).noneMatch(m -> m.text().contains(" id " + id));
@@ -321,9 +322,7 @@ class DeliveryQueueTest {
         String id = io.mailgateway.message.QueueIds.next();
         Map<String, Object> headers = new java.util.HashMap<>();
         headers.put(MailHeaders.QUEUE_ID, id);
-        headers.put(MailHeaders.FROM, sender);
-        headers.put(MailHeaders.RECIPIENTS, rcpt);
-        headers.put(MailHeaders.RELAY_RECIPIENTS, rcpt);
+        headers.putAll(Envelopes.headers(sender, List.of(rcpt), List.of()));
         headers.put(MailHeaders.ATTEMPTS, TestGateway.QUEUE_MAX_RETRIES - 1);
         headers.put(MailHeaders.RECEIVED_AT, System.currentTimeMillis());
         headers.put(MailHeaders.LAST_ERROR, rcpt + ": 451 4.3.2 earlier");

@@ -1,5 +1,7 @@
 package io.mailgateway.delivery;
 
+import io.mailgateway.message.Mailbox;
+import io.mailgateway.message.Disposition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -114,14 +116,14 @@ class NextHopsTest {
         dns.servfail(n("broken.test."));
         dns.timeout(n("slow.test."));
         NextHops h = hops("*=mx", "", "", null);
-        NextHops.Routing r = h.routing(List.of("a@broken.test", "b@slow.test"));
+        NextHops.Routing r = h.routing(mailboxes("a@broken.test", "b@slow.test"));
 
         assertThat(r.routes()).isEmpty();
         assertThat(r.failures().values()).allSatisfy(reply -> {
             assertThat(reply.code()).isEqualTo(451);
             assertThat(reply.text()).startsWith("4.4.3 ");
         });
-        assertThat(r.failures()).containsOnlyKeys("a@broken.test", "b@slow.test");
+        assertThat(r.failures()).containsOnlyKeys(mailboxes("a@broken.test", "b@slow.test"));
     }
 
     @Test
@@ -142,25 +144,36 @@ class NextHopsTest {
         a("mx.b.test.", "192.0.2.3");
         NextHops h = hops("a.test=smtp:[127.0.0.1]:2600,a2.test=smtp:[127.0.0.1]:2600,*=mx", "", "", null);
 
-        NextHops.Routing r = h.routing(List.of("x@a.test", "y@b.test", "z@a2.test", "w@A.TEST", "v@gone.test"));
+        NextHops.Routing r = h.routing(mailboxes("x@a.test", "y@b.test", "z@a2.test", "w@A.TEST", "v@gone.test"));
 
         assertThat(r.routes()).hasSize(2);
         assertThat(r.routes().get(0).hop().name()).isEqualTo("smtp:[127.0.0.1]:2600");
-        assertThat(r.routes().get(0).recipients()).containsExactly("x@a.test", "z@a2.test", "w@A.TEST");
-        assertThat(r.routes().get(1).recipients()).containsExactly("y@b.test");
-        assertThat(r.failures()).containsOnlyKeys("v@gone.test");
-        assertThat(r.failures().get("v@gone.test").code()).isEqualTo(550);
+        assertThat(r.routes().get(0).recipients()).containsExactlyElementsOf(mailboxes("x@a.test", "z@a2.test", "w@a.test"));
+        assertThat(r.routes().get(1).recipients()).containsExactlyElementsOf(mailboxes("y@b.test"));
+        assertThat(r.failures()).containsOnlyKeys(mailboxes("v@gone.test"));
+        assertThat(r.failures().get(Mailbox.of("v@gone.test")).code()).isEqualTo(550);
     }
 
     @Test
     void should_relay_only_mapped_or_listed_domains() {
         NextHops h = hops("example.com=smtp:[127.0.0.1]:2600,partner.test=mx,*=mx", "", "relay.test,localhost", null);
 
-        assertThat(h.isRelayed("a@partner.test")).isTrue();
-        assertThat(h.isRelayed("a@relay.test")).isTrue();
-        assertThat(h.isRelayed("a@example.com")).isTrue(); // local, but the map names it
-        assertThat(h.isRelayed("a@localhost")).isFalse(); // local: stored only
-        assertThat(h.isRelayed("a@elsewhere.test")).isFalse(); // no open relay through *
+        assertThat(disposition(h, "a@partner.test")).contains(Disposition.RELAY);
+        assertThat(disposition(h, "a@relay.test")).contains(Disposition.RELAY);
+        assertThat(disposition(h, "a@example.com")).contains(Disposition.RELAY); // local, but the map names it
+        assertThat(disposition(h, "a@localhost")).contains(Disposition.LOCAL); // local: stored only
+        assertThat(disposition(h, "a@elsewhere.test")).isEmpty(); // no open relay through *
+        // Our own mail (a DSN) to a domain that is neither local nor relayed still leaves, through *.
+        assertThat(h.dispositionOfOwnMail(Mailbox.of("a@elsewhere.test"))).isEqualTo(Disposition.RELAY);
+        assertThat(h.dispositionOfOwnMail(Mailbox.of("a@localhost"))).isEqualTo(Disposition.LOCAL);
+    }
+
+    private static java.util.Optional<Disposition> disposition(NextHops h, String address) {
+        return h.dispositionOf(Mailbox.of(address));
+    }
+
+    private static List<Mailbox> mailboxes(String... addresses) {
+        return java.util.Arrays.stream(addresses).map(Mailbox::of).toList();
     }
 
     @Test

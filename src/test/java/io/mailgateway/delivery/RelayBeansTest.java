@@ -17,6 +17,6 @@ class RelayBeansTest {
         NextHops hops = registry.lookupByNameAndType("nextHops", NextHops.class);
         assertThat(hops).isNotNull();
         // Defaults: TRANSPORT_MAP=*=mx, no RELAY_DOMAINS: nothing is relayed (no open relay).
-        assertThat(hops.isRelayed("someone@elsewhere.test")).isFalse();
+        assertThat(hops.dispositionOf(io.mailgateway.message.Mailbox.of("someone@elsewhere.test"))).isEmpty();
     }
 }

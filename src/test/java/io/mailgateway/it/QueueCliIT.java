@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
@@ -89,9 +90,8 @@ class QueueCliIT {
             ClientMessage m = session.createMessage(Message.BYTES_TYPE, true);
             m.getBodyBuffer().writeBytes("Subject: queued\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII));
             m.putStringProperty(MailHeaders.QUEUE_ID, id);
-            m.putStringProperty(MailHeaders.FROM, "someone@example.org");
-            m.putStringProperty(MailHeaders.RECIPIENTS, "far@remote.invalid");
-            m.putStringProperty(MailHeaders.RELAY_RECIPIENTS, "far@remote.invalid");
+            io.mailgateway.testing.Envelopes.headers("someone@example.org", List.of("far@remote.invalid"), List.of())
+                    .forEach((k, v) -> m.putObjectProperty(k, v));
             m.putLongProperty(MailHeaders.RECEIVED_AT, System.currentTimeMillis());
             m.putLongProperty(MailHeaders.SIZE, 25);
             m.putIntProperty(MailHeaders.ATTEMPTS, 1);

@@ -1,5 +1,7 @@
 package io.mailgateway.policy.camel;
 
+import io.mailgateway.message.Envelope;
+import io.mailgateway.message.EnvelopeCodec;
 import io.mailgateway.message.MailHeaders;
 import io.mailgateway.metrics.AuthMetrics;
 import io.mailgateway.policy.spf.SpfChecker;
@@ -37,13 +39,13 @@ public class SpfCheck implements Processor {
             return;
         }
         Message in = exchange.getIn();
-        String from = in.getHeader(MailHeaders.FROM, "", String.class);
-        String helo = in.getHeader(MailHeaders.HELO, "", String.class);
-        boolean nullSender = from.isEmpty();
-        String domain = nullSender ? helo : from.substring(from.lastIndexOf('@') + 1);
+        Envelope envelope = EnvelopeCodec.read(in);
+        String helo = envelope.client().helo() == null ? "" : envelope.client().helo();
+        boolean nullSender = envelope.sender().isNull();
+        String domain = nullSender ? helo : envelope.sender().domain();
         SpfResult result;
         try {
-            result = checker.check(in.getHeader(MailHeaders.CLIENT_ADDRESS, String.class), from, helo);
+            result = checker.check(envelope.client().address(), envelope.sender().toString(), helo);
         } catch (RuntimeException e) {
             LOG.warn("{}: SPF check failed, counted as temperror: {}", in.getHeader(MailHeaders.QUEUE_ID), e.toString());
             result = SpfResult.TEMPERROR;

@@ -1,6 +1,8 @@
 package io.mailgateway.policy.dkim;
 
+import io.mailgateway.message.EnvelopeCodec;
 import io.mailgateway.message.MailHeaders;
+import io.mailgateway.message.Mailbox;
 import io.mailgateway.message.MessageContent;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -39,7 +41,9 @@ public final class DkimSignProcessor implements Processor {
             return; // signed at its first attempt; a retry sends the same signed bytes
         }
         Object body = in.getBody();
-        String sender = in.getHeader(MailHeaders.FROM, String.class);
+        // The envelope sender's domain is the fallback when From: names no signing domain.
+        Mailbox envelopeSender = in.getHeader(MailHeaders.ENVELOPE) == null ? Mailbox.NULL : EnvelopeCodec.read(in).sender();
+        String sender = envelopeSender.isNull() ? null : envelopeSender.toString();
         byte[] field;
         if (body instanceof MessageContent content) {
             try (InputStream s = content.openStream()) {

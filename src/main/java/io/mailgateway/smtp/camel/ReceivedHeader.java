@@ -1,5 +1,7 @@
 package io.mailgateway.smtp.camel;
 
+import io.mailgateway.message.Envelope;
+import io.mailgateway.message.EnvelopeCodec;
 import io.mailgateway.message.MailHeaders;
 import io.mailgateway.message.MessageContent;
 import java.nio.charset.StandardCharsets;
@@ -41,18 +43,19 @@ public class ReceivedHeader implements Processor {
     }
 
     String header(Message in) {
-        String ip = in.getHeader(MailHeaders.CLIENT_ADDRESS, String.class);
+        Envelope envelope = EnvelopeCodec.read(in);
+        String ip = envelope.client().address();
         String literal = ip.contains(":") ? "[IPv6:" + ip + "]" : "[" + ip + "]";
-        String recipients = in.getHeader(MailHeaders.RECIPIENTS, String.class);
         long at = in.getHeader(MailHeaders.RECEIVED_AT, Long.class);
         StringBuilder h = new StringBuilder(200)
-                .append("Received: from ").append(clean(in.getHeader(MailHeaders.HELO, String.class)))
+                .append("Received: from ").append(clean(envelope.client().helo()))
                 .append(" (").append(literal).append(")\r\n")
                 .append("\tby ").append(hostname).append(" (mail-gateway) with ")
                 .append(in.getHeader(MailHeaders.PROTOCOL, String.class))
                 .append(" id ").append(in.getHeader(MailHeaders.QUEUE_ID, String.class));
-        if (!recipients.contains(",")) {
-            h.append("\r\n\tfor <").append(clean(recipients)).append(">");
+        if (envelope.recipients().size() == 1) {
+            // RFC 5321 4.4: "for" only with a single recipient, so one copy does not reveal the others
+            h.append("\r\n\tfor <").append(clean(envelope.recipients().get(0).address())).append(">");
         }
         h.append("; ").append(RFC5322.format(Instant.ofEpochMilli(at).atZone(ZoneId.systemDefault()))).append("\r\n");
         return h.toString();

@@ -1,9 +1,11 @@
 package io.mailgateway.smtp.camel;
 
+import io.mailgateway.message.Envelope;
+import io.mailgateway.message.EnvelopeCodec;
 import io.mailgateway.message.MailHeaders;
 import io.mailgateway.message.MessageContent;
+import io.mailgateway.message.Recipient;
 import io.mailgateway.policy.PolicyRejection;
-import io.mailgateway.smtp.MailAddress;
 import io.mailgateway.smtp.MessageSink;
 import io.mailgateway.smtp.ReceivedMessage;
 import io.mailgateway.smtp.SmtpReplies;
@@ -13,7 +15,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
-import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -78,7 +79,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
         try {
             workers.execute(() -> getAsyncProcessor().process(exchange, doneSync -> {
                 try {
-                    reply.complete(outcome(exchange, message.queueId()));
+                    reply.complete(outcome(exchange, message));
                 } finally {
                     message.content().release();
                     releaseExchange(exchange, false);
@@ -95,34 +96,43 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
     private static void fill(Message in, ReceivedMessage m) {
         in.setBody(m.content());
         in.setHeader(MailHeaders.QUEUE_ID, m.queueId());
-        in.setHeader(MailHeaders.FROM, m.sender().toString());
-        in.setHeader(MailHeaders.RECIPIENTS, m.recipients().stream().map(MailAddress::toString).collect(Collectors.joining(",")));
-        in.setHeader(MailHeaders.CLIENT_ADDRESS, m.clientAddress());
-        in.setHeader(MailHeaders.HELO, m.helo());
+        EnvelopeCodec.write(in, m.envelope());
         in.setHeader(MailHeaders.PROTOCOL, m.protocol());
         in.setHeader(MailHeaders.RECEIVED_AT, m.receivedAt());
         in.setHeader(MailHeaders.SIZE, m.content().size());
-        in.setHeader(MailHeaders.TLS, m.tls());
-        if (m.authUser() != null) {
-            in.setHeader(MailHeaders.AUTH_USER, m.authUser());
-        }
     }
 
-    private static SmtpReply outcome(Exchange exchange, String queueId) {
+    private static SmtpReply outcome(Exchange exchange, ReceivedMessage m) {
+        String queueId = m.queueId();
+        Envelope envelope = m.envelope();
         Exception failure = exchange.getException();
         if (failure == null) {
-            LOG.info("{}: accepted from={} to={} size={}", queueId, exchange.getIn().getHeader(MailHeaders.FROM),
-                    exchange.getIn().getHeader(MailHeaders.RECIPIENTS), exchange.getIn().getHeader(MailHeaders.SIZE));
+            if (LOG.isInfoEnabled()) {
+                LOG.info("{}: accepted from=<{}> to={} size={}", queueId, envelope.sender(), recipients(envelope),
+                        exchange.getIn().getHeader(MailHeaders.SIZE));
+            }
             return SmtpReplies.QUEUED.withText("Ok: queued as " + queueId);
         }
         PolicyRejection refused = exchange.getException(PolicyRejection.class);
         if (refused != null) {
             // a policy step decided (DMARC reject, DNS tempfail): its own reply; nothing was sent to the broker
-            LOG.info("{}: refused from={} ip={}: {} ({})", queueId, exchange.getIn().getHeader(MailHeaders.FROM),
-                    exchange.getIn().getHeader(MailHeaders.CLIENT_ADDRESS), refused.reply(), refused.getMessage());
+            LOG.info("{}: refused from=<{}> ip={}: {} ({})", queueId, envelope.sender(),
+                    envelope.client().address(), refused.reply(), refused.getMessage());
             return refused.reply();
         }
         LOG.warn("{}: not accepted, client told to retry: {}", queueId, failure.toString());
         return SmtpReplies.QUEUE_FAILED;
+    }
+
+    /** "<a@x>,<b@y>(relay)": for the log line only. */
+    private static String recipients(Envelope envelope) {
+        StringBuilder b = new StringBuilder();
+        for (Recipient r : envelope.recipients()) {
+            b.append(b.length() == 0 ? "" : ",").append('<').append(r.mailbox()).append('>');
+            if (r.isRelayed()) {
+                b.append("(relay)");
+            }
+        }
+        return b.toString();
     }
 }

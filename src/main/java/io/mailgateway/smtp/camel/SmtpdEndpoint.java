@@ -1,6 +1,7 @@
 package io.mailgateway.smtp.camel;
 
 import io.mailgateway.config.GatewayConfig;
+import io.mailgateway.message.RecipientRouter;
 import io.mailgateway.policy.limits.CidrSet;
 import io.mailgateway.policy.limits.ConnectionPolicy;
 import io.mailgateway.smtp.SmtpServer;
@@ -121,11 +122,14 @@ public class SmtpdEndpoint extends DefaultEndpoint {
                 Path.of(spoolDir), spoolThreshold, relayedRecipient());
     }
 
-    /** The delivery router bound by the gateway (bean "deliveryRouter"), if any, decides which recipients are relayed. */
-    private java.util.function.Predicate<String> relayedRecipient() {
-        io.mailgateway.delivery.Router router = getCamelContext().getRegistry()
-                .lookupByNameAndType("deliveryRouter", io.mailgateway.delivery.Router.class);
-        return router == null ? rcpt -> false : router::relays;
+    /**
+     * The recipient router bound by the gateway (bean "recipientRouter", the delivery package's
+     * next-hop routing) decides LOCAL or RELAY per recipient; without one only local domains are taken.
+     */
+    private RecipientRouter relayedRecipient() {
+        RecipientRouter router = getCamelContext().getRegistry().lookupByNameAndType("recipientRouter", RecipientRouter.class);
+        return router != null ? router
+                : RecipientRouter.localOnly(Arrays.stream(localDomains.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
     }
 
     SmtpServer.Socket socket() {

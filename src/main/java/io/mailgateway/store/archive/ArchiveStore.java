@@ -1,5 +1,6 @@
 package io.mailgateway.store.archive;
 
+import io.mailgateway.message.EnvelopeCodec;
 import io.mailgateway.message.MailHeaders;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +36,7 @@ public class ArchiveStore implements Processor {
         Message in = exchange.getIn();
         String queueId = in.getHeader(MailHeaders.QUEUE_ID, String.class);
         long receivedAt = in.getHeader(MailHeaders.RECEIVED_AT, Long.class);
-        String sender = in.getHeader(MailHeaders.FROM, "", String.class);
+        String sender = EnvelopeCodec.read(in).sender().toString();
         boolean redelivered = Boolean.TRUE.equals(in.getHeader("JMSRedelivered", Boolean.class));
         boolean appended;
         try (InputStream body = in.getMandatoryBody(InputStream.class)) {

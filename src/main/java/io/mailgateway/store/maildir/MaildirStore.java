@@ -1,12 +1,15 @@
 package io.mailgateway.store.maildir;
 
+import io.mailgateway.message.Envelope;
+import io.mailgateway.message.EnvelopeCodec;
 import io.mailgateway.message.MailHeaders;
+import io.mailgateway.message.Mailbox;
+import io.mailgateway.message.Recipient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -15,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Maildir store: each message once per local recipient in
+ * The Maildir store: each message once per LOCAL recipient of its envelope (relayed ones have no
+ * mailbox here) in
  * {@code ROOT/<domain>/<localpart>/new}, as received plus a {@code Return-Path:} header;
  * quarantined messages into that mailbox's {@code .Junk} folder instead.
  * Any exception leaves the route failed, so the broker transaction rolls back and the
@@ -40,15 +44,19 @@ public class MaildirStore implements Processor {
         Message in = exchange.getIn();
         String queueId = in.getHeader(MailHeaders.QUEUE_ID, String.class);
         long receivedAt = in.getHeader(MailHeaders.RECEIVED_AT, Long.class);
-        String sender = in.getHeader(MailHeaders.FROM, String.class);
+        Envelope envelope = EnvelopeCodec.read(in);
         boolean quarantined = "true".equals(in.getHeader(MailHeaders.QUARANTINE, String.class));
         Set<Path> mailboxes = new LinkedHashSet<>();
-        for (String rcpt : in.getHeader(MailHeaders.RECIPIENTS, String.class).split(",")) {
-            Path box = mailboxOf(rcpt);
+        for (Recipient rcpt : envelope.local()) { // relayed recipients have no mailbox here
+            Path box = mailboxOf(rcpt.mailbox());
             mailboxes.add(quarantined ? junkFolder(box) : box);
         }
+        if (mailboxes.isEmpty()) {
+            LOG.debug("{}: no local recipient, nothing for the maildir", queueId);
+            return;
+        }
         String name = (receivedAt / 1000) + "." + queueId + "." + hostname;
-        byte[] returnPath = ("Return-Path: <" + sender + ">\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] returnPath = ("Return-Path: <" + envelope.sender() + ">\r\n").getBytes(StandardCharsets.UTF_8);
         try (InputStream body = in.getMandatoryBody(InputStream.class)) {
             boolean redelivered = Boolean.TRUE.equals(in.getHeader("JMSRedelivered", Boolean.class));
             int written = new MaildirDelivery(name).deliver(mailboxes, returnPath, body, redelivered);
@@ -77,15 +85,22 @@ public class MaildirStore implements Processor {
         return junk;
     }
 
-    /** ROOT/domain/localpart, lower-cased, with anything unsafe in a path encoded (%XX). */
-    Path mailboxOf(String address) {
-        int at = address.lastIndexOf('@');
-        if (at <= 0) {
-            throw new IllegalArgumentException("not a mailbox address: " + address);
+    /**
+     * ROOT/domain/localpart of a canonical mailbox (unquoted, NFC): ASCII letters folded to lower
+     * case (Bob and bob are one mailbox, as in every common MTA), other letters kept as they are,
+     * anything unsafe in a path encoded (%XX).
+     */
+    Path mailboxOf(Mailbox mailbox) {
+        return root.resolve(safe(asciiLower(mailbox.domain()))).resolve(safe(asciiLower(mailbox.localPart())));
+    }
+
+    static String asciiLower(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            b.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
         }
-        String local = address.substring(0, at).toLowerCase(Locale.ROOT);
-        String domain = address.substring(at + 1).toLowerCase(Locale.ROOT);
-        return root.resolve(safe(domain)).resolve(safe(local));
+        return b.toString();
     }
 
     static String safe(String part) {

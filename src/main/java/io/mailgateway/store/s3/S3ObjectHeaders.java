@@ -1,6 +1,9 @@
 package io.mailgateway.store.s3;
 
+import io.mailgateway.message.Envelope;
+import io.mailgateway.message.EnvelopeCodec;
 import io.mailgateway.message.MailHeaders;
+import io.mailgateway.message.Recipient;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -8,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -64,15 +68,21 @@ public final class S3ObjectHeaders implements Processor {
     private static Map<String, String> metadata(Message in, String queueId, long receivedAt) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("queue-id", queueId);
-        m.put("sender", field(in.getHeader(MailHeaders.FROM, "", String.class), MAX_FIELD_CHARS));
-        String rcpts = in.getHeader(MailHeaders.RECIPIENTS, "", String.class);
-        m.put("recipients", field(rcpts, MAX_RECIPIENTS_CHARS));
-        m.put("recipient-count", String.valueOf(rcpts.isEmpty() ? 0 : rcpts.split(",").length));
-        m.put("client-address", field(in.getHeader(MailHeaders.CLIENT_ADDRESS, "", String.class), MAX_FIELD_CHARS));
-        m.put("helo", field(in.getHeader(MailHeaders.HELO, "", String.class), MAX_FIELD_CHARS));
+        Envelope envelope = EnvelopeCodec.read(in);
+        m.put("sender", field(envelope.sender().toString(), MAX_FIELD_CHARS));
+        // For people browsing the bucket (display only: the envelope itself is in the SQL store and the archive).
+        m.put("recipients", field(envelope.recipients().stream().map(Recipient::address)
+                .collect(Collectors.joining(" ")), MAX_RECIPIENTS_CHARS));
+        m.put("recipient-count", String.valueOf(envelope.recipients().size()));
+        m.put("client-address", field(nonNull(envelope.client().address()), MAX_FIELD_CHARS));
+        m.put("helo", field(nonNull(envelope.client().helo()), MAX_FIELD_CHARS));
         m.put("protocol", field(in.getHeader(MailHeaders.PROTOCOL, "", String.class), MAX_FIELD_CHARS));
         m.put("received-at", Instant.ofEpochMilli(receivedAt).toString());
         return m;
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
     }
 
     /**

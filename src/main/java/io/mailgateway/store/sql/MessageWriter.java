@@ -15,7 +15,8 @@ import javax.sql.DataSource;
 class MessageWriter {
 
     static final String INSERT = "INSERT INTO messages (queue_id, received_at, sender, recipients, subject, size,"
-            + " status, client_ip, helo, auth_results, quarantined, body, body_ref) VALUES (?, ?, ?, ?, ?, ?, 'stored', ?, ?, ?, ?, ?, ?)"
+            + " status, client_ip, helo, auth_results, quarantined, body, body_ref, envelope)"
+            + " VALUES (?, ?, ?, ?, ?, ?, 'stored', ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (queue_id) DO NOTHING";
 
     private final DataSource dataSource;
@@ -67,6 +68,7 @@ class MessageWriter {
             ps.setNull(11, Types.BINARY);
         }
         ps.setString(12, row.bodyRef());
+        ps.setString(13, row.envelope());
     }
 
     private static void rollbackQuietly(Connection c, Exception cause) {

@@ -1,5 +1,7 @@
 package io.mailgateway.store.sql;
 
+import io.mailgateway.message.Envelope;
+import io.mailgateway.message.EnvelopeCodec;
 import io.mailgateway.message.MailHeaders;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +11,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.util.json.JsonArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,11 +59,12 @@ public class SqlStore implements Processor {
         } catch (InvalidPayloadException e) {
             throw new IOException("message body is not readable", e);
         }
-        MessageRow row = new MessageRow(queueId, receivedAt, nonNull(in.getHeader(MailHeaders.FROM, String.class)),
-                nonNull(in.getHeader(MailHeaders.RECIPIENTS, String.class)), Subjects.of(head),
-                sizeOf(in, head, inline), in.getHeader(MailHeaders.CLIENT_ADDRESS, String.class),
-                in.getHeader(MailHeaders.HELO, String.class), in.getHeader(MailHeaders.AUTH_RESULTS, String.class),
-                "true".equals(in.getHeader(MailHeaders.QUARANTINE, String.class)), inline, ref);
+        Envelope envelope = EnvelopeCodec.read(in);
+        MessageRow row = new MessageRow(queueId, receivedAt, envelope.sender().toString(), recipients(envelope),
+                Subjects.of(head), sizeOf(in, head, inline), envelope.client().address(), envelope.client().helo(),
+                in.getHeader(MailHeaders.AUTH_RESULTS, String.class),
+                "true".equals(in.getHeader(MailHeaders.QUARANTINE, String.class)), inline, ref,
+                in.getHeader(MailHeaders.ENVELOPE, String.class));
         if (batching != null) {
             batching.insert(row);
         } else {
@@ -77,7 +81,10 @@ public class SqlStore implements Processor {
         return inline != null ? inline.length : head.length;
     }
 
-    private static String nonNull(String s) {
-        return s == null ? "" : s;
+    /** Column "recipients": a JSON array of addresses, e.g. ["bob@example.com","carol@relay.test"]. */
+    static String recipients(Envelope envelope) {
+        JsonArray a = new JsonArray();
+        envelope.recipients().forEach(r -> a.add(r.address()));
+        return a.toJson();
     }
 }

@@ -134,7 +134,8 @@ class DkimSignerTest {
         Exchange ex = new DefaultExchange(camel);
         byte[] body = bytes(message("a@elsewhere.test"));
         ex.getMessage().setBody(body);
-        ex.getMessage().setHeader(MailHeaders.FROM, "b@elsewhere.test");
+        io.mailgateway.testing.Envelopes.headers("b@elsewhere.test", java.util.List.of("c@far.test"), java.util.List.of())
+                .forEach(ex.getMessage()::setHeader);
         new DkimSignProcessor(signer()).process(ex);
         assertThat(ex.getMessage().getBody()).isSameAs(body);
     }

@@ -50,7 +50,7 @@ class S3StoreRoundTripTest {
         Map<String, String> meta = object.response().metadata();
         assertThat(meta).containsEntry("queue-id", id)
                 .containsEntry("sender", "sender@example.org")
-                .containsEntry("recipients", a + "," + b)
+                .containsEntry("recipients", a + " " + b)
                 .containsEntry("recipient-count", "2")
                 .containsEntry("client-address", "127.0.0.1")
                 .containsKeys("helo", "received-at", "protocol");

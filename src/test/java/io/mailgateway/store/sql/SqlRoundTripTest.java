@@ -3,6 +3,7 @@ package io.mailgateway.store.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.mailgateway.message.EnvelopeCodec;
 import io.mailgateway.message.MailHeaders;
 import io.mailgateway.testing.SmtpTestClient;
 import io.mailgateway.testing.TestGateway;
@@ -44,7 +45,10 @@ class SqlRoundTripTest {
         assertThat(row.get("body_ref")).isNull();
         assertThat(row.get("subject")).isEqualTo("Grüße aus Köln");
         assertThat(row.get("sender")).isEqualTo("s@example.org");
-        assertThat(row.get("recipients")).isEqualTo(rcpt);
+        assertThat(row.get("recipients")).isEqualTo("[\"" + rcpt + "\"]"); // a JSON array
+        assertThat(EnvelopeCodec.decode((String) row.get("envelope")).recipients())
+                .extracting(r -> r.address(), r -> r.disposition())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(rcpt, io.mailgateway.message.Disposition.LOCAL));
         assertThat(row.get("client_ip")).isEqualTo("127.0.0.1");
         assertThat(row.get("status")).isEqualTo("stored");
         assertThat(((Number) row.get("size")).longValue()).isEqualTo(message.length);
@@ -75,8 +79,8 @@ class SqlRoundTripTest {
             Exchange exchange = new DefaultExchange(TestGateway.camel());
             exchange.getIn().setHeader(MailHeaders.QUEUE_ID, id);
             exchange.getIn().setHeader(MailHeaders.RECEIVED_AT, System.currentTimeMillis());
-            exchange.getIn().setHeader(MailHeaders.FROM, "s@example.org");
-            exchange.getIn().setHeader(MailHeaders.RECIPIENTS, "r@example.com");
+            io.mailgateway.testing.Envelopes.headers("s@example.org", java.util.List.of(), java.util.List.of("r@example.com"))
+                    .forEach(exchange.getIn()::setHeader);
             exchange.getIn().setHeader("JMSRedelivered", attempt > 0);
             exchange.getIn().setBody("Subject: twice\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
             store.process(exchange);

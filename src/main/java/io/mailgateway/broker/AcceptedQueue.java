@@ -1,0 +1,59 @@
+package io.mailgateway.broker;
+
+import io.mailgateway.message.MailHeaders;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
+
+/**
+ * The last step of the inbound route ({@code to: bean:acceptedQueue}): ONE persistent send of
+ * the exchange to the multicast address mail.accepted, which the broker fans out to every
+ * enabled store's queue (and, through its divert, to "delivery") atomically, confirmed only after
+ * its journal sync. How the send is made is decided here, per message, so the operator's route
+ * file needs no choice over JMS options:
+ * <ul>
+ *   <li>a message with relayed recipients ({@link MailHeaders#RELAYED}) goes in a local JMS
+ *       transaction: the divert's copy to "delivery" joins it, so the stores and delivery get the
+ *       message together or not at all;</li>
+ *   <li>a message over {@value #STREAM_ABOVE} octets (Artemis' own large-message threshold) is
+ *       streamed from its spool file into a broker large-message file, never whole in the heap.</li>
+ * </ul>
+ * A failed send leaves the exception on the exchange: the route fails, the client gets 451.
+ */
+public final class AcceptedQueue implements Processor {
+
+    /** Above this size a body is streamed to the broker as a large message. */
+    public static final long STREAM_ABOVE = 102_400;
+
+    private static final String BASE = "jms:topic:" + EmbeddedBroker.ACCEPTED_ADDRESS + "?deliveryPersistent=true";
+    private static final String PLAIN = BASE;
+    private static final String STREAMED = BASE + "&artemisStreamingEnabled=true";
+    private static final String TRANSACTED = BASE + "&transacted=true";
+    private static final String TRANSACTED_STREAMED = STREAMED + "&transacted=true";
+
+    private volatile ProducerTemplate producer;
+
+    @Override
+    public void process(Exchange exchange) {
+        producer(exchange.getContext()).send(uriFor(exchange), exchange);
+    }
+
+    private ProducerTemplate producer(CamelContext context) {
+        if (producer == null) {
+            synchronized (this) {
+                if (producer == null) {
+                    producer = context.createProducerTemplate();
+                }
+            }
+        }
+        return producer;
+    }
+
+    static String uriFor(Exchange exchange) {
+        boolean relayed = exchange.getIn().getHeader(MailHeaders.RELAYED) != null;
+        Long size = exchange.getIn().getHeader(MailHeaders.SIZE, Long.class);
+        boolean large = size != null && size > STREAM_ABOVE;
+        return relayed ? (large ? TRANSACTED_STREAMED : TRANSACTED) : (large ? STREAMED : PLAIN);
+    }
+}
