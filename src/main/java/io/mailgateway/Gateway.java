@@ -17,16 +17,19 @@ import io.mailgateway.message.MessageContentConverters;
 import io.mailgateway.metrics.AuthMetrics;
 import io.mailgateway.metrics.MetricsServer;
 import io.mailgateway.policy.camel.AuthenticationResults;
-import io.mailgateway.policy.camel.DkimVerify;
-import io.mailgateway.policy.camel.DmarcCheck;
-import io.mailgateway.policy.camel.SpfCheck;
+import io.mailgateway.policy.camel.CheckStep;
+import io.mailgateway.policy.camel.PolicyDecision;
 import io.mailgateway.policy.dkim.DkimSignProcessor;
 import io.mailgateway.policy.dkim.DkimSigner;
+import io.mailgateway.policy.dkim.DkimVerifier;
+import io.mailgateway.policy.dkim.DkimVerify;
 import io.mailgateway.policy.dkim.DnsDkimVerifier;
+import io.mailgateway.policy.dmarc.DmarcCheck;
 import io.mailgateway.policy.dmarc.DmarcEvaluator;
 import io.mailgateway.policy.dns.DnsResolver;
 import io.mailgateway.policy.dns.DnsjavaResolver;
 import io.mailgateway.policy.spf.CachingSpfChecker;
+import io.mailgateway.policy.spf.SpfCheck;
 import io.mailgateway.policy.spf.SpfChecker;
 import io.mailgateway.policy.spf.SpfEvaluator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -165,7 +168,6 @@ public final class Gateway implements AutoCloseable {
         main.bind("nextHops", nextHops);
         SmtpRelayClient relayClient = new SmtpRelayClient(RelaySettings.fromConfig(config));
         main.bind("relayClient", relayClient);
-        main.bind("dkimVerifier", DnsDkimVerifier.fromConfig(config, dnsResolver));
         main.bind("dkimSign", new DkimSignProcessor(dkimSigner));
         PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         main.bind("meterRegistry", meterRegistry);
@@ -232,16 +234,23 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * The mail-authentication steps routes/inbound.camel.yaml refers to: dkimVerify, spfCheck,
-     * dmarcCheck, authenticationResults. Each is always bound (so an operator may reorder or
-     * remove steps freely) and does nothing while its *_ENABLED switch is false.
+     * The end-of-data policy steps routes/inbound.camel.yaml refers to: the checks dkimVerify,
+     * spfCheck, dmarcCheck (each a {@link CheckStep} around its DataCheck, recording a verdict),
+     * the decision step policyDecision, and authenticationResults. Each is always bound (so an
+     * operator may reorder or remove steps freely); a check does nothing while its *_ENABLED
+     * switch is false. Which action follows a DMARC result is configuration:
+     * DMARC_TEMPERROR_ACTION, DMARC_POLICY_OVERRIDE.
      */
     private void bindPolicySteps(DnsjavaResolver dns, SpfChecker spfChecker, AuthMetrics metrics) {
-        main.bind("spfCheck", new SpfCheck(config.getBoolean("SPF_CHECK_ENABLED"), spfChecker, metrics));
-        main.bind("dkimVerify", new DkimVerify(config.getBoolean("DKIM_VERIFY_ENABLED"), metrics));
+        DkimVerifier dkimVerifier = DnsDkimVerifier.fromConfig(config, dns);
+        main.bind("dkimVerifier", dkimVerifier);
+        main.bind("spfCheck", new CheckStep("spfCheck", new SpfCheck(config.getBoolean("SPF_CHECK_ENABLED"), spfChecker, metrics)));
+        main.bind("dkimVerify", new CheckStep("dkimVerify",
+                new DkimVerify(config.getBoolean("DKIM_VERIFY_ENABLED"), metrics, dkimVerifier)));
         DmarcEvaluator dmarc = new DmarcEvaluator(dns, DmarcEvaluator.parseOverrides(config.get("DMARC_POLICY_OVERRIDE")));
-        main.bind("dmarcCheck", new DmarcCheck(config.getBoolean("DMARC_CHECK_ENABLED"), dmarc,
-                "tempfail".equals(config.get("DMARC_TEMPERROR_ACTION")), metrics));
+        main.bind("dmarcCheck", new CheckStep("dmarcCheck", new DmarcCheck(config.getBoolean("DMARC_CHECK_ENABLED"), dmarc,
+                "tempfail".equals(config.get("DMARC_TEMPERROR_ACTION")), metrics)));
+        main.bind("policyDecision", new PolicyDecision());
         main.bind("authenticationResults", new AuthenticationResults(config.hostname()));
     }
 
