@@ -99,7 +99,8 @@ class MailAuthenticationTest {
         return TestGateway.maildir().resolve(rcpt.substring(at + 1)).resolve(rcpt.substring(0, at)).resolve(".Junk");
     }
 
-    private static List<Path> junkMail(String rcpt) throws IOException {
+    /** Files in the Maildir++ Junk folder of a mailbox ({@code user@domain}); empty when none. Also used by CustomCheckTest. */
+    static List<Path> junkMail(String rcpt) throws IOException {
         Path dir = junk(rcpt).resolve("new");
         if (!Files.isDirectory(dir)) {
             return List.of();
