@@ -40,6 +40,9 @@ public class CheckStep implements Processor {
 
     @Override
     public void process(Exchange exchange) throws Exception {
+        if (check == null) {
+            throw new IllegalStateException("policy step '" + name + "' has no check: set its property 'check'");
+        }
         Verdicts verdicts = verdicts(exchange);
         if (verdicts.refused()) {
             return;

@@ -3,7 +3,6 @@ package io.mailgateway.policy.camel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mailgateway.message.MailHeaders;
 import io.mailgateway.metrics.AuthMetrics;
 import io.mailgateway.policy.dkim.DkimResult;
 import io.mailgateway.policy.dkim.DkimVerify;
