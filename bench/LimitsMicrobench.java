@@ -4,6 +4,7 @@
 //
 //   ./mvnw -B -q -o package -DskipTests
 //   java -cp 'target/classes:target/lib/*' bench/LimitsMicrobench.java
+import io.mailgateway.policy.Connection;
 import io.mailgateway.policy.limits.CidrSet;
 import io.mailgateway.policy.limits.ConnectionPolicy;
 import java.net.InetAddress;
@@ -55,11 +56,12 @@ public class LimitsMicrobench {
             int offset = t * 7919;
             ts[t] = new Thread(() -> {
                 for (int i = 0; i < OPS; i++) {
-                    ConnectionPolicy.Admission a = policy.admit(clients[(i + offset) % clients.length]);
-                    if (!a.accepted()) {
+                    Connection c = Connection.from(clients[(i + offset) % clients.length]);
+                    if (policy.onConnect(c).refuses()) {
                         refused.increment();
+                    } else {
+                        policy.onDisconnect(c);
                     }
-                    policy.release(a);
                 }
             });
             ts[t].start();

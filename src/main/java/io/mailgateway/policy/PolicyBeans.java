@@ -5,23 +5,30 @@ import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.config.Wiring;
 import io.mailgateway.metrics.AuthMetrics;
 import io.mailgateway.policy.camel.AuthenticationResults;
-import io.mailgateway.policy.camel.DkimVerify;
-import io.mailgateway.policy.camel.DmarcCheck;
-import io.mailgateway.policy.camel.SpfCheck;
+import io.mailgateway.policy.camel.CheckStep;
+import io.mailgateway.policy.camel.PolicyDecision;
+import io.mailgateway.policy.dkim.DkimVerifier;
+import io.mailgateway.policy.dkim.DkimVerify;
 import io.mailgateway.policy.dkim.DnsDkimVerifier;
+import io.mailgateway.policy.dmarc.DmarcCheck;
 import io.mailgateway.policy.dmarc.DmarcEvaluator;
 import io.mailgateway.policy.dns.DnsjavaResolver;
 import io.mailgateway.policy.spf.CachingSpfChecker;
+import io.mailgateway.policy.spf.SpfCheck;
 import io.mailgateway.policy.spf.SpfChecker;
 import io.mailgateway.policy.spf.SpfEvaluator;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Mail authentication: one DNS resolver and its cache for everything that asks DNS
+ * Policy at end of data: one DNS resolver and its cache for everything that asks DNS
  * ("dnsResolver": SPF, DKIM, DMARC, and delivery's MX lookups), "spfChecker", "dkimVerifier",
- * and the steps routes/inbound.camel.yaml refers to: dkimVerify, spfCheck, dmarcCheck,
- * authenticationResults. Each step is always bound (so an operator may reorder or remove steps
- * freely) and does nothing while its *_ENABLED switch is false.
+ * and the steps routes/inbound.camel.yaml refers to: the checks dkimVerify, spfCheck, dmarcCheck
+ * (each a {@link CheckStep} around its DataCheck, recording a verdict), the decision step
+ * policyDecision, and authenticationResults. Each is always bound (so an operator may reorder
+ * or remove steps freely); a check does nothing while its *_ENABLED switch is false. Which
+ * action follows a DMARC result is configuration: DMARC_TEMPERROR_ACTION, DMARC_POLICY_OVERRIDE.
+ * The session-phase checks (connection caps, rate limits, greylisting) belong to the SMTP
+ * listener's ConnectionPolicy.
  */
 public final class PolicyBeans implements Capability {
 
@@ -30,13 +37,15 @@ public final class PolicyBeans implements Capability {
         GatewayConfig config = wiring.config();
         DnsjavaResolver dns = wiring.bind("dnsResolver", DnsjavaResolver.fromConfig(config));
         SpfChecker spfChecker = wiring.bind("spfChecker", spfChecker(config, dns));
-        wiring.bind("dkimVerifier", DnsDkimVerifier.fromConfig(config, dns));
+        DkimVerifier dkimVerifier = wiring.bind("dkimVerifier", DnsDkimVerifier.fromConfig(config, dns));
         AuthMetrics metrics = new AuthMetrics(wiring.lookup("meterRegistry", MeterRegistry.class));
-        wiring.bind("spfCheck", new SpfCheck(config.getBoolean("SPF_CHECK_ENABLED"), spfChecker, metrics));
-        wiring.bind("dkimVerify", new DkimVerify(config.getBoolean("DKIM_VERIFY_ENABLED"), metrics));
+        wiring.bind("spfCheck", new CheckStep("spfCheck", new SpfCheck(config.getBoolean("SPF_CHECK_ENABLED"), spfChecker, metrics)));
+        wiring.bind("dkimVerify", new CheckStep("dkimVerify",
+                new DkimVerify(config.getBoolean("DKIM_VERIFY_ENABLED"), metrics, dkimVerifier)));
         DmarcEvaluator dmarc = new DmarcEvaluator(dns, DmarcEvaluator.parseOverrides(config.get("DMARC_POLICY_OVERRIDE")));
-        wiring.bind("dmarcCheck", new DmarcCheck(config.getBoolean("DMARC_CHECK_ENABLED"), dmarc,
-                "tempfail".equals(config.get("DMARC_TEMPERROR_ACTION")), metrics));
+        wiring.bind("dmarcCheck", new CheckStep("dmarcCheck", new DmarcCheck(config.getBoolean("DMARC_CHECK_ENABLED"), dmarc,
+                "tempfail".equals(config.get("DMARC_TEMPERROR_ACTION")), metrics)));
+        wiring.bind("policyDecision", new PolicyDecision());
         wiring.bind("authenticationResults", new AuthenticationResults(config.hostname()));
     }
 

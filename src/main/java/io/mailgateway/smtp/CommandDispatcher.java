@@ -1,5 +1,6 @@
 package io.mailgateway.smtp;
 
+import io.mailgateway.reply.SmtpReply;
 import java.util.Locale;
 import java.util.Map;
 

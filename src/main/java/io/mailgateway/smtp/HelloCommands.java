@@ -1,5 +1,8 @@
 package io.mailgateway.smtp;
 
+import io.mailgateway.policy.Connection;
+import io.mailgateway.policy.Verdict;
+import io.mailgateway.reply.SmtpReply;
 import java.util.List;
 
 /** EHLO and HELO (RFC 5321 4.1.1.1). Both reset any transaction (4.1.4). */
@@ -12,7 +15,10 @@ final class HelloCommands {
         if (args.isBlank()) {
             return SmtpReplies.SYNTAX_ERROR;
         }
-        greet(session, args.trim(), true);
+        SmtpReply refusal = greet(session, args.trim(), true);
+        if (refusal != null) {
+            return refusal;
+        }
         SmtpServerSettings s = session.settings;
         // No enhanced codes on EHLO lines: clients read the keywords right after "250-".
         return new SmtpReply(250, null, List.of(
@@ -29,13 +35,24 @@ final class HelloCommands {
         if (args.isBlank()) {
             return SmtpReplies.SYNTAX_ERROR;
         }
-        greet(session, args.trim(), false);
+        SmtpReply refusal = greet(session, args.trim(), false);
+        if (refusal != null) {
+            return refusal;
+        }
         return new SmtpReply(250, null, List.of(session.settings.hostname()), false);
     };
 
-    private static void greet(SmtpSession session, String name, boolean esmtp) {
+    /** Runs the HELO checks; a refused name leaves the session as it was. @return the refusal, or null */
+    private static SmtpReply greet(SmtpSession session, String name, boolean esmtp) {
         session.resetTransaction();
+        Connection client = session.connection.withHelo(name);
+        Verdict verdict = session.policy.helo(client);
+        if (verdict.refuses()) {
+            return verdict.reply();
+        }
+        session.connection = client;
         session.helo = name;
         session.esmtp = esmtp;
+        return null;
     }
 }

@@ -1,6 +1,8 @@
 package io.mailgateway.smtp;
 
 import io.mailgateway.message.Mailbox;
+import io.mailgateway.policy.Verdict;
+import io.mailgateway.reply.SmtpReply;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -66,10 +68,10 @@ final class MailCommand implements SmtpCommand {
         if (sender.needsSmtpUtf8() && !smtpUtf8) {
             return SmtpReplies.UTF8_REQUIRED;
         }
-        // One rate-limit token per message, taken here so an over-limit client sends no data.
-        long wait = session.policy.chargeMessage(session.admission);
-        if (wait > 0) {
-            return SmtpReplies.retryIn(SmtpReplies.MESSAGE_RATE_LIMITED, wait);
+        // MAIL checks (e.g. the message rate limit) refuse before the client sends any data.
+        Verdict verdict = session.policy.mail(session.connection, sender);
+        if (verdict.refuses()) {
+            return verdict.reply();
         }
         session.transaction = new MailTransaction(sender, kept, smtpUtf8);
         return SmtpReplies.SENDER_OK;

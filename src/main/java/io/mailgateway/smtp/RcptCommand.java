@@ -4,6 +4,8 @@ import io.mailgateway.message.Disposition;
 import io.mailgateway.message.Mailbox;
 import io.mailgateway.message.MailboxNames;
 import io.mailgateway.message.Recipient;
+import io.mailgateway.policy.Verdict;
+import io.mailgateway.reply.SmtpReply;
 import java.util.Map;
 import java.util.Optional;
 
@@ -48,11 +50,12 @@ final class RcptCommand implements SmtpCommand {
         if (tx.hasRecipient(recipient)) {
             return SmtpReplies.RECIPIENT_OK; // the same mailbox twice ("bob" and bob): one copy
         }
-        long wait = session.policy.greylist(session.admission, tx.sender.toString(), recipient.toString());
-        if (wait > 0) {
-            return SmtpReplies.retryIn(SmtpReplies.GREYLISTED, wait);
+        Recipient routed = new Recipient(parsed.get().written(), recipient, disposition.get(), Map.of());
+        Verdict verdict = session.policy.rcpt(session.connection, tx.sender, routed); // e.g. greylisting
+        if (verdict.refuses()) {
+            return verdict.reply();
         }
-        tx.recipients.add(new Recipient(parsed.get().written(), recipient, disposition.get(), Map.of()));
+        tx.recipients.add(routed);
         return SmtpReplies.RECIPIENT_OK;
     }
 }

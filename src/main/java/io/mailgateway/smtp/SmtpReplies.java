@@ -1,8 +1,15 @@
 package io.mailgateway.smtp;
 
-import static io.mailgateway.smtp.EnhancedStatus.of;
+import static io.mailgateway.reply.EnhancedStatus.of;
 
-/** Every reply the server sends, in one place (RFC 5321 codes, RFC 3463 enhanced codes). */
+import io.mailgateway.reply.SmtpReply;
+
+/**
+ * Every reply of the SMTP protocol itself, in one place (RFC 5321 codes, RFC 3463 enhanced
+ * codes). Policy replies (limits, greylisting, DMARC) live with the policy that gives them
+ * ({@code policy.limits.LimitReplies}, {@code policy.dmarc.DmarcReplies}) and reach the session
+ * in a {@code policy.Verdict}.
+ */
 public final class SmtpReplies {
 
     private SmtpReplies() {
@@ -29,12 +36,6 @@ public final class SmtpReplies {
     public static final SmtpReply SESSION_TIMEOUT = SmtpReply.of(421, of(4, 4, 2), "Session too long, closing connection").thenClose();
     public static final SmtpReply TOO_MANY_ERRORS = SmtpReply.of(421, of(4, 7, 0), "Too many errors, closing connection").thenClose();
     public static final SmtpReply TOO_MANY_RECIPIENTS = SmtpReply.of(452, of(4, 5, 3), "Too many recipients");
-    // 4xx: connection policy (docs/policy.md); "N seconds" is filled in per reply
-    public static final SmtpReply TOO_MANY_CONNECTIONS = SmtpReply.of(421, of(4, 7, 0), "Too many connections, try again later").thenClose();
-    public static final SmtpReply TOO_MANY_CONNECTIONS_FROM_CLIENT = SmtpReply.of(421, of(4, 7, 0), "Too many connections from your address, try again later").thenClose();
-    public static final SmtpReply CONNECTION_RATE_LIMITED = SmtpReply.of(421, of(4, 7, 0), "Rate limit exceeded, try again later").thenClose();
-    public static final SmtpReply MESSAGE_RATE_LIMITED = SmtpReply.of(450, of(4, 7, 1), "Rate limit exceeded, try again later");
-    public static final SmtpReply GREYLISTED = SmtpReply.of(451, of(4, 7, 1), "Greylisted, try again later");
     public static final SmtpReply QUEUE_FAILED = SmtpReply.of(451, of(4, 3, 0), "Temporary failure, message not accepted, try again later");
 
     // 5xx: syntax and sequence
@@ -61,17 +62,4 @@ public final class SmtpReplies {
     public static final SmtpReply UTF8_REQUIRED = SmtpReply.of(553, of(5, 6, 7), "Address needs SMTPUTF8");
     public static final SmtpReply MESSAGE_TOO_BIG = SmtpReply.of(552, of(5, 3, 4), "Message size exceeds fixed limit");
 
-    /** A policy reply with its retry hint: "..., try again in N seconds". */
-    public static SmtpReply retryIn(SmtpReply reply, long seconds) {
-        String text = reply.lines().get(0);
-        return reply.withText(text.replace("try again later", "try again in " + seconds + (seconds == 1 ? " second" : " seconds")));
-    }
-
-    // end of data: mail authentication (DMARC, RFC 7489)
-    /** The From domain's DMARC policy is reject and the message failed it (RFC 7489 6.6.4, 10.3). */
-    public static final SmtpReply DMARC_REJECT = SmtpReply.of(550, of(5, 7, 1), "Rejected by the sender domain's DMARC policy");
-    /** Several From fields or several From mailboxes: no single author to authenticate (RFC 7489 6.6.1). */
-    public static final SmtpReply AMBIGUOUS_FROM = SmtpReply.of(550, of(5, 7, 1), "Message must have exactly one From mailbox");
-    /** A DNS lookup the decision needs failed for now (DMARC_TEMPERROR_ACTION=tempfail). */
-    public static final SmtpReply DNS_TEMPFAIL = SmtpReply.of(451, of(4, 4, 3), "Temporary DNS failure, try again later");
 }

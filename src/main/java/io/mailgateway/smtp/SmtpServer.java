@@ -1,5 +1,6 @@
 package io.mailgateway.smtp;
 
+import io.mailgateway.policy.PolicyChain;
 import io.mailgateway.policy.limits.ConnectionPolicy;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -16,6 +17,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link IdleStateHandler}: no input for the idle timeout means 421 and close;</li>
  *   <li>{@link SmtpFrameDecoder}: bytes to command lines or message content;</li>
  *   <li>{@link SmtpSessionHandler}: the SMTP state machine, which hands complete messages to the {@link MessageSink};
- *       at connect it asks the {@link ConnectionPolicy} (connection caps, rate limit) before the greeting.</li>
+ *       at each phase it runs the {@link PolicyChain}: at connect, before the greeting, the
+ *       {@link ConnectionPolicy} (connection caps, rate limit) and any other connect checks.</li>
  * </ol>
  */
 public final class SmtpServer {
@@ -40,7 +43,8 @@ public final class SmtpServer {
     private final SmtpServerSettings settings;
     private final Socket socket;
     private final MessageSink sink;
-    private final ConnectionPolicy policy;
+    private final ConnectionPolicy limits;
+    private final PolicyChain policy;
     private final ConnectionTracker tracker = new ConnectionTracker();
     private final CommandDispatcher dispatcher = new CommandDispatcher();
     private EventLoopGroup boss;
@@ -52,12 +56,23 @@ public final class SmtpServer {
         this(settings, socket, sink, new ConnectionPolicy(ConnectionPolicy.Limits.none()));
     }
 
-    /** A listener that owns {@code policy}: started with it, closed when it stops. */
-    public SmtpServer(SmtpServerSettings settings, Socket socket, MessageSink sink, ConnectionPolicy policy) {
+    /** A listener with its connection limits only; it owns {@code limits}: started with it, closed when it stops. */
+    public SmtpServer(SmtpServerSettings settings, Socket socket, MessageSink sink, ConnectionPolicy limits) {
+        this(settings, socket, sink, limits, List.of());
+    }
+
+    /**
+     * A listener that runs {@code limits} first, then {@code checks} (each a ConnectCheck, HeloCheck,
+     * MailCheck or RcptCheck), at each SMTP phase; it owns {@code limits} (started and closed with it).
+     */
+    public SmtpServer(SmtpServerSettings settings, Socket socket, MessageSink sink, ConnectionPolicy limits, List<?> checks) {
         this.settings = settings;
         this.socket = socket;
         this.sink = sink;
-        this.policy = policy;
+        this.limits = limits;
+        PolicyChain.Builder chain = PolicyChain.builder().add(limits);
+        checks.forEach(chain::add);
+        this.policy = chain.build();
     }
 
     public void start() throws InterruptedException {
@@ -83,7 +98,7 @@ public final class SmtpServer {
                                 .addLast("session", new SmtpSessionHandler(settings, sink, decoder, dispatcher, tracker, policy));
                     }
                 });
-        policy.start();
+        limits.start();
         serverChannel = bootstrap.bind(new InetSocketAddress(socket.bindAddress(), socket.port())).sync().channel();
         LOG.info("SMTP listening on {} ({})", serverChannel.localAddress(), epoll ? "epoll" : "nio");
     }
@@ -123,7 +138,7 @@ public final class SmtpServer {
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         serverChannel = null;
-        policy.close();
+        limits.close();
         LOG.info("SMTP listener stopped");
     }
 }

@@ -1,6 +1,8 @@
 package io.mailgateway.smtp;
 
-import io.mailgateway.policy.limits.ConnectionPolicy;
+import io.mailgateway.policy.Connection;
+import io.mailgateway.policy.PolicyChain;
+import io.mailgateway.reply.SmtpReply;
 import java.util.function.Supplier;
 
 /**
@@ -29,12 +31,16 @@ public final class SmtpSession {
     // Filled by STARTTLS and AUTH in a later issue; the Received header already reports them.
     boolean tls;
     String authUser;
-    /** Limits of this listener and this connection's standing with them (set at connect). */
-    ConnectionPolicy policy;
-    ConnectionPolicy.Admission admission;
+    /** The policy checks of this listener, by phase. */
+    final PolicyChain policy;
+    /** What the checks see of this client (address, then HELO name). */
+    Connection connection;
+    /** Whether the connect checks accepted it: they are told when it ends. */
+    boolean admitted;
 
-    SmtpSession(SmtpServerSettings settings, String clientAddress, Supplier<MessageBuffer> bufferFactory) {
+    SmtpSession(SmtpServerSettings settings, String clientAddress, PolicyChain policy, Supplier<MessageBuffer> bufferFactory) {
         this.settings = settings;
+        this.policy = policy;
         this.clientAddress = clientAddress;
         this.bufferFactory = bufferFactory;
     }

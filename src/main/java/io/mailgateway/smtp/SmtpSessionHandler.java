@@ -4,7 +4,10 @@ import io.mailgateway.message.Client;
 import io.mailgateway.message.Envelope;
 import io.mailgateway.message.MessageContent;
 import io.mailgateway.message.QueueIds;
-import io.mailgateway.policy.limits.ConnectionPolicy;
+import io.mailgateway.policy.Connection;
+import io.mailgateway.policy.PolicyChain;
+import io.mailgateway.policy.Verdict;
+import io.mailgateway.reply.SmtpReply;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -33,7 +36,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private final SmtpFrameDecoder decoder;
     private final CommandDispatcher dispatcher;
     private final ConnectionTracker tracker;
-    private final ConnectionPolicy policy;
+    private final PolicyChain policy;
 
     private ChannelHandlerContext ctx;
     private SmtpSession session;
@@ -43,7 +46,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> sessionTimer;
 
     SmtpSessionHandler(SmtpServerSettings settings, MessageSink sink, SmtpFrameDecoder decoder,
-                       CommandDispatcher dispatcher, ConnectionTracker tracker, ConnectionPolicy policy) {
+                       CommandDispatcher dispatcher, ConnectionTracker tracker, PolicyChain policy) {
         this.settings = settings;
         this.policy = policy;
         this.sink = sink;
@@ -57,20 +60,20 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         String client = remote == null ? "unknown" : remote.getAddress().getHostAddress();
-        session = new SmtpSession(settings, client, () -> new MessageBuffer(ctx.alloc(),
+        session = new SmtpSession(settings, client, policy, () -> new MessageBuffer(ctx.alloc(),
                 settings.spoolDir(), settings.spoolThreshold(), settings.maxMessageSize()));
         sessionTimer = ctx.executor().schedule(() -> timeout(SmtpReplies.SESSION_TIMEOUT),
                 settings.sessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        session.policy = policy;
-        session.admission = policy.admit(remote == null ? null : remote.getAddress());
-        SmtpReply refusal = refusal(session.admission);
+        session.connection = Connection.from(remote == null ? null : remote.getAddress());
+        Verdict verdict = policy.connect(session.connection);
+        session.admitted = !verdict.refuses();
         if (tracker.isStopping()) {
             send(SmtpReplies.SHUTTING_DOWN);
-        } else if (refusal != null) {
-            // Before the greeting: RFC 5321 3.1 lets a server answer 421 instead of 220 and close.
-            // DEBUG: a flood would otherwise write a log line per refused connection; counts are in ConnectionPolicy.
-            LOG.debug("connection from {} refused: {}", client, session.admission.outcome());
-            send(refusal);
+        } else if (verdict.refuses()) {
+            // Before the greeting: RFC 5321 3.1 lets a server answer 421 (or 554) instead of 220 and close.
+            // DEBUG: a flood would otherwise write a log line per refused connection; the checks count them.
+            LOG.debug("connection from {} refused: {}", client, verdict.reason());
+            send(verdict.reply().thenClose());
         } else if (settings.greetingDelay().isZero()) {
             greet();
         } else {
@@ -78,15 +81,6 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             ctx.executor().schedule(this::greet, settings.greetingDelay().toMillis(), TimeUnit.MILLISECONDS);
         }
         ctx.fireChannelActive();
-    }
-
-    private static SmtpReply refusal(ConnectionPolicy.Admission admission) {
-        return switch (admission.outcome()) {
-            case ACCEPTED -> null;
-            case TOO_MANY_CONNECTIONS -> SmtpReplies.TOO_MANY_CONNECTIONS;
-            case TOO_MANY_FROM_CLIENT -> SmtpReplies.TOO_MANY_CONNECTIONS_FROM_CLIENT;
-            case RATE_LIMITED -> SmtpReplies.retryIn(SmtpReplies.CONNECTION_RATE_LIMITED, admission.retrySeconds());
-        };
     }
 
     private void greet() {
@@ -294,8 +288,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         }
         if (session != null) {
             session.resetTransaction();
-            if (session.admission != null) {
-                policy.release(session.admission);
+            if (session.admitted) {
+                session.admitted = false;
+                policy.disconnect(session.connection);
             }
         }
         ctx.fireChannelInactive();

@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.mailgateway.policy.limits.CidrSet;
 import io.mailgateway.policy.limits.ConnectionPolicy;
+import io.mailgateway.policy.limits.LimitReplies;
 import io.mailgateway.policy.limits.ManualClock;
+import io.mailgateway.reply.SmtpReply;
 import io.mailgateway.testing.SmtpTestClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -180,11 +182,11 @@ class ConnectionLimitsTest {
 
     @Test
     void should_say_one_second_in_the_singular() {
-        SmtpReply reply = SmtpReplies.retryIn(SmtpReplies.MESSAGE_RATE_LIMITED, 1);
+        SmtpReply reply = LimitReplies.MESSAGE_RATE_LIMITED.retryIn(1);
         assertThat(reply.code()).isEqualTo(450);
         assertThat(reply.status()).hasToString("4.7.1");
         assertThat(reply.lines()).containsExactly("Rate limit exceeded, try again in 1 second");
-        assertThat(SmtpReplies.retryIn(SmtpReplies.CONNECTION_RATE_LIMITED, 2).closesConnection()).isTrue();
+        assertThat(LimitReplies.CONNECTION_RATE_LIMITED.retryIn(2).closesConnection()).isTrue();
     }
 
     @Test

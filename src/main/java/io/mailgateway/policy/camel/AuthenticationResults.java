@@ -2,12 +2,15 @@ package io.mailgateway.policy.camel;
 
 import io.mailgateway.message.MailHeaders;
 import io.mailgateway.message.MessageContent;
+import io.mailgateway.policy.AuthResult;
 import io.mailgateway.policy.HeaderFields;
+import io.mailgateway.policy.Verdicts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -21,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Route step {@code authenticationResults}: removes every incoming Authentication-Results field
  * that claims our authserv-id (RFC 8601 section 5: those can only be forged), then prepends ONE
- * Authentication-Results field (RFC 8601) with the results the policy steps before it left in
- * the headers, one method per step that ran:
+ * Authentication-Results field (RFC 8601) with the results the checks before it reported in
+ * their verdicts ({@link CheckStep#VERDICTS}), one method per result:
  * <pre>
  * Authentication-Results: mx.example.net;
  *         spf=pass smtp.mailfrom=example.com;
@@ -37,6 +40,8 @@ public class AuthenticationResults implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuthenticationResults.class);
 
+    private static final List<String> ORDER = List.of("spf", "dkim", "dmarc");
+
     private final String authservId;
 
     public AuthenticationResults(String authservId) {
@@ -48,7 +53,8 @@ public class AuthenticationResults implements Processor {
         Message in = exchange.getIn();
         MessageContent content = in.getMandatoryBody(MessageContent.class);
         content = withoutForgeries(content, in.getHeader(MailHeaders.QUEUE_ID, String.class));
-        List<String> methods = methods(in);
+        Verdicts verdicts = exchange.getProperty(CheckStep.VERDICTS, Verdicts.class);
+        List<String> methods = verdicts == null ? List.of() : methods(verdicts.results());
         if (!methods.isEmpty()) {
             String value = authservId + "; " + String.join("; ", methods);
             in.setHeader(MailHeaders.AUTH_RESULTS, value);
@@ -101,36 +107,24 @@ public class AuthenticationResults implements Processor {
         return v.substring(0, end).toLowerCase(Locale.ROOT);
     }
 
-    private static List<String> methods(Message in) {
-        List<String> out = new ArrayList<>(3);
-        String spf = in.getHeader(MailHeaders.SPF_RESULT, String.class);
-        if (spf != null) {
-            String identity = in.getHeader(MailHeaders.SPF_IDENTITY, "mailfrom", String.class);
-            out.add("spf=" + spf + " smtp." + identity + "=" + value(in.getHeader(MailHeaders.SPF_DOMAIN, "", String.class)));
-        }
-        String dkim = in.getHeader(MailHeaders.DKIM_RESULTS, String.class);
-        if (dkim != null) {
-            if (dkim.equals("none")) {
-                out.add("dkim=none");
-            } else {
-                for (String sig : dkim.split(";")) {
-                    String[] p = sig.split(" ");
-                    out.add("dkim=" + p[0] + (p.length > 1 && !p[1].equals("-") ? " header.d=" + value(p[1]) : "")
-                            + (p.length > 2 && !p[2].equals("-") ? " header.s=" + value(p[2]) : ""));
-                }
+    /**
+     * One "method=result ..." per result, SPF, DKIM and DMARC first (the order of the checks'
+     * dependencies, whatever order the route ran them in), then any other method in check order.
+     */
+    static List<String> methods(List<AuthResult> results) {
+        List<AuthResult> sorted = new ArrayList<>(results);
+        sorted.sort(Comparator.comparingInt(r -> { // stable: a method's own results keep their order
+            int rank = ORDER.indexOf(r.method());
+            return rank < 0 ? ORDER.size() : rank;
+        }));
+        List<String> out = new ArrayList<>(sorted.size());
+        for (AuthResult r : sorted) {
+            StringBuilder m = new StringBuilder(r.method()).append('=').append(r.result());
+            if (r.comment() != null) {
+                m.append(" (").append(r.comment().replaceAll("[()\\\\\\p{Cntrl}]", "")).append(')');
             }
-        }
-        String dmarc = in.getHeader(MailHeaders.DMARC_RESULT, String.class);
-        if (dmarc != null) {
-            StringBuilder m = new StringBuilder("dmarc=").append(dmarc);
-            String policy = in.getHeader(MailHeaders.DMARC_POLICY, String.class);
-            if (policy != null) {
-                m.append(" (p=").append(policy).append(" dis=")
-                        .append(in.getHeader(MailHeaders.DMARC_DISPOSITION, "none", String.class)).append(')');
-            }
-            String from = in.getHeader(MailHeaders.DMARC_FROM_DOMAIN, String.class);
-            if (from != null) {
-                m.append(" header.from=").append(value(from));
+            for (AuthResult.Property p : r.properties()) {
+                m.append(' ').append(p.name()).append('=').append(value(p.value()));
             }
             out.add(m.toString());
         }

@@ -1,5 +1,12 @@
 package io.mailgateway.policy.limits;
 
+import io.mailgateway.message.Mailbox;
+import io.mailgateway.message.Recipient;
+import io.mailgateway.policy.ConnectCheck;
+import io.mailgateway.policy.Connection;
+import io.mailgateway.policy.MailCheck;
+import io.mailgateway.policy.RcptCheck;
+import io.mailgateway.policy.Verdict;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,18 +22,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The session-level limits of one SMTP listener, by SMTP phase:
  * <ul>
- *   <li>connect ({@link #admit}): total cap, per-client cap, one rate-limit token;</li>
- *   <li>MAIL ({@link #chargeMessage}): one rate-limit token per message;</li>
- *   <li>RCPT ({@link #greylist}): greylisting, when enabled.</li>
+ *   <li>connect ({@link #onConnect}): total cap, per-client cap, one rate-limit token;</li>
+ *   <li>MAIL ({@link #onMail}): one rate-limit token per message;</li>
+ *   <li>RCPT ({@link #onRcpt}): greylisting, when enabled.</li>
  * </ul>
  * Clients in the whitelist skip the per-client cap, the rate limit and greylisting (like
  * Postfix's {@code smtpd_client_event_limit_exceptions}); they still count in the total.
  *
  * <p>Lifecycle: build, {@link #start} (schedules idle-bucket cleanup and the greylist's write
  * behind on one daemon thread), use from any thread, {@link #close} (last greylist write).
- * Knows nothing of SMTP: it answers with outcomes and seconds, the session turns them into replies.
+ * Knows nothing of the SMTP session: it answers with {@link Verdict}s (replies from
+ * {@link LimitReplies}), which the session's {@link io.mailgateway.policy.PolicyChain} turns into its answer.
  */
-public final class ConnectionPolicy implements AutoCloseable {
+public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptCheck, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionPolicy.class);
 
@@ -44,44 +52,8 @@ public final class ConnectionPolicy implements AutoCloseable {
         }
     }
 
-    /** What {@link #admit} decided. */
+    /** What {@link #onConnect} decided, counted per outcome. */
     public enum Outcome { ACCEPTED, TOO_MANY_CONNECTIONS, TOO_MANY_FROM_CLIENT, RATE_LIMITED }
-
-    /** One connection's standing: keep it for the session, {@link #release} it at the end. */
-    public static final class Admission {
-        private final Outcome outcome;
-        private final long retrySeconds;
-        private final InetAddress address;
-        private final ClientKey key;
-        private final boolean exempt;
-        private boolean released;
-
-        private Admission(Outcome outcome, long retrySeconds, InetAddress address, ClientKey key, boolean exempt) {
-            this.outcome = outcome;
-            this.retrySeconds = retrySeconds;
-            this.address = address;
-            this.key = key;
-            this.exempt = exempt;
-        }
-
-        public Outcome outcome() {
-            return outcome;
-        }
-
-        public boolean accepted() {
-            return outcome == Outcome.ACCEPTED;
-        }
-
-        /** For RATE_LIMITED: whole seconds until a token is there. */
-        public long retrySeconds() {
-            return retrySeconds;
-        }
-
-        /** Whether the client is in the whitelist. */
-        public boolean exempt() {
-            return exempt;
-        }
-    }
 
     private final Limits limits;
     private final EnumMap<Outcome, LongAdder> outcomes = new EnumMap<>(Outcome.class);
@@ -128,70 +100,72 @@ public final class ConnectionPolicy implements AutoCloseable {
     }
 
     /** Counts a new connection and takes its token; on refusal nothing stays counted. */
-    public Admission admit(InetAddress address) {
-        Admission a = decide(address);
-        outcomes.get(a.outcome).increment();
-        return a;
-    }
-
-    private Admission decide(InetAddress address) {
-        boolean exempt = address == null || limits.whitelist().contains(address);
+    @Override
+    public Verdict onConnect(Connection client) {
+        InetAddress address = client.address();
+        boolean exempt = exempt(address);
         ClientKey key = address == null ? null : ClientKey.of(address);
-        ConnectionCounter.Verdict verdict = connections.acquire(exempt ? null : key);
-        switch (verdict) {
-            case TOTAL -> {
-                return new Admission(Outcome.TOO_MANY_CONNECTIONS, 0, address, key, exempt);
-            }
-            case PER_CLIENT -> {
-                return new Admission(Outcome.TOO_MANY_FROM_CLIENT, 0, address, key, exempt);
-            }
-            case OK -> { }
-        }
-        if (!exempt && rateLimiter != null) {
-            long wait = rateLimiter.tryAcquire(key);
+        Outcome outcome = switch (connections.acquire(exempt ? null : key)) {
+            case TOTAL -> Outcome.TOO_MANY_CONNECTIONS;
+            case PER_CLIENT -> Outcome.TOO_MANY_FROM_CLIENT;
+            case OK -> Outcome.ACCEPTED;
+        };
+        long wait = 0;
+        if (outcome == Outcome.ACCEPTED && !exempt && rateLimiter != null) {
+            wait = rateLimiter.tryAcquire(key);
             if (wait > 0) {
                 connections.release(key);
-                return new Admission(Outcome.RATE_LIMITED, RateLimiter.retrySeconds(wait), address, key, exempt);
+                outcome = Outcome.RATE_LIMITED;
             }
         }
-        return new Admission(Outcome.ACCEPTED, 0, address, key, exempt);
+        outcomes.get(outcome).increment();
+        return switch (outcome) {
+            case ACCEPTED -> Verdict.accept();
+            case TOO_MANY_CONNECTIONS -> Verdict.tempfail(LimitReplies.TOO_MANY_CONNECTIONS, "MAX_CONNECTIONS reached");
+            case TOO_MANY_FROM_CLIENT -> Verdict.tempfail(LimitReplies.TOO_MANY_CONNECTIONS_FROM_CLIENT, "MAX_CONNECTIONS_PER_IP reached");
+            case RATE_LIMITED -> Verdict.tempfail(LimitReplies.CONNECTION_RATE_LIMITED.retryIn(RateLimiter.retrySeconds(wait)),
+                    "connection rate limit");
+        };
     }
 
-    /** Ends an accepted connection's count; safe to call more than once, a no-op for refusals. */
-    public void release(Admission a) {
-        if (a.accepted() && !a.released) {
-            a.released = true;
-            connections.release(a.exempt ? null : a.key);
-        }
+    /** Ends an accepted connection's count (the chain calls it once per accepted connection). */
+    @Override
+    public void onDisconnect(Connection client) {
+        InetAddress address = client.address();
+        connections.release(exempt(address) ? null : ClientKey.of(address));
     }
 
-    /** One token for a new message (at MAIL FROM). @return 0, or whole seconds to wait */
-    public long chargeMessage(Admission a) {
-        if (a.exempt || rateLimiter == null) {
-            return 0;
+    /** One token for a new message, taken at MAIL FROM so an over-limit client sends no data. */
+    @Override
+    public Verdict onMail(Connection client, Mailbox sender) {
+        if (rateLimiter == null || exempt(client.address())) {
+            return Verdict.accept();
         }
-        long wait = rateLimiter.tryAcquire(a.key);
+        long wait = rateLimiter.tryAcquire(ClientKey.of(client.address()));
         if (wait == 0) {
-            return 0;
+            return Verdict.accept();
         }
         messagesLimited.increment();
-        return RateLimiter.retrySeconds(wait);
+        return Verdict.tempfail(LimitReplies.MESSAGE_RATE_LIMITED.retryIn(RateLimiter.retrySeconds(wait)), "message rate limit");
     }
 
-    /**
-     * Greylisting at RCPT. @param sender envelope sender, empty for {@code <>}
-     * @return 0 to accept the recipient, else whole seconds until a retry passes
-     */
-    public long greylist(Admission a, String sender, String recipient) {
-        if (greylist == null || a.exempt) {
-            return 0;
+    /** Greylisting of the (client network, sender, recipient) triplet, when enabled. */
+    @Override
+    public Verdict onRcpt(Connection client, Mailbox sender, Recipient recipient) {
+        if (greylist == null || exempt(client.address())) {
+            return Verdict.accept();
         }
-        long wait = greylist.check(ClientKey.greylistNetwork(a.address), sender, recipient);
+        long wait = greylist.check(ClientKey.greylistNetwork(client.address()), sender.toString(), recipient.mailbox().toString());
         if (wait == 0) {
-            return 0;
+            return Verdict.accept();
         }
         greylisted.increment();
-        return Math.max(1, (wait + 999) / 1000);
+        return Verdict.tempfail(LimitReplies.GREYLISTED.retryIn(Math.max(1, (wait + 999) / 1000)), "greylisted");
+    }
+
+    /** Whitelisted clients (and a transport without addresses) skip the per-client cap, the rate limit and greylisting. */
+    private boolean exempt(InetAddress address) {
+        return address == null || limits.whitelist().contains(address);
     }
 
     private void cleanup() {

@@ -1,5 +1,6 @@
 package io.mailgateway.policy.spf;
 
+import io.mailgateway.message.Mailbox;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -44,18 +45,16 @@ public final class CachingSpfChecker implements SpfChecker {
     }
 
     @Override
-    public SpfResult check(String ip, String mailFrom, String helo) {
-        return evaluate(ip, mailFrom, helo).result();
+    public SpfResult check(String ip, Mailbox sender, String helo) {
+        return evaluate(ip, sender, helo).result();
     }
 
     @Override
-    public SpfOutcome evaluate(String ip, String mailFrom, String helo) {
-        String from = SpfEvaluator.stripBrackets(mailFrom);
-        int at = from.lastIndexOf('@');
-        String domain = from.substring(at + 1).toLowerCase(Locale.ROOT);
-        String base = (ip == null ? "" : ip.strip().toLowerCase(Locale.ROOT)) + "|" + domain + "|"
+    public SpfOutcome evaluate(String ip, Mailbox sender, String helo) {
+        // Mailbox: the domain is lower case already, the local part kept as the client wrote it
+        String base = (ip == null ? "" : ip.strip().toLowerCase(Locale.ROOT)) + "|" + sender.domain() + "|"
                 + (helo == null ? "" : helo.strip().toLowerCase(Locale.ROOT));
-        String withLocal = base + "|" + (at < 0 ? "" : from.substring(0, at));
+        String withLocal = base + "|" + sender.localPart();
         long now = nanoClock.getAsLong();
         Entry e = get(base, now);
         if (e != null && e.outcome() != null) {
@@ -70,11 +69,11 @@ public final class CachingSpfChecker implements SpfChecker {
         SpfOutcome outcome;
         boolean usedLocalPart;
         if (delegate instanceof SpfEvaluator evaluator) {
-            SpfEvaluator.Tracked t = evaluator.evaluateTracked(ip, mailFrom, helo);
+            SpfEvaluator.Tracked t = evaluator.evaluateTracked(ip, sender, helo);
             outcome = t.outcome();
             usedLocalPart = t.usedLocalPart();
         } else {
-            outcome = delegate.evaluate(ip, mailFrom, helo);
+            outcome = delegate.evaluate(ip, sender, helo);
             usedLocalPart = true; // unknown: assume the worst
         }
         if (outcome.result() == SpfResult.TEMPERROR) {

@@ -1,5 +1,6 @@
 package io.mailgateway.policy.spf;
 
+import io.mailgateway.message.Mailbox;
 import io.mailgateway.policy.dns.DnsResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,35 +30,34 @@ public final class SpfEvaluator implements SpfChecker {
     }
 
     @Override
-    public SpfResult check(String ip, String mailFrom, String helo) {
-        return evaluate(ip, mailFrom, helo).result();
+    public SpfResult check(String ip, Mailbox sender, String helo) {
+        return evaluate(ip, sender, helo).result();
     }
 
     @Override
-    public SpfOutcome evaluate(String ip, String mailFrom, String helo) {
-        return evaluateTracked(ip, mailFrom, helo).outcome();
+    public SpfOutcome evaluate(String ip, Mailbox sender, String helo) {
+        return evaluateTracked(ip, sender, helo).outcome();
     }
 
     /** An outcome and whether it depended on the sender's local part (through %{s} or %{l}). */
     record Tracked(SpfOutcome outcome, boolean usedLocalPart) {
     }
 
-    Tracked evaluateTracked(String ip, String mailFrom, String helo) {
-        String from = stripBrackets(mailFrom);
+    Tracked evaluateTracked(String ip, Mailbox sender, String helo) {
         String heloName = helo == null ? "" : helo.strip();
         String identity;
         String local;
         String domain;
-        if (from.isEmpty()) {
+        if (sender.isNull()) {
             // RFC 7208 2.4: the null reverse-path is checked as postmaster@<HELO name>
             identity = "helo";
             local = "postmaster";
             domain = heloName;
         } else {
             identity = "mailfrom";
-            int at = from.lastIndexOf('@');
-            local = at <= 0 ? "postmaster" : from.substring(0, at); // RFC 7208 4.3: no local-part → postmaster
-            domain = from.substring(at + 1);
+            // RFC 7208 4.3: no local-part → postmaster
+            local = sender.localPart().isEmpty() ? "postmaster" : sender.localPart();
+            domain = sender.domain();
         }
         SpfIp addr = SpfIp.parse(ip);
         if (addr == null) {
@@ -81,14 +81,6 @@ public final class SpfEvaluator implements SpfChecker {
             outcome = new SpfOutcome(SpfResult.TEMPERROR, identity, domain, null, "internal error: " + e);
         }
         return new Tracked(outcome, ev.usedLocalPart());
-    }
-
-    static String stripBrackets(String mailFrom) {
-        String s = mailFrom == null ? "" : mailFrom.strip();
-        if (s.startsWith("<") && s.endsWith(">")) {
-            s = s.substring(1, s.length() - 1).strip();
-        }
-        return s;
     }
 
     /** RFC 7208 4.3: a multi-label name, each label 1 to 63 octets, at most 253 in all; not an address literal. */

@@ -5,11 +5,11 @@ import io.mailgateway.message.EnvelopeCodec;
 import io.mailgateway.message.MailHeaders;
 import io.mailgateway.message.MessageContent;
 import io.mailgateway.message.Recipient;
-import io.mailgateway.policy.PolicyRejection;
+import io.mailgateway.policy.camel.PolicyDecision;
+import io.mailgateway.reply.SmtpReply;
 import io.mailgateway.smtp.MessageSink;
 import io.mailgateway.smtp.ReceivedMessage;
 import io.mailgateway.smtp.SmtpReplies;
-import io.mailgateway.smtp.SmtpReply;
 import io.mailgateway.smtp.SmtpServer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs an {@link SmtpServer} and turns each complete message into one Exchange of the route:
  * body = {@link MessageContent}, headers = {@link MailHeaders}. The client's reply is decided
- * by how the route ends: no exception means the route made the message durable, so 250 with
- * the queue ID; a {@link PolicyRejection} means its own reply (e.g. 550 5.7.1 for a DMARC
- * reject); any other exception means 451 4.3.0 and the client keeps the message.
+ * by how the route ends: a refusal left by the decision step ({@link PolicyDecision#REFUSAL}, the
+ * route stopped before the broker write) is answered with the verdict's reply (e.g. 550 5.7.1
+ * for a DMARC reject); otherwise no exception means the route made the message durable, so 250
+ * with the queue ID; any exception means 451 4.3.0 and the client keeps the message.
  * Routes run on a pool of worker threads (WORKER_THREADS), never on a Netty event loop, so
  * many blocking durable sends are in flight together and share journal syncs.
  */
@@ -54,7 +55,8 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
         super.doStart();
         workers = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "smtpd-worker", endpoint.getWorkerThreads());
-        server = new SmtpServer(endpoint.serverSettings(), endpoint.socket(), this, endpoint.connectionPolicy());
+        server = new SmtpServer(endpoint.serverSettings(), endpoint.socket(), this, endpoint.connectionPolicy(),
+                endpoint.sessionChecks());
         server.start();
     }
 
@@ -106,19 +108,20 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
         String queueId = m.queueId();
         Envelope envelope = m.envelope();
         Exception failure = exchange.getException();
+        SmtpReply refusal = exchange.getProperty(PolicyDecision.REFUSAL, SmtpReply.class);
+        if (failure == null && refusal != null) {
+            // the decision step refused it (DMARC reject, DNS tempfail, ...) and stopped the route
+            // before the broker write: the verdict's own reply, nothing was stored
+            LOG.info("{}: refused from=<{}> ip={}: {} ({})", queueId, envelope.sender(), envelope.client().address(),
+                    refusal, exchange.getProperty(PolicyDecision.REFUSAL_REASON));
+            return refusal;
+        }
         if (failure == null) {
             if (LOG.isInfoEnabled()) {
                 LOG.info("{}: accepted from=<{}> to={} size={}", queueId, envelope.sender(), recipients(envelope),
                         exchange.getIn().getHeader(MailHeaders.SIZE));
             }
             return SmtpReplies.QUEUED.withText("Ok: queued as " + queueId);
-        }
-        PolicyRejection refused = exchange.getException(PolicyRejection.class);
-        if (refused != null) {
-            // a policy step decided (DMARC reject, DNS tempfail): its own reply; nothing was sent to the broker
-            LOG.info("{}: refused from=<{}> ip={}: {} ({})", queueId, envelope.sender(),
-                    envelope.client().address(), refused.reply(), refused.getMessage());
-            return refused.reply();
         }
         LOG.warn("{}: not accepted, client told to retry: {}", queueId, failure.toString());
         return SmtpReplies.QUEUE_FAILED;

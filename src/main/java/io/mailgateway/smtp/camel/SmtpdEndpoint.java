@@ -8,7 +8,9 @@ import io.mailgateway.smtp.SmtpServer;
 import io.mailgateway.smtp.SmtpServerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -55,6 +57,7 @@ public class SmtpdEndpoint extends DefaultEndpoint {
     private int greylistMaxEntries = 200_000;
     private boolean greylistPersist = true;
     private String greylistDb = "data/greylist.db";
+    private String sessionChecks = "";
 
     SmtpdEndpoint(String uri, SmtpdComponent component) {
         super(uri, component);
@@ -130,6 +133,24 @@ public class SmtpdEndpoint extends DefaultEndpoint {
         RecipientRouter router = getCamelContext().getRegistry().lookupByNameAndType("recipientRouter", RecipientRouter.class);
         return router != null ? router
                 : RecipientRouter.localOnly(Arrays.stream(localDomains.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+    }
+
+    /**
+     * The session-phase checks named in {@code sessionChecks} (registry beans, each a ConnectCheck,
+     * HeloCheck, MailCheck or RcptCheck), in that order; they run after the connection limits.
+     */
+    List<Object> sessionChecks() {
+        List<Object> checks = new ArrayList<>();
+        for (String name : sessionChecks.split(",")) {
+            if (!name.isBlank()) {
+                Object check = getCamelContext().getRegistry().lookupByName(name.strip());
+                if (check == null) {
+                    throw new IllegalArgumentException("smtpd option sessionChecks: no bean named '" + name.strip() + "'");
+                }
+                checks.add(check);
+            }
+        }
+        return checks;
     }
 
     SmtpServer.Socket socket() {
@@ -231,4 +252,7 @@ public class SmtpdEndpoint extends DefaultEndpoint {
     /** SQLite file of the greylist ($DATA_DIR/greylist.db). */
     public String getGreylistDb() { return greylistDb; }
     public void setGreylistDb(String greylistDb) { this.greylistDb = greylistDb; }
+    /** Bean names of extra session-phase policy checks, comma-separated, run in order after the limits (docs/policy.md). */
+    public String getSessionChecks() { return sessionChecks; }
+    public void setSessionChecks(String sessionChecks) { this.sessionChecks = sessionChecks; }
 }

@@ -1,15 +1,15 @@
 package io.mailgateway.policy.camel;
 
-import io.mailgateway.message.MailHeaders;
-import org.apache.camel.support.DefaultExchange;
-import org.apache.camel.Exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mailgateway.metrics.AuthMetrics;
 import io.mailgateway.policy.dkim.DkimResult;
+import io.mailgateway.policy.dkim.DkimVerify;
+import io.mailgateway.policy.dmarc.DmarcCheck;
 import io.mailgateway.policy.dmarc.DmarcEvaluator;
 import io.mailgateway.policy.dns.DnsResolver;
+import io.mailgateway.policy.spf.SpfCheck;
 import io.mailgateway.store.sql.SqlTestRows;
 import io.mailgateway.testing.SmtpTestClient;
 import io.mailgateway.testing.TestGateway;
@@ -27,8 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.xbill.DNS.DClass;
@@ -96,7 +98,8 @@ class MailAuthenticationTest {
         return TestGateway.maildir().resolve(rcpt.substring(at + 1)).resolve(rcpt.substring(0, at)).resolve(".Junk");
     }
 
-    private static List<Path> junkMail(String rcpt) throws IOException {
+    /** Files in the Maildir++ Junk folder of a mailbox ({@code user@domain}); empty when none. Also used by CustomCheckTest. */
+    static List<Path> junkMail(String rcpt) throws IOException {
         Path dir = junk(rcpt).resolve("new");
         if (!Files.isDirectory(dir)) {
             return List.of();
@@ -313,15 +316,15 @@ class MailAuthenticationTest {
     }
 
     private static Processor spf(boolean on) {
-        return new SpfCheck(on, new io.mailgateway.policy.spf.SpfEvaluator(resolver(), "mx.test.local"), metrics());
+        return new CheckStep("spfCheck", new SpfCheck(on, new io.mailgateway.policy.spf.SpfEvaluator(resolver(), "mx.test.local"), metrics()));
     }
 
     private static Processor dkim(boolean on, TestOnlyFixedDkimVerifier verifier) {
-        return new DkimVerify(on, metrics(), verifier);
+        return new CheckStep("dkimVerify", new DkimVerify(on, metrics(), verifier));
     }
 
     private static Processor dmarc(boolean on, boolean tempfail) {
-        return new DmarcCheck(on, new DmarcEvaluator(resolver(), Map.of()), tempfail, metrics());
+        return new CheckStep("dmarcCheck", new DmarcCheck(on, new DmarcEvaluator(resolver(), Map.of()), tempfail, metrics()));
     }
 
     private static Processor authResults() {
@@ -339,7 +342,7 @@ class MailAuthenticationTest {
             @Override
             public void configure() {
                 from("smtpd:127.0.0.1:0?hostname=mx.test.local&localDomains=example.com&idleTimeout=" + (300 + n)).routeId(routeId) // one endpoint each
-                        .process(first).process(second).process(dmarc).process(authResults)
+                        .process(first).process(second).process(dmarc).process(new PolicyDecision()).process(authResults)
                         .process("receivedHeader")
                         .to("jms:topic:mail.accepted?deliveryPersistent=true");
             }

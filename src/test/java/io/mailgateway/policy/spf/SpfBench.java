@@ -1,12 +1,12 @@
 package io.mailgateway.policy.spf;
 
+import io.mailgateway.message.Mailbox;
+import io.mailgateway.policy.dns.DnsjavaResolver;
+import io.mailgateway.policy.dns.LoopbackDnsServer;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-
-import io.mailgateway.policy.dns.DnsjavaResolver;
-import io.mailgateway.policy.dns.LoopbackDnsServer;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.MXRecord;
@@ -29,7 +29,7 @@ public final class SpfBench {
             // a pass at the end of the chain, a fail after every term, a pass on the first term
             String[][] clients = {{"192.0.2.77", "pass"}, {"203.0.113.9", "fail"}, {"198.51.100.20", "pass"}};
             for (String[] c : clients) {
-                SpfResult r = evaluator.check(c[0], "news@bench.test", "mta.bench.test");
+                SpfResult r = evaluator.check(c[0], Mailbox.of("news@bench.test"), "mta.bench.test");
                 System.out.printf("%-14s -> %s%n", c[0], r.keyword());
                 if (!r.keyword().equals(c[1])) {
                     throw new IllegalStateException("expected " + c[1]);
@@ -38,13 +38,13 @@ public final class SpfBench {
             int queriesWarm = server.queries("bench.test");
             for (String[] c : clients) {
                 run("evaluator, warm DNS cache, client " + c[0] + " (" + c[1] + ")", seconds,
-                        i -> evaluator.check(c[0], "news@bench.test", "mta.bench.test"));
+                        i -> evaluator.check(c[0], Mailbox.of("news@bench.test"), "mta.bench.test"));
             }
             System.out.printf("DNS queries for bench.test after warm-up: %d (cache answers the rest: %d)%n",
                     queriesWarm, server.queries("bench.test"));
             CachingSpfChecker cached = new CachingSpfChecker(evaluator, 10_000, Duration.ofSeconds(300));
             run("SPF cache, 1,000 distinct (ip, domain, helo) keys rotating (hits after the first round)", seconds,
-                    i -> cached.check("192.0.2." + (i % 250), "news@bench.test", "mta" + (i / 250 % 4) + ".bench.test"));
+                    i -> cached.check("192.0.2." + (i % 250), Mailbox.of("news@bench.test"), "mta" + (i / 250 % 4) + ".bench.test"));
         }
     }
 

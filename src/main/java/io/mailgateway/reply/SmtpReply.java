@@ -1,4 +1,4 @@
-package io.mailgateway.smtp;
+package io.mailgateway.reply;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -35,6 +35,16 @@ public record SmtpReply(int code, EnhancedStatus status, List<String> lines, boo
     /** The same code and status with other text, e.g. "queued as ID". */
     public SmtpReply withText(String text) {
         return new SmtpReply(code, status, List.of(text), closesConnection);
+    }
+
+    /**
+     * The same reply with its retry hint made exact: "..., try again later" becomes "..., try
+     * again in N seconds" (a client that reads it need not guess; RFC 5321 4.5.4.1 leaves the
+     * retry strategy to the client).
+     */
+    public SmtpReply retryIn(long seconds) {
+        String text = lines.get(0).replace("try again later", "try again in " + seconds + (seconds == 1 ? " second" : " seconds"));
+        return withText(text);
     }
 
     public boolean isPositive() {

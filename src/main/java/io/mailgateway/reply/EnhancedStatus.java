@@ -1,4 +1,4 @@
-package io.mailgateway.smtp;
+package io.mailgateway.reply;
 
 /**
  * An RFC 3463 enhanced status code: {@code class.subject.detail}, e.g. 5.7.1.

@@ -1,0 +1,60 @@
+package io.mailgateway.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The verdicts of the end-of-data checks on one message, in the order the checks ran, and the
+ * one decision drawn from them ({@link #decide()}). Not thread-safe: one per message.
+ */
+public final class Verdicts {
+
+    /** A verdict and the name of the route step that gave it (for the log). */
+    public record Entry(String check, Verdict verdict) {
+    }
+
+    private final List<Entry> entries = new ArrayList<>();
+
+    public void add(String check, Verdict verdict) {
+        entries.add(new Entry(check, verdict));
+    }
+
+    public List<Entry> entries() {
+        return List.copyOf(entries);
+    }
+
+    /** Whether a check already refused: later checks need not run. */
+    public boolean refused() {
+        return entries.stream().anyMatch(e -> e.verdict().refuses());
+    }
+
+    /** Every reported result, in the order the checks ran. */
+    public List<AuthResult> results() {
+        return entries.stream().flatMap(e -> e.verdict().results().stream()).toList();
+    }
+
+    /**
+     * The outcome: the first refusal (reject or tempfail) as it is, since the message is not
+     * taken and nothing else matters; else quarantine if any check asked for it; else accept.
+     * A message taken carries every check's headers and results, in check order.
+     */
+    public Verdict decide() {
+        for (Entry e : entries) {
+            if (e.verdict().refuses()) {
+                return e.verdict();
+            }
+        }
+        List<Entry> quarantines = entries.stream().filter(e -> e.verdict().action() == Verdict.Action.QUARANTINE).toList();
+        String reason = quarantines.isEmpty() ? null
+                : quarantines.stream().map(e -> e.check() + ": " + e.verdict().reason()).collect(Collectors.joining("; "));
+        List<Verdict.Header> headers = entries.stream().flatMap(e -> e.verdict().headers().stream()).toList();
+        return new Verdict(quarantines.isEmpty() ? Verdict.Action.ACCEPT : Verdict.Action.QUARANTINE, null, reason,
+                headers, results());
+    }
+
+    /** Which check refused, for the log; null when none did. */
+    public String refusedBy() {
+        return entries.stream().filter(e -> e.verdict().refuses()).map(Entry::check).findFirst().orElse(null);
+    }
+}
