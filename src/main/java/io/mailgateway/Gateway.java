@@ -35,6 +35,8 @@ import io.mailgateway.smtp.camel.ReceivedHeader;
 import io.mailgateway.smtp.camel.SmtpdConsumer;
 import io.mailgateway.store.StoreBeans;
 import io.mailgateway.store.StoreContext;
+import io.mailgateway.store.StoreDeadLetters;
+import io.mailgateway.store.StoreJms;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -153,7 +155,11 @@ public final class Gateway implements AutoCloseable {
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
 
         main.bind("gatewayConfig", config);
-        main.bind("jms", jmsComponent());
+        CachingConnectionFactory connections = connectionFactory();
+        main.bind("jms", JmsComponent.jmsComponent(connections));
+        // The store routes' consumer (transacted, STORE_CONSUMERS...) on the same factory, so
+        // their dead-letter sends through "jms" join the consumer's transaction (StoreJms).
+        main.bind("storeJms", StoreJms.component(connections, config.getInt("STORE_CONSUMERS")));
         main.bind("receivedHeader", new ReceivedHeader(config.hostname()));
         // One DNS resolver (and its cache) for everything that asks DNS: SPF, DKIM, DMARC, MX.
         DnsjavaResolver dnsResolver = DnsjavaResolver.fromConfig(config);
@@ -170,6 +176,7 @@ public final class Gateway implements AutoCloseable {
         PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         main.bind("meterRegistry", meterRegistry);
         bindPolicySteps(dnsResolver, spfChecker, new AuthMetrics(meterRegistry));
+        main.bind("storeDeadLetter", new StoreDeadLetters(meterRegistry, config.storageTypes()));
         int metricsPort = config.getInt("METRICS_PORT");
         if (metricsPort >= 0) {
             metricsServer = MetricsServer.start(config.get("BIND_ADDRESS"), metricsPort, meterRegistry);
@@ -250,11 +257,12 @@ public final class Gateway implements AutoCloseable {
         return metricsServer == null ? -1 : metricsServer.port();
     }
 
-    /** inbound, delivery, plus one store-NAME route per entry of STORAGE_TYPE. */
+    /** inbound, delivery, the stores' error handling, plus one store-NAME route per entry of STORAGE_TYPE. */
     private List<String> routeNames() {
         List<String> names = new ArrayList<>();
         names.add("inbound.camel.yaml");
         names.add("delivery.camel.yaml");
+        names.add("store-errors.camel.yaml");
         config.storageTypes().forEach(s -> names.add("store-" + s + ".camel.yaml"));
         return names;
     }
@@ -279,13 +287,13 @@ public final class Gateway implements AutoCloseable {
         return files;
     }
 
-    private JmsComponent jmsComponent() {
+    private CachingConnectionFactory connectionFactory() {
         ActiveMQConnectionFactory broker = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
         // One cached session per worker thread: each sends without opening a session.
         CachingConnectionFactory cached = new CachingConnectionFactory(broker);
         cached.setSessionCacheSize(config.getInt("WORKER_THREADS"));
         cached.setCacheConsumers(false);
-        return JmsComponent.jmsComponent(cached);
+        return cached;
     }
 
     /** Our RFC 7208 evaluator on the shared resolver, behind the SPF result cache unless SPF_CACHE_ENABLED=false. */
