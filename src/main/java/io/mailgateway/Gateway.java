@@ -17,6 +17,7 @@ import io.mailgateway.smtp.camel.SmtpBeans;
 import io.mailgateway.smtp.camel.SmtpdConsumer;
 import io.mailgateway.store.StoreBeans;
 import io.mailgateway.store.StoreContext;
+import io.mailgateway.store.StoresBeans;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -127,7 +128,8 @@ public final class Gateway implements AutoCloseable {
      * STORAGE_TYPE comes after them ({@link StoreBeans}).
      */
     private static List<Capability> capabilities() {
-        return List.of(new MetricsBeans(), new BrokerBeans(), new PolicyBeans(), new SmtpBeans(), new DeliveryBeans());
+        return List.of(new MetricsBeans(), new BrokerBeans(), new StoresBeans(), new PolicyBeans(), new SmtpBeans(),
+                new DeliveryBeans());
     }
 
     private void prepare() throws Exception {
@@ -196,11 +198,12 @@ public final class Gateway implements AutoCloseable {
         return metricsServer == null ? -1 : metricsServer.port();
     }
 
-    /** inbound, delivery, plus one store-NAME route per entry of STORAGE_TYPE. */
+    /** inbound, delivery, the stores' error handling, plus one store-NAME route per entry of STORAGE_TYPE. */
     private List<String> routeNames() {
         List<String> names = new ArrayList<>();
         names.add("inbound.camel.yaml");
         names.add("delivery.camel.yaml");
+        names.add("store-errors.camel.yaml");
         config.storageTypes().forEach(s -> names.add("store-" + s + ".camel.yaml"));
         return names;
     }

@@ -7,7 +7,9 @@ import org.apache.camel.component.jms.JmsComponent;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
- * The routes' access to the embedded broker: the "jms" component on the in-VM acceptor and
+ * The routes' access to the embedded broker: "jmsConnections" (one cached connection factory on
+ * the in-VM acceptor, which every JMS component of the gateway shares, so a send made while
+ * consuming joins the consumer's transacted session), the "jms" component on it, and
  * "acceptedQueue", the inbound route's one durable write.
  */
 public final class BrokerBeans implements Capability {
@@ -19,6 +21,7 @@ public final class BrokerBeans implements Capability {
         CachingConnectionFactory cached = new CachingConnectionFactory(broker);
         cached.setSessionCacheSize(wiring.config().getInt("WORKER_THREADS"));
         cached.setCacheConsumers(false);
+        wiring.bind("jmsConnections", cached);
         wiring.bind("jms", JmsComponent.jmsComponent(cached));
         wiring.closeOnStop(wiring.bind("acceptedQueue", new AcceptedQueue()));
     }

@@ -5,11 +5,14 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.DivertConfiguration;
+import org.apache.activemq.artemis.core.server.ComponentConfigurationRoutingType;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
@@ -20,13 +23,19 @@ import org.slf4j.LoggerFactory;
  * The embedded Artemis broker, started from broker.xml with its journal under DATA_DIR, and the
  * fan-out the gateway relies on: one durable multicast queue {@code store.NAME} per enabled
  * store on the address {@value #ACCEPTED_ADDRESS}. A store switched off keeps its queue (and any
- * messages still in it) but the queue is disabled, so no new mail piles up there.
+ * messages still in it) but the queue is disabled, so no new mail piles up there. Each enabled store
+ * also gets its dead-letter queue {@code store.NAME.dlq} (anycast), fed by the store's route
+ * (a permanent failure, with its reason) and by the broker itself: a message that reaches
+ * max-delivery-attempts of mail.accepted goes to {@value #STORE_DEAD_LETTERS} (broker.xml), and a
+ * divert per store forwards it to that store's DLQ by its original queue.
  *
  * <p>Lifecycle: {@link #start} before the Camel routes, {@link #stop} after them.
  */
 public final class EmbeddedBroker {
 
     public static final String ACCEPTED_ADDRESS = "mail.accepted";
+    /** The dead-letter address of mail.accepted in broker.xml, sorted into store.NAME.dlq by diverts. */
+    public static final String STORE_DEAD_LETTERS = "store.dead-letters";
     /** The in-VM URL clients of this process use. */
     public static final String IN_VM_URL = "vm://0";
     /** Name of the loopback acceptor the queue CLI connects to (BROKER_PORT). */
@@ -41,6 +50,11 @@ public final class EmbeddedBroker {
 
     public static String storeQueue(String store) {
         return "store." + store;
+    }
+
+    /** A store's dead-letter queue (and its address), e.g. store.maildir.dlq. */
+    public static String storeDeadLetterQueue(String store) {
+        return storeQueue(store) + ".dlq";
     }
 
     public void start(URL brokerXml, Path dataDir, List<String> stores) throws Exception {
@@ -129,6 +143,7 @@ public final class EmbeddedBroker {
                     .setDurable(true);
             server.createQueue(queue, true);
             server.updateQueue(QueueConfiguration.of(name).setEnabled(true));
+            bindDeadLetterQueue(server, store);
         }
         for (SimpleString bound : server.bindingQuery(SimpleString.of(ACCEPTED_ADDRESS)).getQueueNames()) {
             if (!wanted.contains(bound.toString())) {
@@ -137,6 +152,28 @@ public final class EmbeddedBroker {
                 LOG.warn("queue {} belongs to a store that is not in STORAGE_TYPE: disabled, {} message(s) kept in it",
                         bound, queue == null ? 0 : queue.getMessageCount());
             }
+        }
+    }
+
+    /**
+     * store.NAME.dlq, and the divert that forwards what the broker itself dead-letters from
+     * store.NAME (max-delivery-attempts of mail.accepted reached) to it. The broker stamps such a
+     * copy with its original queue in {@code _AMQ_ORIG_QUEUE}; a copy no divert matches (a store
+     * taken out of STORAGE_TYPE) stays in the queue {@value #STORE_DEAD_LETTERS}.
+     */
+    private static void bindDeadLetterQueue(ActiveMQServer server, String store) throws Exception {
+        String dlq = storeDeadLetterQueue(store);
+        server.createQueue(QueueConfiguration.of(dlq).setAddress(dlq).setRoutingType(RoutingType.ANYCAST)
+                .setDurable(true).setAutoCreateAddress(true), true);
+        String divert = "dead-letters-of-" + storeQueue(store);
+        if (server.getPostOffice().getBinding(SimpleString.of(divert)) == null) {
+            server.deployDivert(new DivertConfiguration()
+                    .setName(divert)
+                    .setAddress(STORE_DEAD_LETTERS)
+                    .setForwardingAddress(dlq)
+                    .setFilterString(Message.HDR_ORIGINAL_QUEUE + " = '" + storeQueue(store) + "'")
+                    .setExclusive(true)
+                    .setRoutingType(ComponentConfigurationRoutingType.ANYCAST));
         }
     }
 

@@ -24,8 +24,12 @@ import org.apache.activemq.artemis.api.core.client.ClientSession;
  */
 final class FreshCopy {
 
-    /** Properties the broker sets when it schedules, dead-letters or moves a message. */
-    private static final Set<String> BROKER_PROPERTIES = Set.of(
+    /**
+     * Properties the broker sets when it schedules, dead-letters or moves a message, and the
+     * routing type the message was sent with (anycast into a DLQ): the target decides its own,
+     * e.g. multicast for a store's queue mail.accepted::store.NAME, which an anycast message misses.
+     */
+    private static final Set<String> BROKER_PROPERTIES = Set.of(Message.HDR_ROUTING_TYPE.toString(),
             Message.HDR_SCHEDULED_DELIVERY_TIME.toString(), Message.HDR_ORIGINAL_ADDRESS.toString(),
             Message.HDR_ORIGINAL_QUEUE.toString(), Message.HDR_ORIG_MESSAGE_ID.toString(),
             Message.HDR_ORIG_ROUTING_TYPE.toString(), "_AMQ_ACTUAL_EXPIRY");

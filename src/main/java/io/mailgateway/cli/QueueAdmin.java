@@ -88,15 +88,31 @@ final class QueueAdmin implements AutoCloseable {
 
     /** Invokes a QueueControl operation on {@code queue}; returns its result. */
     Object invoke(String queue, String operation, Object... args) throws Exception {
+        return invokeOn(ResourceNames.QUEUE + queue, queue, operation, args);
+    }
+
+    /** The names of the broker's queues (ActiveMQServerControl getQueueNames). */
+    List<String> queueNames() throws Exception {
+        Object result = invokeOn(ResourceNames.BROKER, "broker", "getQueueNames");
+        List<String> names = new ArrayList<>();
+        if (result instanceof Object[] array) {
+            for (Object name : array) {
+                names.add(String.valueOf(name));
+            }
+        }
+        return names;
+    }
+
+    private Object invokeOn(String resource, String what, String operation, Object... args) throws Exception {
         ClientMessage request = management.createMessage(false);
-        ManagementHelper.putOperationInvocation(request, ResourceNames.QUEUE + queue, operation, args);
+        ManagementHelper.putOperationInvocation(request, resource, operation, args);
         ClientMessage reply = requestor.request(request, TIMEOUT_MS);
         if (reply == null) {
             throw new IOException("no answer from the broker's management within " + TIMEOUT_MS + " ms");
         }
         Object result = ManagementHelper.getResult(reply);
         if (!ManagementHelper.hasOperationSucceeded(reply)) {
-            throw new IOException(queue + " " + operation + " failed: " + result);
+            throw new IOException(what + " " + operation + " failed: " + result);
         }
         return result;
     }

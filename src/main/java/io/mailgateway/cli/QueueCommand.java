@@ -1,17 +1,16 @@
 package io.mailgateway.cli;
 
 import io.mailgateway.broker.EmbeddedBroker;
-import io.mailgateway.message.MailHeaders;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code queue list|show ID|retry ID|retry-all|delete ID|dlq list|dlq requeue ID} (and
  * {@code dlq list|requeue ID} at top level): inspect and repair the running gateway's delivery
- * queue, like Postfix's postqueue/postsuper. Talks to the broker's administrative port
+ * queue and the dead-letter queues (delivery.dlq and each store's store.NAME.dlq, see
+ * {@link DeadLetterQueues}), like Postfix's postqueue/postsuper. Talks to the broker's administrative port
  * (127.0.0.1:BROKER_PORT) through {@link QueueAdmin}; docs/delivery.md shows every command.
  *
  * <p>Exit status: 0 done, 1 no such queue ID (or the broker refused the operation), 2 usage
@@ -32,10 +31,6 @@ final class QueueCommand {
     static final int NOT_FOUND = 1;
     static final int USAGE_ERROR = 2;
     static final int UNREACHABLE = 3;
-
-    /** Properties a requeued message leaves behind: it starts over as a fresh first attempt. */
-    private static final Set<String> RESET_ON_REQUEUE = Set.of(MailHeaders.ATTEMPTS, MailHeaders.DLQ_REASON,
-            MailHeaders.LAST_ERROR, MailHeaders.NEXT_ATTEMPT_AT);
 
     private final PrintStream out;
     private final PrintStream err;
@@ -101,7 +96,7 @@ final class QueueCommand {
             case "retry" -> retry(id);
             case "retry-all" -> retryAll();
             case "delete" -> delete(id);
-            default -> w.get(1).equals("list") ? list(DLQ) : requeue(id);
+            default -> w.get(1).equals("list") ? listDeadLetters() : requeue(id);
         };
     }
 
@@ -118,13 +113,42 @@ final class QueueCommand {
         return OK;
     }
 
+    /** Every dead-letter queue in one table (its QUEUE column says which), a count line per queue. */
+    private int listDeadLetters() throws Exception {
+        List<String> queues = DeadLetterQueues.all(admin);
+        List<QueueEntry> entries = new ArrayList<>();
+        for (String queue : queues) {
+            entries.addAll(QueueEntry.of(queue, admin.list(queue, null)));
+        }
+        if (json) {
+            out.println(QueueEntry.toJson(entries));
+            return OK;
+        }
+        QueueTable.print(out, entries, true);
+        for (String queue : queues) {
+            long listed = entries.stream().filter(e -> e.queue().equals(queue)).count();
+            long total = admin.count(queue);
+            out.printf("%s: %d message(s)%s%n", queue, listed,
+                    total > listed ? " listed of " + total + " (the broker's management-browse-page-size caps a listing)" : "");
+        }
+        return OK;
+    }
+
+    /** delivery and every dead-letter queue: where show and delete look for an ID. */
+    private List<String> queuesWithMail() throws Exception {
+        List<String> queues = new ArrayList<>();
+        queues.add(DELIVERY);
+        queues.addAll(DeadLetterQueues.all(admin));
+        return queues;
+    }
+
     private int show(String id) throws Exception {
         List<QueueEntry> found = new ArrayList<>();
-        for (String queue : List.of(DELIVERY, DLQ)) {
+        for (String queue : queuesWithMail()) {
             found.addAll(QueueEntry.of(queue, admin.list(queue, id)));
         }
         if (found.isEmpty()) {
-            return notFound(id, "delivery or delivery.dlq");
+            return notFound(id, "delivery or a dead-letter queue");
         }
         if (json) {
             out.println(QueueEntry.toJson(found));
@@ -168,7 +192,7 @@ final class QueueCommand {
 
     private int delete(String id) throws Exception {
         int removed = 0;
-        for (String queue : List.of(DELIVERY, DLQ)) {
+        for (String queue : queuesWithMail()) {
             List<QueueEntry> entries = QueueEntry.of(queue, admin.list(queue, id));
             if (entries.isEmpty()) {
                 continue;
@@ -176,30 +200,42 @@ final class QueueCommand {
             int n = ((Number) admin.invoke(queue, "removeMessages", QueueAdmin.filter(id))).intValue();
             for (QueueEntry e : entries.subList(0, Math.min(n, entries.size()))) {
                 out.printf("deleted %s from %s: from <%s> to %s, %d octets, received %s%n", e.queueId(), queue, e.sender(),
-                        String.join(",", e.pendingRecipients()), e.size(), QueueTable.time(e.receivedAt()));
+                        String.join(",", e.shownRecipients()), e.size(), QueueTable.time(e.receivedAt()));
             }
             removed += n;
         }
         if (removed == 0) {
-            return notFound(id, "delivery or delivery.dlq");
+            return notFound(id, "delivery or a dead-letter queue");
         }
         return OK;
     }
 
+    /**
+     * Back from whichever dead-letter queue holds the ID: delivery.dlq to delivery, a store's
+     * store.NAME.dlq to that store's queue only (the others have the message already).
+     */
     private int requeue(String id) throws Exception {
-        long expected = admin.list(DLQ, id).size();
-        if (expected == 0) {
-            return notFound(id, DLQ);
+        int requeued = 0;
+        for (String dlq : DeadLetterQueues.all(admin)) {
+            long expected = admin.list(dlq, id).size();
+            if (expected == 0) {
+                continue;
+            }
+            String target = DeadLetterQueues.requeueTarget(dlq);
+            if (target == null) {
+                err.println(id + " is in " + dlq + ", whose store is not enabled: enable it (STORAGE_TYPE) and restart,"
+                        + " the gateway then moves it to store.NAME.dlq");
+                continue;
+            }
+            List<Map<String, Object>> moved = admin.moveFresh(dlq, QueueAdmin.filter(id), target,
+                    DeadLetterQueues.resetOnRequeue(dlq), expected);
+            for (QueueEntry e : QueueEntry.of(dlq, moved)) {
+                out.printf("requeued %s from %s to %s for a fresh attempt: to %s%n", id, dlq, target,
+                        String.join(",", e.shownRecipients()));
+                requeued++;
+            }
         }
-        List<Map<String, Object>> moved = admin.moveFresh(DLQ, QueueAdmin.filter(id), DELIVERY, RESET_ON_REQUEUE, expected);
-        if (moved.isEmpty()) {
-            return notFound(id, DLQ);
-        }
-        for (QueueEntry e : QueueEntry.of(DELIVERY, moved)) {
-            out.printf("requeued %s from %s to %s for a fresh attempt: to %s%n", id, DLQ, DELIVERY,
-                    String.join(",", e.pendingRecipients()));
-        }
-        return OK;
+        return requeued == 0 ? notFound(id, "a dead-letter queue") : OK;
     }
 
     private int notFound(String id, String where) {

@@ -14,7 +14,7 @@ import org.apache.activemq.artemis.json.JsonObjectBuilder;
 import org.apache.activemq.artemis.utils.JsonLoader;
 
 /**
- * One message of the delivery queue (or its DLQ) as the queue commands show it, read from the
+ * One message of the delivery queue (or a dead-letter queue: delivery.dlq, store.NAME.dlq) as the queue commands show it, read from the
  * properties the broker's management lists (the contract in {@link MailHeaders}).
  *
  * @param nextAttemptAt epoch ms of the scheduled retry, or 0 when the message is due now
@@ -29,6 +29,27 @@ record QueueEntry(String queue, long brokerMessageId, String queueId, String sen
     /** When the message was sent into its queue (for the DLQ: when it was given up). */
     long sentAt() {
         return number(properties.get("timestamp"), 0);
+    }
+
+    /** In a dead-letter queue rather than the delivery queue. */
+    boolean deadLetter() {
+        return !queue.equals(QueueCommand.DELIVERY);
+    }
+
+    /**
+     * The recipients the message is still for: those still to relay in delivery and delivery.dlq;
+     * all of them in a store's dead-letter queue (the store keeps the message for every recipient).
+     */
+    List<String> shownRecipients() {
+        return queue.startsWith("store.") ? recipients : pendingRecipients();
+    }
+
+    /** Why it is in a dead-letter queue; a copy the broker gave up on after max-delivery-attempts has no reason of ours. */
+    String deadLetterReason() {
+        if (!dlqReason.isEmpty()) {
+            return dlqReason;
+        }
+        return lastError.isEmpty() && queue.startsWith("store.") ? "max-delivery-attempts reached (broker.xml)" : lastError;
     }
 
     /** Recipients still to relay (the envelope's RELAY ones), or all recipients when it has none. */
@@ -98,8 +119,8 @@ record QueueEntry(String queue, long brokerMessageId, String queueId, String sen
                     .add("nextAttemptAt", QueueTable.iso(e.nextAttemptAt()))
                     .add("lastError", e.lastError())
                     .add("brokerMessageId", e.brokerMessageId());
-            if (e.queue().equals(QueueCommand.DLQ)) {
-                o.add("dlqReason", e.dlqReason());
+            if (e.deadLetter()) {
+                o.add("dlqReason", e.deadLetterReason());
             }
             JsonObjectBuilder props = JsonLoader.createObjectBuilder();
             e.properties().forEach((k, v) -> {

@@ -25,13 +25,15 @@ final class QueueTable {
 
     static void print(PrintStream out, List<QueueEntry> entries, boolean dlq) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"ID", "ARRIVED (UTC)", "SIZE", "SENDER", "RECIPIENTS", "ATTEMPTS", dlq ? "IN DLQ SINCE (UTC)" : "NEXT ATTEMPT (UTC)",
-            dlq ? "REASON" : "LAST ERROR"});
+        rows.add(dlq ? new String[] {"ID", "QUEUE", "ARRIVED (UTC)", "SIZE", "SENDER", "RECIPIENTS", "ATTEMPTS", "IN DLQ SINCE (UTC)", "REASON"}
+                : new String[] {"ID", "ARRIVED (UTC)", "SIZE", "SENDER", "RECIPIENTS", "ATTEMPTS", "NEXT ATTEMPT (UTC)", "LAST ERROR"});
         for (QueueEntry e : entries) {
-            rows.add(new String[] {e.queueId(), time(e.receivedAt()), e.size() < 0 ? "?" : String.valueOf(e.size()),
-                "<" + e.sender() + ">", recipients(e.pendingRecipients()), String.valueOf(e.attempts()),
-                dlq ? time(e.sentAt()) : e.scheduled() ? time(e.nextAttemptAt()) : "now",
-                dlq ? (e.dlqReason().isEmpty() ? e.lastError() : e.dlqReason()) : e.lastError()});
+            String size = e.size() < 0 ? "?" : String.valueOf(e.size());
+            String recipients = recipients(e.shownRecipients());
+            rows.add(dlq ? new String[] {e.queueId(), e.queue(), time(e.receivedAt()), size, "<" + e.sender() + ">", recipients,
+                String.valueOf(e.attempts()), time(e.sentAt()), e.deadLetterReason()}
+                : new String[] {e.queueId(), time(e.receivedAt()), size, "<" + e.sender() + ">", recipients,
+                String.valueOf(e.attempts()), e.scheduled() ? time(e.nextAttemptAt()) : "now", e.lastError()});
         }
         int[] width = new int[rows.get(0).length];
         for (String[] row : rows) {
@@ -55,12 +57,12 @@ final class QueueTable {
 
     static void printDetails(PrintStream out, QueueEntry e) {
         out.printf("%s in %s (broker message %d)%n", e.queueId(), e.queue(), e.brokerMessageId());
-        out.printf("  state:       %s%n", e.queue().equals(QueueCommand.DLQ) ? "given up: " + e.dlqReason()
+        out.printf("  state:       %s%n", e.deadLetter() ? "given up: " + e.deadLetterReason()
                 : e.scheduled() ? "waiting for retry at " + time(e.nextAttemptAt()) : "due for delivery now");
         out.printf("  arrived:     %s%n", time(e.receivedAt()));
         out.printf("  sender:      <%s>%n", e.sender());
         out.printf("  recipients:  %s%n", String.join(",", e.recipients()));
-        out.printf("  to relay:    %s%n", String.join(",", e.pendingRecipients()));
+        out.printf("  %s %s%n", e.queue().startsWith("store.") ? "to store:   " : "to relay:   ", String.join(",", e.shownRecipients()));
         out.printf("  size:        %d%n", e.size());
         out.printf("  attempts:    %d%n", e.attempts());
         out.printf("  last error:  %s%n", e.lastError().isEmpty() ? "-" : e.lastError());

@@ -7,7 +7,8 @@ import java.io.InputStream;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
-import org.apache.camel.Processor;
+import io.mailgateway.store.PermanentStoreFailure;
+import io.mailgateway.store.StoreStep;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,15 +16,17 @@ import org.slf4j.LoggerFactory;
  * The archive store's processor: the message as an mbox entry appended to its hour file, on disk
  * before the route ends (so before the broker ack). At least once: a redelivered message whose
  * queue ID is already in its hour file is not appended again; a crash between the fsync and the
- * ack can still leave one duplicate in rare cases, which readers drop by queue ID.
+ * ack can still leave one duplicate in rare cases, which readers drop by queue ID. Failures are
+ * classified by {@link StoreStep}: I/O is transient, an unreadable envelope or body permanent.
  */
-public class ArchiveStore implements Processor {
+public class ArchiveStore extends StoreStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveStore.class);
 
     private final ArchiveWriter writer;
 
     public ArchiveStore(ArchiveWriter writer) {
+        super("archive");
         this.writer = writer;
     }
 
@@ -32,7 +35,7 @@ public class ArchiveStore implements Processor {
     }
 
     @Override
-    public void process(Exchange exchange) throws IOException {
+    protected void store(Exchange exchange) throws IOException, PermanentStoreFailure {
         Message in = exchange.getIn();
         String queueId = in.getHeader(MailHeaders.QUEUE_ID, String.class);
         long receivedAt = in.getHeader(MailHeaders.RECEIVED_AT, Long.class);
@@ -42,7 +45,7 @@ public class ArchiveStore implements Processor {
         try (InputStream body = in.getMandatoryBody(InputStream.class)) {
             appended = writer.append(queueId, sender, receivedAt, body, redelivered); // streaming, bounded memory
         } catch (InvalidPayloadException e) {
-            throw new IOException("message body is not readable", e);
+            throw new PermanentStoreFailure("message body is not readable: " + e.getMessage(), e);
         }
         LOG.debug("{}: archive {}", queueId, appended ? "appended" : "had it already");
     }

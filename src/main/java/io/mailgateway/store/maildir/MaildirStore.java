@@ -13,7 +13,8 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.Processor;
+import io.mailgateway.store.PermanentStoreFailure;
+import io.mailgateway.store.StoreStep;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,11 +23,12 @@ import org.slf4j.LoggerFactory;
  * mailbox here) in
  * {@code ROOT/<domain>/<localpart>/new}, as received plus a {@code Return-Path:} header;
  * quarantined messages into that mailbox's {@code .Junk} folder instead.
- * Any exception leaves the route failed, so the broker transaction rolls back and the
- * message comes again: delivery is at least once, and the file name (receipt time, queue ID,
+ * An I/O failure (disk full, permissions) leaves the route failed, so the broker transaction rolls
+ * back and the message comes again; what can never be stored (no readable envelope or body) goes
+ * to store.maildir.dlq ({@link StoreStep}). Delivery is at least once, and the file name (receipt time, queue ID,
  * host) is the same on every attempt, so a recipient already written is skipped, not doubled.
  */
-public class MaildirStore implements Processor {
+public class MaildirStore extends StoreStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(MaildirStore.class);
 
@@ -34,13 +36,14 @@ public class MaildirStore implements Processor {
     private final String hostname;
 
     public MaildirStore(Path root, String hostname) {
+        super("maildir");
         this.root = root;
         // Maildir names must not contain '/' or ':' (cr.yp.to/proto/maildir.html).
         this.hostname = hostname.replace("/", "\\057").replace(":", "\\072");
     }
 
     @Override
-    public void process(Exchange exchange) throws IOException {
+    protected void store(Exchange exchange) throws IOException, PermanentStoreFailure {
         Message in = exchange.getIn();
         String queueId = in.getHeader(MailHeaders.QUEUE_ID, String.class);
         long receivedAt = in.getHeader(MailHeaders.RECEIVED_AT, Long.class);
@@ -62,7 +65,7 @@ public class MaildirStore implements Processor {
             int written = new MaildirDelivery(name).deliver(mailboxes, returnPath, body, redelivered);
             LOG.debug("{}: maildir wrote {} of {} mailbox(es)", queueId, written, mailboxes.size());
         } catch (org.apache.camel.InvalidPayloadException e) {
-            throw new IOException("message body is not readable", e);
+            throw new PermanentStoreFailure("message body is not readable: " + e.getMessage(), e);
         }
     }
 

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.Processor;
+import io.mailgateway.store.StoreStep;
 import org.apache.camel.StreamCache;
 import org.apache.camel.component.aws2.s3.AWS2S3Constants;
 import org.slf4j.Logger;
@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * metadata, the content type, and the length when the body knows it (a spooled stream cache or
  * bytes), so the upload streams instead of reading the message into memory to measure it.
  * The key depends only on the message, so a redelivered message overwrites its own object.
+ * A message without a readable envelope or receipt time can never get a key or metadata: it goes
+ * to store.s3.dlq ({@link StoreStep}).
  */
-public final class S3ObjectHeaders implements Processor {
+public final class S3ObjectHeaders extends StoreStep {
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
     /** AWS allows 2 KB of user metadata in all; long recipient lists are cut to this. */
@@ -39,11 +41,12 @@ public final class S3ObjectHeaders implements Processor {
     private final String prefix;
 
     public S3ObjectHeaders(String prefix) {
+        super("s3");
         this.prefix = prefix.replaceAll("^/+|/+$", "");
     }
 
     @Override
-    public void process(Exchange exchange) {
+    protected void store(Exchange exchange) {
         Message in = exchange.getIn();
         String queueId = in.getHeader(MailHeaders.QUEUE_ID, String.class);
         long receivedAt = in.getHeader(MailHeaders.RECEIVED_AT, Long.class);

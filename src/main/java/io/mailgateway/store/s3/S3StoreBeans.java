@@ -4,7 +4,7 @@ import io.mailgateway.store.StoreBeans;
 import io.mailgateway.store.StoreContext;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** Binds {@code s3Client} and {@code s3ObjectHeaders}, used by routes/store-s3.camel.yaml. */
+/** Binds {@code s3Client}, {@code s3ObjectHeaders} and {@code s3Failures}, used by routes/store-s3.camel.yaml. */
 public final class S3StoreBeans implements StoreBeans {
 
     @Override
@@ -13,5 +13,6 @@ public final class S3StoreBeans implements StoreBeans {
         context.closeOnStop().accept(client);
         context.registry().accept("s3Client", client);
         context.registry().accept("s3ObjectHeaders", new S3ObjectHeaders(context.config().get("S3_PREFIX")));
+        context.registry().accept("s3Failures", new S3Failures());
     }
 }

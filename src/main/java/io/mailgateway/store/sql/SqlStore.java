@@ -10,7 +10,8 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
-import org.apache.camel.Processor;
+import io.mailgateway.store.PermanentStoreFailure;
+import io.mailgateway.store.StoreStep;
 import org.apache.camel.util.json.JsonArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,11 +19,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The SQL store's step: one accepted message into one {@code messages} row. Returns only after
  * the row's transaction committed (alone, or in a group commit when STORAGE_BATCH_INSERT is on);
- * any exception fails the route, so the JMS transaction rolls back and the broker redelivers.
+ * a transient failure (database down or locked, I/O) fails the route, so the JMS transaction
+ * rolls back and the broker redelivers; a row the database will never take (constraint or data
+ * error, see {@link SqlFailures}) or an unreadable message goes to store.sql.dlq instead.
  * Bodies up to SQL_INLINE_BODY_LIMIT octets go in the row, byte for byte; larger ones to a blob
  * (a file or an S3 object, see {@link BlobWriter}) first, and the row keeps its reference.
  */
-public class SqlStore implements Processor {
+public class SqlStore extends StoreStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqlStore.class);
     /** Octets read to find the Subject even when the body goes to a blob. */
@@ -34,6 +37,7 @@ public class SqlStore implements Processor {
     private final int inlineLimit;
 
     SqlStore(MessageWriter direct, GroupCommitWriter batching, BlobWriter blobs, int inlineLimit) {
+        super("sql");
         this.direct = direct;
         this.batching = batching;
         this.blobs = blobs;
@@ -41,7 +45,7 @@ public class SqlStore implements Processor {
     }
 
     @Override
-    public void process(Exchange exchange) throws IOException, SQLException, InterruptedException {
+    protected void store(Exchange exchange) throws IOException, SQLException, InterruptedException, PermanentStoreFailure {
         Message in = exchange.getIn();
         String queueId = in.getHeader(MailHeaders.QUEUE_ID, String.class);
         long receivedAt = in.getHeader(MailHeaders.RECEIVED_AT, Long.class);
@@ -57,7 +61,7 @@ public class SqlStore implements Processor {
                 ref = blobs.write(queueId, receivedAt, head, body);
             }
         } catch (InvalidPayloadException e) {
-            throw new IOException("message body is not readable", e);
+            throw new PermanentStoreFailure("message body is not readable: " + e.getMessage(), e);
         }
         Envelope envelope = EnvelopeCodec.read(in);
         MessageRow row = new MessageRow(queueId, receivedAt, envelope.sender().toString(), recipients(envelope),
@@ -71,6 +75,11 @@ public class SqlStore implements Processor {
             direct.insert(List.of(row));
         }
         LOG.debug("{}: sql stored ({})", queueId, ref == null ? "inline" : ref);
+    }
+
+    @Override
+    protected boolean isPermanent(Exception failure) {
+        return SqlFailures.isPermanent(failure);
     }
 
     private static long sizeOf(Message in, byte[] head, byte[] inline) {

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * S3 down: SMTP still accepts, the Maildir store still writes, the S3 store's messages wait in
  * the broker (rollback, redelivery with backoff); S3 back on the same port and directory:
- * every accepted message is stored, exactly once.
+ * every accepted message is stored, exactly once, and none went to store.s3.dlq (S3 unreachable
+ * is a transient failure).
  */
 @ExtendWith(TestGateway.class)
 class S3StoreOutageTest {
@@ -63,6 +64,9 @@ class S3StoreOutageTest {
         TestGateway.camel().getManagementStrategy().removeEventNotifier(failures);
         await().atMost(Duration.ofSeconds(60)).until(() -> TestGateway.gateway().broker().depth("s3") == 0
                 && ids.stream().allMatch(id -> S3Objects.keyOf(id).isPresent()));
+        // Transient: retried, never set aside as a dead letter.
+        assertThat(TestGateway.gateway().broker().server()
+                .locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of("store.s3.dlq")).getMessageCount()).isZero();
         for (String id : ids) {
             assertThat(S3Objects.keysOf(id)).as("objects for %s", id).hasSize(1);
             assertThat(new String(S3Objects.get(S3Objects.keyOf(id).orElseThrow()).readAllBytes(), StandardCharsets.US_ASCII))
