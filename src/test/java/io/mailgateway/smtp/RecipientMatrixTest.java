@@ -88,6 +88,20 @@ class RecipientMatrixTest {
         }
     }
 
+    @Test
+    void should_keep_one_copy_when_two_forms_name_the_same_mailbox() throws Exception {
+        String user = TestGateway.uniqueUser("same");
+        String id;
+        try (SmtpTestClient s = SmtpTestClient.connectEhlo(TestGateway.port())) {
+            id = s.sendMail("sender@example.org", List.of("\"" + user + "\"@example.com", user + "@EXAMPLE.com", user.toUpperCase() + "@example.com"),
+                    ("Subject: once\r\n\r\nonce\r\n.\r\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        storedIn("example.com/" + user, id);
+        Path newDir = TestGateway.maildir().resolve("example.com").resolve(user).resolve("new");
+        await("no second copy").during(Duration.ofMillis(500)).atMost(WAIT)
+                .until(() -> files(newDir).stream().filter(f -> f.contains(id)).count() == 1);
+    }
+
     private void run(Case c) throws Exception {
         String user = TestGateway.uniqueUser("mtx");
         String rcpt = fill(c.rcpt(), user);
