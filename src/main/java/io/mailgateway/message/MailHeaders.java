@@ -57,21 +57,4 @@ public final class MailHeaders {
     public static final String AUTH_RESULTS = "MailAuthResults";
     /** "true" when DMARC (or an operator rule) says quarantine: stores flag the message. */
     public static final String QUARANTINE = "MailQuarantine";
-
-    /** SPF result keyword (RFC 7208 2.6: pass, fail, softfail, neutral, none, temperror, permerror). */
-    public static final String SPF_RESULT = "MailSpfResult";
-    /** The domain SPF checked: MAIL FROM's, or the HELO name for the null sender. */
-    public static final String SPF_DOMAIN = "MailSpfDomain";
-    /** "mailfrom" or "helo": which identity SPF checked (RFC 8601 smtp.mailfrom / smtp.helo). */
-    public static final String SPF_IDENTITY = "MailSpfIdentity";
-    /** DKIM results, one "result domain selector" per signature, ';' separated; "none" when unsigned. */
-    public static final String DKIM_RESULTS = "MailDkimResults";
-    /** DMARC result keyword: pass, fail, none, temperror, permerror. */
-    public static final String DMARC_RESULT = "MailDmarcResult";
-    /** The RFC5322.From domain DMARC evaluated (header.from). */
-    public static final String DMARC_FROM_DOMAIN = "MailDmarcFromDomain";
-    /** The policy the domain's record requests (none, quarantine, reject), absent without a record. */
-    public static final String DMARC_POLICY = "MailDmarcPolicy";
-    /** What the gateway did about it: none, quarantine, reject. */
-    public static final String DMARC_DISPOSITION = "MailDmarcDisposition";
 }
