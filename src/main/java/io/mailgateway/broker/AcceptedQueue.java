@@ -5,7 +5,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * The last step of the inbound route ({@code to: bean:acceptedQueue}): ONE persistent send of
+ * The last step of the inbound route ({@code to: accepted:mail.accepted}): ONE persistent send of
  * the exchange to the multicast address mail.accepted, which the broker fans out to every
  * enabled store's queue (and, through its divert, to "delivery") atomically, confirmed only after
  * its journal sync. How the send is made is decided here, per message, so the operator's route
@@ -19,7 +19,7 @@ import org.apache.camel.Processor;
  * </ul>
  * A failed send leaves the exception on the exchange: the route fails, the client gets 451.
  */
-public final class AcceptedQueue implements Processor, AutoCloseable {
+final class AcceptedQueue implements Processor, AutoCloseable {
 
     /** Above this size a body is streamed to the broker as a large message. */
     public static final long STREAM_ABOVE = 102_400;

@@ -10,7 +10,7 @@ import org.springframework.jms.connection.CachingConnectionFactory;
  * The routes' access to the embedded broker: "jmsConnections" (one cached connection factory on
  * the in-VM acceptor, which every JMS component of the gateway shares, so a send made while
  * consuming joins the consumer's transacted session), the "jms" component on it, and
- * "acceptedQueue", the inbound route's one durable write.
+ * the "accepted" component, the inbound route's one durable write ({@code to: accepted:mail.accepted}).
  */
 public final class BrokerBeans implements Capability {
 
@@ -23,6 +23,6 @@ public final class BrokerBeans implements Capability {
         cached.setCacheConsumers(false);
         wiring.bind("jmsConnections", cached);
         wiring.bind("jms", JmsComponent.jmsComponent(cached));
-        wiring.closeOnStop(wiring.bind("acceptedQueue", new AcceptedQueue()));
+        wiring.bind("accepted", new AcceptedComponent());
     }
 }

@@ -216,7 +216,7 @@ public final class TestGateway implements BeforeAllCallback {
             public void configure() {
                 from("smtpd:127.0.0.1:0?" + options).routeId(routeId)
                         .process("receivedHeader")
-                        .to("bean:acceptedQueue");
+                        .to("accepted:mail.accepted");
             }
         });
         return ((io.mailgateway.smtp.camel.SmtpdConsumer) camel().getRoute(routeId).getConsumer()).getLocalPort();

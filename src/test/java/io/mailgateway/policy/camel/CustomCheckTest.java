@@ -61,7 +61,7 @@ class CustomCheckTest {
                         ref: authenticationResults
                     - process:
                         ref: receivedHeader
-                    - to: "bean:acceptedQueue"
+                    - to: "accepted:mail.accepted"
             """;
 
     private static int port;

@@ -1,0 +1,65 @@
+package io.mailgateway.broker;
+
+import java.util.Map;
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.DefaultEndpoint;
+import org.apache.camel.support.DefaultProducer;
+
+/**
+ * The {@code accepted:} endpoint, the inbound route's last step: {@code to: "accepted:mail.accepted"}
+ * is the one durable write of an accepted message ({@link AcceptedQueue} chooses how to send it).
+ * An endpoint of its own, not {@code bean:}: the bean component resolves a Processor bean lazily
+ * and, under concurrent first use, can fall back to method selection and fail (seen with eight
+ * messages arriving at once); a producer calls the send directly.
+ */
+public final class AcceptedComponent extends DefaultComponent {
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
+        if (!EmbeddedBroker.ACCEPTED_ADDRESS.equals(remaining)) {
+            throw new IllegalArgumentException("accepted: endpoint sends to " + EmbeddedBroker.ACCEPTED_ADDRESS
+                    + " only (the address the broker fans out to the stores), got " + remaining);
+        }
+        return new AcceptedEndpoint(uri, this);
+    }
+
+    private static final class AcceptedEndpoint extends DefaultEndpoint {
+
+        private final AcceptedQueue queue = new AcceptedQueue();
+
+        AcceptedEndpoint(String uri, AcceptedComponent component) {
+            super(uri, component);
+        }
+
+        @Override
+        public Producer createProducer() {
+            return new DefaultProducer(this) {
+                @Override
+                public void process(Exchange exchange) {
+                    queue.process(exchange);
+                }
+
+                @Override
+                protected void doStop() throws Exception {
+                    queue.close();
+                    super.doStop();
+                }
+            };
+        }
+
+        @Override
+        public Consumer createConsumer(Processor processor) {
+            throw new UnsupportedOperationException("accepted: is a producer only; routes consume the store queues");
+        }
+
+        @Override
+        public boolean isSingleton() {
+            return true;
+        }
+    }
+}
