@@ -38,18 +38,20 @@ public final class AcceptedComponent extends DefaultComponent {
 
         @Override
         public Producer createProducer() {
+            // Producers come and go with the routes that use the endpoint (a route removed or
+            // reloaded stops its producer); the send they share lives as long as the endpoint.
             return new DefaultProducer(this) {
                 @Override
                 public void process(Exchange exchange) {
                     queue.process(exchange);
                 }
-
-                @Override
-                protected void doStop() throws Exception {
-                    queue.close();
-                    super.doStop();
-                }
             };
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            queue.close();
+            super.doStop();
         }
 
         @Override

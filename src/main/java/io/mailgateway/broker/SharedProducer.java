@@ -25,10 +25,12 @@ public final class SharedProducer implements AutoCloseable {
         return t;
     }
 
+    /** Closes the template; a later {@link #of} makes a new one (the context may start again). */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         if (template != null) {
             template.close();
+            template = null;
         }
     }
 }
