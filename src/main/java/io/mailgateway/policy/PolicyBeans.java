@@ -45,7 +45,7 @@ public final class PolicyBeans implements Capability {
         DmarcEvaluator dmarc = new DmarcEvaluator(dns, DmarcEvaluator.parseOverrides(config.get("DMARC_POLICY_OVERRIDE")));
         wiring.bind("dmarcCheck", new CheckStep("dmarcCheck", new DmarcCheck(config.getBoolean("DMARC_CHECK_ENABLED"), dmarc,
                 "tempfail".equals(config.get("DMARC_TEMPERROR_ACTION")), metrics)));
-        wiring.bind("policyDecision", new PolicyDecision());
+        wiring.bind("policyDecision", new PolicyDecision(ConfiguredChecks.instantiate(config.get("POLICY_DATA_CHECKS"))));
         wiring.bind("authenticationResults", new AuthenticationResults(config.hostname()));
     }
 

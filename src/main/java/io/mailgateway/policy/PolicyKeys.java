@@ -79,6 +79,9 @@ public final class PolicyKeys implements SettingGroup {
                         io.mailgateway.policy.dmarc.DmarcEvaluator::checkOverrides),
                 new Setting("DMARC_TEMPERROR_ACTION", "accept",
                         "What a DMARC temperror (DNS timeout or SERVFAIL for the policy, or an SPF/DKIM temperror when nothing aligned) does: accept (deliver, dmarc=temperror in Authentication-Results, no disposition) or tempfail (451 4.4.3, the client retries).",
-                        v -> v.matches("accept|tempfail") ? null : "must be accept or tempfail, got '" + v + "'"));
+                        v -> v.matches("accept|tempfail") ? null : "must be accept or tempfail, got '" + v + "'"),
+                new Setting("POLICY_DATA_CHECKS", "",
+                        "Comma-separated class names of extra end-of-data checks (io.mailgateway.policy.DataCheck, public no-argument constructor, jar on the class path); the decision step runs them in this order after the checks of routes/inbound.camel.yaml, just before it decides (docs/policy.md). Empty adds none.",
+                        ConfiguredChecks::check));
     }
 }

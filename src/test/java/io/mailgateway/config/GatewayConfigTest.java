@@ -48,6 +48,11 @@ class GatewayConfigTest {
                 .hasMessageStartingWith("SMTP_MAX_RECIPIENTS:");
         assertThatThrownBy(() -> GatewayConfig.load(Map.of("TCP_NODELAY", "yes"), new Properties()))
                 .hasMessageStartingWith("TCP_NODELAY:");
+        assertThatThrownBy(() -> GatewayConfig.load(Map.of("POLICY_DATA_CHECKS", "no.such.Check"), new Properties()))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("POLICY_DATA_CHECKS:")
+                .hasMessageContaining("no class no.such.Check");
+        assertThatThrownBy(() -> GatewayConfig.load(Map.of("POLICY_DATA_CHECKS", "java.lang.String"), new Properties()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("does not implement");
         assertThatThrownBy(() -> GatewayConfig.load(Map.of("LOCAL_DOMAINS", "ok.test,bad domain"), new Properties()))
                 .hasMessageStartingWith("LOCAL_DOMAINS:");
         assertThatThrownBy(() -> GatewayConfig.load(Map.of("STORAGE_TYPE", "Maildir/.."), new Properties()))

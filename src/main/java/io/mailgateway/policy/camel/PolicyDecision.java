@@ -2,9 +2,11 @@ package io.mailgateway.policy.camel;
 
 import io.mailgateway.message.MailHeaders;
 import io.mailgateway.message.MessageContent;
+import io.mailgateway.policy.DataCheck;
 import io.mailgateway.policy.Verdict;
 import io.mailgateway.policy.Verdicts;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -31,8 +33,22 @@ public class PolicyDecision implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyDecision.class);
 
+    /** POLICY_DATA_CHECKS, run just before deciding (none by default). */
+    private final List<CheckStep> configured;
+
+    public PolicyDecision() {
+        this(List.of());
+    }
+
+    public PolicyDecision(List<DataCheck> configured) {
+        this.configured = configured.stream().map(c -> new CheckStep(c.getClass().getSimpleName(), c)).toList();
+    }
+
     @Override
-    public void process(Exchange exchange) {
+    public void process(Exchange exchange) throws Exception {
+        for (CheckStep step : configured) {
+            step.process(exchange); // records its verdict; skipped once an earlier check refused
+        }
         Verdicts verdicts = CheckStep.verdicts(exchange);
         Verdict outcome = verdicts.decide();
         Message in = exchange.getIn();

@@ -114,6 +114,23 @@ class CustomCheckTest {
     }
 
     @Test
+    void should_run_a_check_named_in_policy_data_checks_on_the_gateways_own_inbound_route() throws Exception {
+        // TestGateway sets POLICY_DATA_CHECKS=io.mailgateway.policy.camel.RejectMarked: no route names it.
+        String rcpt = TestGateway.uniqueUser("configured") + "@example.com";
+        String refusedSender = TestGateway.uniqueUser("marked") + "@example.org";
+        try (SmtpTestClient c = SmtpTestClient.connectEhlo(TestGateway.port())) {
+            SmtpTestClient.Reply refused = transaction(c, refusedSender, rcpt,
+                    "X-Test-Config-Check: reject\r\nSubject: marked\r\n\r\nhello\r\n");
+            assertThat(refused.code()).as("reply %s", refused).isEqualTo(554);
+            assertThat(refused.status()).isEqualTo("5.7.0");
+            SmtpTestClient.Reply accepted = transaction(c, "ok@example.org", rcpt, "Subject: unmarked\r\n\r\nhello\r\n");
+            assertThat(accepted.code()).as("reply %s", accepted).isEqualTo(250);
+            SqlTestRows.await(TestGateway.sqlDataSource(), SmtpTestClient.queueId(accepted));
+        }
+        assertThat(storedFrom(refusedSender)).isZero();
+    }
+
+    @Test
     void should_tempfail_with_the_checks_reply_and_store_nothing() throws Exception {
         String rcpt = TestGateway.uniqueUser("customtemp") + "@example.com";
         String sender = TestGateway.uniqueUser("later") + "@custom.test";

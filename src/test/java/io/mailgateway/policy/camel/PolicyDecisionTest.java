@@ -55,7 +55,7 @@ class PolicyDecisionTest {
     }
 
     @Test
-    void should_stop_the_route_and_leave_the_reply_for_the_listener_on_a_reject() {
+    void should_stop_the_route_and_leave_the_reply_for_the_listener_on_a_reject() throws Exception {
         Exchange e = exchange(Verdict.accept(), Verdict.reject(REFUSED, "no"), Verdict.quarantine("also"));
         new PolicyDecision().process(e);
         assertThat(e.isRouteStop()).isTrue();
