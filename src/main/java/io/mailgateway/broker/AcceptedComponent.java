@@ -19,6 +19,13 @@ import org.apache.camel.support.DefaultProducer;
  */
 public final class AcceptedComponent extends DefaultComponent {
 
+    /**
+     * Exchange property set once the broker confirmed the write (journal synced). The listener
+     * answers 250 only when it is set: a route edited so that it ends without this step, or stops
+     * early without a policy refusal, gets 451 instead of a 250 for mail that was never stored.
+     */
+    public static final String DURABLE = "MailDurable";
+
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
         if (!EmbeddedBroker.ACCEPTED_ADDRESS.equals(remaining)) {

@@ -14,15 +14,12 @@ import org.apache.camel.Processor;
  *   <li>a message with relayed recipients ({@link MailHeaders#RELAYED}) goes in a local JMS
  *       transaction: the divert's copy to "delivery" joins it, so the stores and delivery get the
  *       message together or not at all;</li>
- *   <li>a message over {@value #STREAM_ABOVE} octets (Artemis' own large-message threshold) is
+ *   <li>a message over {@value EmbeddedBroker#STREAM_ABOVE} octets (Artemis' own large-message threshold) is
  *       streamed from its spool file into a broker large-message file, never whole in the heap.</li>
  * </ul>
  * A failed send leaves the exception on the exchange: the route fails, the client gets 451.
  */
 final class AcceptedQueue implements Processor, AutoCloseable {
-
-    /** Above this size a body is streamed to the broker as a large message. */
-    public static final long STREAM_ABOVE = 102_400;
 
     private static final String BASE = "jms:topic:" + EmbeddedBroker.ACCEPTED_ADDRESS + "?deliveryPersistent=true";
     private static final String PLAIN = BASE;
@@ -35,6 +32,9 @@ final class AcceptedQueue implements Processor, AutoCloseable {
     @Override
     public void process(Exchange exchange) {
         producer.of(exchange.getContext()).send(uriFor(exchange), exchange);
+        if (exchange.getException() == null) {
+            exchange.setProperty(AcceptedComponent.DURABLE, Boolean.TRUE);
+        }
     }
 
     @Override
@@ -45,7 +45,7 @@ final class AcceptedQueue implements Processor, AutoCloseable {
     static String uriFor(Exchange exchange) {
         boolean relayed = exchange.getIn().getHeader(MailHeaders.RELAYED) != null;
         Long size = exchange.getIn().getHeader(MailHeaders.SIZE, Long.class);
-        boolean large = size != null && size > STREAM_ABOVE;
+        boolean large = size != null && size > EmbeddedBroker.STREAM_ABOVE;
         return relayed ? (large ? TRANSACTED_STREAMED : TRANSACTED) : (large ? STREAMED : PLAIN);
     }
 }

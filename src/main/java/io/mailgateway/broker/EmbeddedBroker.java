@@ -38,6 +38,11 @@ public final class EmbeddedBroker {
     public static final String STORE_DEAD_LETTERS = "store.dead-letters";
     /** The in-VM URL clients of this process use. */
     public static final String IN_VM_URL = "vm://0";
+    /**
+     * Messages over this many octets are sent to the broker streamed (a large message, stored in
+     * its own file, never whole in the heap): Artemis' own large-message threshold, 100 KiB.
+     */
+    public static final long STREAM_ABOVE = 102_400;
     /** Name of the loopback acceptor the queue CLI connects to (BROKER_PORT). */
     public static final String ADMIN_ACCEPTOR = "admin";
     /** The administrative acceptor listens on loopback only. */

@@ -89,7 +89,7 @@ public final class NextHops implements Router {
      */
     @Override
     public Optional<Disposition> dispositionOf(Mailbox recipient) {
-        String domain = domainOf(recipient);
+        String domain = recipient.domain();
         if (map.explicit(domain).isPresent()) {
             return Optional.of(Disposition.RELAY);
         }
@@ -118,7 +118,7 @@ public final class NextHops implements Router {
         Map<Mailbox, RemoteReply> failures = new LinkedHashMap<>();
         Map<String, Object> byDomain = new LinkedHashMap<>(); // domain → NextHop or RemoteReply
         for (Mailbox rcpt : recipients) {
-            String domain = domainOf(rcpt);
+            String domain = rcpt.domain();
             Object outcome = byDomain.computeIfAbsent(domain, d -> {
                 try {
                     return resolve(d);
@@ -241,11 +241,6 @@ public final class NextHops implements Router {
         List<Record> out = new ArrayList<>(a);
         out.addAll(b);
         return out;
-    }
-
-    /** The mailbox's domain (already lower case), for an address literal [192.0.2.1] its address. */
-    static String domainOf(Mailbox recipient) {
-        return recipient.domain();
     }
 
     private static Set<String> lower(List<String> domains) {

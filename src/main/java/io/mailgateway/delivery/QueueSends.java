@@ -1,5 +1,6 @@
 package io.mailgateway.delivery;
 
+import io.mailgateway.broker.EmbeddedBroker;
 import io.mailgateway.broker.SharedProducer;
 import io.mailgateway.message.MessageContent;
 import java.io.IOException;
@@ -18,7 +19,7 @@ final class QueueSends implements AutoCloseable {
     /** Artemis' per-message delivery time (epoch ms), kept in the journal. */
     static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
     /** Above this size a body is streamed to the broker (a large message), like the inbound route does. */
-    static final int STREAM_ABOVE = 102_400;
+    static final long STREAM_ABOVE = EmbeddedBroker.STREAM_ABOVE;
 
     private static final String TO_DELIVERY = "jms:queue:delivery?deliveryPersistent=true";
     private static final String TO_DLQ = "jms:queue:delivery.dlq?deliveryPersistent=true";

@@ -28,13 +28,16 @@ public record SmtpServerSettings(
             int maxErrors, Duration idleTimeout, Duration sessionTimeout, Duration greetingDelay, Path spoolDir,
             int spoolThreshold) {
         this(hostname, localDomains, maxMessageSize, maxRecipients, maxErrors, idleTimeout, sessionTimeout,
-                greetingDelay, spoolDir, spoolThreshold, RecipientRouter.localOnly(localDomains));
+                greetingDelay, spoolDir, spoolThreshold, null);
     }
 
     public SmtpServerSettings {
         localDomains = localDomains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
         if (localDomains.isEmpty()) {
             throw new IllegalArgumentException("at least one local domain is needed");
+        }
+        if (router == null) {
+            router = RecipientRouter.localOnly(localDomains); // nothing relayed: local domains only
         }
     }
 

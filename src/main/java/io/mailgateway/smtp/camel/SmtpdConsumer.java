@@ -1,5 +1,6 @@
 package io.mailgateway.smtp.camel;
 
+import io.mailgateway.broker.AcceptedComponent;
 import io.mailgateway.message.Envelope;
 import io.mailgateway.message.EnvelopeCodec;
 import io.mailgateway.message.MailHeaders;
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * body = {@link MessageContent}, headers = {@link MailHeaders}. The client's reply is decided
  * by how the route ends: a refusal left by the decision step ({@link PolicyDecision#REFUSAL}, the
  * route stopped before the broker write) is answered with the verdict's reply (e.g. 550 5.7.1
- * for a DMARC reject); otherwise no exception means the route made the message durable, so 250
- * with the queue ID; any exception means 451 4.3.0 and the client keeps the message.
+ * for a DMARC reject); otherwise 250 with the queue ID only when the route's accepted: step
+ * confirmed the durable write ({@link AcceptedComponent#DURABLE}); any exception, or a route that
+ * ended without that write, means 451 4.3.0 and the client keeps the message.
  * Routes run on a pool of worker threads (WORKER_THREADS), never on a Netty event loop, so
  * many blocking durable sends are in flight together and share journal syncs.
  */
@@ -115,6 +117,12 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
             LOG.info("{}: refused from=<{}> ip={}: {} ({})", queueId, envelope.sender(), envelope.client().address(),
                     refusal, exchange.getProperty(PolicyDecision.REFUSAL_REASON));
             return refusal;
+        }
+        if (failure == null && !Boolean.TRUE.equals(exchange.getProperty(AcceptedComponent.DURABLE, Boolean.class))) {
+            // The 250 is a promise: without the broker's confirmation there is none to give.
+            LOG.error("{}: route {} ended without its broker write (to: accepted:mail.accepted); not accepted, client told to retry",
+                    queueId, exchange.getFromRouteId());
+            return SmtpReplies.QUEUE_FAILED;
         }
         if (failure == null) {
             if (LOG.isInfoEnabled()) {

@@ -127,12 +127,11 @@ public class SmtpdEndpoint extends DefaultEndpoint {
 
     /**
      * The recipient router bound by the gateway (bean "recipientRouter", the delivery package's
-     * next-hop routing) decides LOCAL or RELAY per recipient; without one only local domains are taken.
+     * next-hop routing) decides LOCAL or RELAY per recipient; without one (null) the listener
+     * takes its local domains only.
      */
     private RecipientRouter relayedRecipient() {
-        RecipientRouter router = getCamelContext().getRegistry().lookupByNameAndType("recipientRouter", RecipientRouter.class);
-        return router != null ? router
-                : RecipientRouter.localOnly(Arrays.stream(localDomains.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+        return getCamelContext().getRegistry().lookupByNameAndType("recipientRouter", RecipientRouter.class);
     }
 
     /**

@@ -344,7 +344,7 @@ class MailAuthenticationTest {
                 from("smtpd:127.0.0.1:0?hostname=mx.test.local&localDomains=example.com&idleTimeout=" + (300 + n)).routeId(routeId) // one endpoint each
                         .process(first).process(second).process(dmarc).process(new PolicyDecision()).process(authResults)
                         .process("receivedHeader")
-                        .to("jms:topic:mail.accepted?deliveryPersistent=true");
+                        .to("accepted:mail.accepted");
             }
         });
         return ((io.mailgateway.smtp.camel.SmtpdConsumer) TestGateway.camel().getRoute(routeId).getConsumer()).getLocalPort();

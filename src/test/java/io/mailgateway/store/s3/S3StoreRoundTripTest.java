@@ -73,7 +73,7 @@ class S3StoreRoundTripTest {
             public void configure() {
                 from("smtpd:127.0.0.1:0?maxMessageSize=33554432").routeId("s3-large-listener")
                         .process("receivedHeader")
-                        .to("jms:topic:mail.accepted?deliveryPersistent=true&artemisStreamingEnabled=true");
+                        .to("accepted:mail.accepted"); // streams messages over 100 KiB
             }
         });
         int port = ((io.mailgateway.smtp.camel.SmtpdConsumer) TestGateway.camel().getRoute("s3-large-listener").getConsumer()).getLocalPort();
