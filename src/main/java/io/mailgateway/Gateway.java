@@ -150,9 +150,9 @@ public final class Gateway implements AutoCloseable {
         main.bind("gatewayConfig", config);
         int metricsPort = config.getInt("METRICS_PORT");
         if (metricsPort >= 0) {
-            metricsServer = MetricsServer.start(config.get("BIND_ADDRESS"), metricsPort,
-                    wiring.lookup("meterRegistry", PrometheusMeterRegistry.class));
-            LOG.info("metrics on http://{}:{}/metrics", config.get("BIND_ADDRESS"), metricsServer.port());
+            metricsServer = MetricsServer.start(config.get("METRICS_BIND_ADDRESS"), metricsPort,
+                    wiring.lookup("metricsRegistry", PrometheusMeterRegistry.class));
+            LOG.info("metrics on http://{}:{}/metrics", config.get("METRICS_BIND_ADDRESS"), metricsServer.port());
         }
         main.addMainListener(new MainListenerSupport() {
             @Override

@@ -38,7 +38,7 @@ public final class PolicyBeans implements Capability {
         DnsjavaResolver dns = wiring.bind("dnsResolver", DnsjavaResolver.fromConfig(config));
         SpfChecker spfChecker = wiring.bind("spfChecker", spfChecker(config, dns));
         DkimVerifier dkimVerifier = wiring.bind("dkimVerifier", DnsDkimVerifier.fromConfig(config, dns));
-        AuthMetrics metrics = new AuthMetrics(wiring.lookup("meterRegistry", MeterRegistry.class));
+        AuthMetrics metrics = new AuthMetrics(wiring.lookup("metricsRegistry", MeterRegistry.class));
         wiring.bind("spfCheck", new CheckStep("spfCheck", new SpfCheck(config.getBoolean("SPF_CHECK_ENABLED"), spfChecker, metrics)));
         wiring.bind("dkimVerify", new CheckStep("dkimVerify",
                 new DkimVerify(config.getBoolean("DKIM_VERIFY_ENABLED"), metrics, dkimVerifier)));

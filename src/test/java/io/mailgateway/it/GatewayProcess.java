@@ -85,6 +85,7 @@ final class GatewayProcess implements AutoCloseable {
         effective.computeIfAbsent("SMTP_PORT", k -> String.valueOf(freePort()));
         // never the fixed 9090 (several gateways run at once), never the sandbox's resolver
         effective.computeIfAbsent("METRICS_PORT", k -> "0");
+        effective.computeIfAbsent("HTTP_PORT", k -> "0");
         effective.computeIfAbsent("DNS_SERVERS", k -> "127.0.0.1:" + loopbackDns().address().getPort());
         // The broker's administrative port (queue CLI): never the default 61616, which parallel builds share.
         effective.computeIfAbsent("BROKER_PORT", k -> String.valueOf(freePort()));

@@ -143,7 +143,7 @@ class StoreDeadLetterTest {
     }
 
     private static double deadLetters(String store) {
-        MeterRegistry registry = TestGateway.camel().getRegistry().lookupByNameAndType("meterRegistry", MeterRegistry.class);
+        MeterRegistry registry = TestGateway.camel().getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
         return registry.get("smtp.store.dead.letters").tag("store", store).counter().count();
     }
 

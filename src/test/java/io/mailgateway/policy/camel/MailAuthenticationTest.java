@@ -312,7 +312,7 @@ class MailAuthenticationTest {
     // ---- a second listener with steps built here, feeding the same broker and stores ----
 
     private static AuthMetrics metrics() {
-        return new AuthMetrics(TestGateway.camel().getRegistry().lookupByNameAndType("meterRegistry", MeterRegistry.class));
+        return new AuthMetrics(TestGateway.camel().getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class));
     }
 
     private static Processor spf(boolean on) {
