@@ -216,14 +216,47 @@ class ObservabilityArtifactsTest {
         assertThat(problems).isEmpty();
     }
 
+    /**
+     * {@code sum by (class)} over a metric without that label quietly yields one series with
+     * the label empty: a panel that looks fine and means nothing. Each label an aggregation
+     * groups by (or drops with without) must be on a scraped series it aggregates over.
+     */
+    @Test
+    void every_aggregation_label_should_be_on_a_series_it_aggregates() throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, String> use : expressionsByUse().entrySet()) {
+            for (PromQl.Grouping g : PromQl.parse(use.getValue()).groupings()) {
+                List<String> metrics = g.over().stream().map(Selector::metric).filter(scrape::has).distinct().toList();
+                if (metrics.isEmpty()) {
+                    continue; // the missing metrics are reported by the name check
+                }
+                for (String label : g.labels()) {
+                    boolean present = TARGET_LABELS.contains(label) || metrics.stream()
+                            .anyMatch(m -> scrape.samples(m).stream().anyMatch(x -> x.labels().containsKey(label)));
+                    if (!present) {
+                        problems.add(use.getKey() + ": " + g.aggregation() + " by (" + label + ") over " + metrics + ", which have no label " + label);
+                    }
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    /** Each PromQL expression of the rules and the dashboard, by where it is used. */
+    private static Map<String, String> expressionsByUse() throws Exception {
+        Map<String, String> uses = new LinkedHashMap<>();
+        for (Map<String, Object> rule : rules()) {
+            String name = rule.containsKey("alert") ? "alert " + rule.get("alert") : "rule " + rule.get("record");
+            uses.put(name, (String) rule.get("expr"));
+        }
+        uses.putAll(dashboardQueries());
+        return uses;
+    }
+
     /** Where each selector is used ("alert X", "panel Y", "variable instance") to what it selects. */
     private static Map<String, List<Selector>> selectorsByUse() throws Exception {
         Map<String, List<Selector>> uses = new LinkedHashMap<>();
-        for (Map<String, Object> rule : rules()) {
-            String name = rule.containsKey("alert") ? "alert " + rule.get("alert") : "rule " + rule.get("record");
-            uses.put(name, PromQl.selectors((String) rule.get("expr")));
-        }
-        dashboardQueries().forEach((use, expr) -> uses.put(use, PromQl.selectors(expr)));
+        expressionsByUse().forEach((use, expr) -> uses.put(use, PromQl.selectors(expr)));
         // label_values(metric, label) in a query variable is Grafana's, not PromQL: its metric
         // argument is a selector, its label must exist on that metric.
         Pattern labelValues = Pattern.compile("label_values\\((.+),\\s*(\\w+)\\s*\\)");

@@ -23,24 +23,42 @@ final class PromQl {
     record Selector(String metric, List<Matcher> matchers) {
     }
 
+    /** {@code sum by (labels) (...)} or {@code without}: the labels, and the selectors aggregated over. */
+    record Grouping(String aggregation, List<String> labels, List<Selector> over) {
+    }
+
+    /** What an expression selects, and the label lists it aggregates by. */
+    record Parsed(List<Selector> selectors, List<Grouping> groupings) {
+    }
+
     // Followed by a parenthesised list of label names, not an expression.
     private static final Set<String> GROUPING = Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
     // Binary operators and modifiers spelled as words; inf and nan are number literals.
     private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "offset", "bool", "atan2", "inf", "nan");
+    private static final Set<String> AGGREGATIONS = Set.of("sum", "min", "max", "avg", "group", "stddev", "stdvar", "count",
+            "count_values", "bottomk", "topk", "quantile", "limitk", "limit_ratio");
+    private static final Set<String> BY = Set.of("by", "without");
 
     private final String s;
     private int i;
+    private final List<Selector> out = new ArrayList<>();
+    private final List<Grouping> groupings = new ArrayList<>();
 
     private PromQl(String expr) {
         this.s = expr;
     }
 
     static List<Selector> selectors(String expr) {
-        return new PromQl(expr).scan();
+        return parse(expr).selectors();
     }
 
-    private List<Selector> scan() {
-        List<Selector> out = new ArrayList<>();
+    static Parsed parse(String expr) {
+        PromQl p = new PromQl(expr);
+        p.scan();
+        return new Parsed(p.out, p.groupings);
+    }
+
+    private void scan() {
         while (i < s.length()) {
             char c = s.charAt(i);
             if (Character.isWhitespace(c)) {
@@ -61,15 +79,14 @@ final class PromQl {
             } else if (Character.isDigit(c) || c == '.' && i + 1 < s.length() && Character.isDigit(s.charAt(i + 1))) {
                 number();
             } else if (isNameStart(c)) {
-                identifier(out);
+                identifier();
             } else {
                 i++; // operators, parentheses, commas, @
             }
         }
-        return out;
     }
 
-    private void identifier(List<Selector> out) {
+    private void identifier() {
         int start = i;
         while (i < s.length() && isNamePart(s.charAt(i))) {
             i++;
@@ -77,17 +94,48 @@ final class PromQl {
         String name = s.substring(start, i);
         String word = name.toLowerCase(Locale.ROOT);
         char next = peek();
-        if (GROUPING.contains(word)) {
+        if (AGGREGATIONS.contains(word) && (next == '(' || BY.contains(peekWord()))) {
+            aggregation(word);
+        } else if (GROUPING.contains(word)) {
             if (next == '(') {
-                skipBalanced();
+                skipBalanced(); // on (...), ignoring (...), group_left (...): label names
             }
-        } else if (KEYWORDS.contains(word) || next == '(' || Set.of("by", "without").contains(peekWord())) {
-            // keyword, function, @ start(), or an aggregation (sum by (le) (...) too): its
-            // arguments are scanned as usual
+        } else if (KEYWORDS.contains(word) || next == '(') {
+            // keyword, function or @ start(): its arguments are scanned as usual
         } else {
             List<Matcher> matchers = next == '{' ? matchers() : List.of();
             out.add(new Selector(name, matchers));
         }
+    }
+
+    /** After the operator's name: {@code by (l) (body)} or {@code (body) by (l)}, body scanned on its own. */
+    private void aggregation(String name) {
+        List<String> labels = BY.contains(peekWord()) ? labelList() : null;
+        skipSpace();
+        int open = i;
+        skipBalanced();
+        Parsed body = parse(s.substring(open + 1, i - 1));
+        out.addAll(body.selectors());
+        groupings.addAll(body.groupings());
+        if (labels == null && BY.contains(peekWord())) {
+            labels = labelList();
+        }
+        if (labels != null) {
+            groupings.add(new Grouping(name, labels, body.selectors()));
+        }
+    }
+
+    /** At by/without: the label names of the list that follows. */
+    private List<String> labelList() {
+        skipSpace();
+        while (isNamePart(s.charAt(i))) {
+            i++;
+        }
+        skipSpace();
+        int open = i;
+        skipBalanced();
+        return java.util.Arrays.stream(s.substring(open + 1, i - 1).split(","))
+                .map(String::trim).filter(l -> !l.isEmpty()).toList();
     }
 
     /** At '{' (after optional whitespace): label matchers up to the closing '}'. */
@@ -175,17 +223,26 @@ final class PromQl {
         }
     }
 
+    /** At '(' (after optional whitespace): past its matching ')', parentheses in strings ignored. */
     private void skipBalanced() {
         skipSpace();
         int depth = 0;
         do {
-            char c = s.charAt(i++);
+            if (i >= s.length()) {
+                throw new IllegalArgumentException("unbalanced ( in " + s);
+            }
+            char c = s.charAt(i);
+            if (c == '"' || c == '\'' || c == '`') {
+                string();
+                continue;
+            }
+            i++;
             if (c == '(') {
                 depth++;
             } else if (c == ')') {
                 depth--;
             }
-        } while (depth > 0 && i < s.length());
+        } while (depth > 0);
     }
 
     private void skipTo(char end) {

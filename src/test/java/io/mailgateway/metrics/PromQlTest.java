@@ -2,6 +2,7 @@ package io.mailgateway.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.mailgateway.metrics.PromQl.Matcher;
 import io.mailgateway.metrics.PromQl.Selector;
@@ -51,8 +52,23 @@ class PromQlTest {
     }
 
     @Test
+    void should_read_the_labels_an_aggregation_groups_by_and_what_it_aggregates() {
+        PromQl.Parsed parsed = PromQl.parse("histogram_quantile(0.9, sum by (le, result) (rate(h_bucket{a=\"(x)\"}[5m])))"
+                + " / on(instance) group_left(queue) max(g) without (queue) + topk(3, count by (kind) (c_total)) + avg(plain)");
+        assertThat(parsed.selectors()).extracting(Selector::metric).containsExactly("h_bucket", "g", "c_total", "plain");
+        assertThat(parsed.groupings()).extracting(PromQl.Grouping::aggregation, PromQl.Grouping::labels)
+                .containsExactly(
+                        tuple("sum", List.of("le", "result")),
+                        tuple("max", List.of("queue")),
+                        tuple("count", List.of("kind")));
+        assertThat(parsed.groupings().get(0).over()).extracting(Selector::metric).containsExactly("h_bucket");
+        assertThat(parsed.groupings().get(2).over()).extracting(Selector::metric).containsExactly("c_total");
+    }
+
+    @Test
     void should_reject_what_it_cannot_read_rather_than_guess() {
         assertThatThrownBy(() -> PromQl.selectors("x{a=\"b\"")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> PromQl.selectors("x{a>\"b\"}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PromQl.selectors("sum by (le) (rate(x[5m])")).isInstanceOf(IllegalArgumentException.class);
     }
 }
