@@ -123,7 +123,13 @@ class ObservabilityArtifactsTest {
             JsonArray targets = panel.getCollection("targets");
             assertThat(targets).as("targets of panel %s", title).isNotEmpty();
             for (Object target : targets) {
-                assertThat((String) map(target).get("expr")).as("a target's expr in panel %s", title).isNotBlank();
+                String expr = (String) map(target).get("expr");
+                assertThat(expr).as("a target's expr in panel %s", title).isNotBlank();
+                // Every selector follows the Instance drop-down; one that does not mixes instances silently.
+                for (Selector sel : PromQl.selectors(expr)) {
+                    assertThat(sel.matchers()).as("%s in panel %s", sel.metric(), title)
+                            .contains(new Matcher("instance", "=~", "$instance", true));
+                }
             }
         }
     }
@@ -235,6 +241,34 @@ class ObservabilityArtifactsTest {
                             .anyMatch(m -> scrape.samples(m).stream().anyMatch(x -> x.labels().containsKey(label)));
                     if (!present) {
                         problems.add(use.getKey() + ": " + g.aggregation() + " by (" + label + ") over " + metrics + ", which have no label " + label);
+                    }
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    /**
+     * A legend's {{label}} that the query does not return prints empty. Each must be a label the
+     * query keeps: one it groups by, or (for a query that does not aggregate) one of its series'.
+     */
+    @Test
+    void every_legend_label_should_be_one_the_query_returns() throws Exception {
+        List<String> problems = new ArrayList<>();
+        Pattern template = Pattern.compile("\\{\\{\\s*(\\w+)\\s*}}");
+        for (JsonObject panel : panels(dashboard())) {
+            for (Object t : panel.getCollection("targets")) {
+                Map<String, Object> target = map(t);
+                PromQl.Parsed parsed = PromQl.parse((String) target.get("expr"));
+                Set<String> returned = new HashSet<>(TARGET_LABELS);
+                parsed.groupings().forEach(g -> returned.addAll(g.labels()));
+                if (parsed.groupings().isEmpty()) {
+                    parsed.selectors().forEach(sel -> scrape.samples(sel.metric()).forEach(x -> returned.addAll(x.labels().keySet())));
+                }
+                java.util.regex.Matcher m = template.matcher(String.valueOf(target.get("legendFormat")));
+                while (m.find()) {
+                    if (!returned.contains(m.group(1))) {
+                        problems.add("panel " + panel.getString("title") + " / " + target.get("refId") + ": legend {{" + m.group(1) + "}}");
                     }
                 }
             }
