@@ -12,6 +12,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.haproxy.HAProxyCommand;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.NetUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -30,6 +36,7 @@ import org.slf4j.LoggerFactory;
 final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpSessionHandler.class);
+    private static final long PROXY_HEADER_TIMEOUT_SECONDS = 10;
 
     private final SmtpServerSettings settings;
     private final MessageSink sink;
@@ -38,6 +45,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionTracker tracker;
     private final PolicyChain policy;
     private final SmtpMetrics metrics;
+    private final SmtpServer.Security security;
 
     private ChannelHandlerContext ctx;
     private SmtpSession session;
@@ -48,7 +56,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> sessionTimer;
 
     SmtpSessionHandler(SmtpServerSettings settings, MessageSink sink, SmtpFrameDecoder decoder,
-                       CommandDispatcher dispatcher, ConnectionTracker tracker, PolicyChain policy, SmtpMetrics metrics) {
+                       CommandDispatcher dispatcher, ConnectionTracker tracker, PolicyChain policy, SmtpMetrics metrics,
+                       SmtpServer.Security security) {
+        this.security = security;
         this.settings = settings;
         this.metrics = metrics;
         this.policy = policy;
@@ -63,13 +73,56 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         metrics.connectionOpened();
         counted = true;
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        if (ctx.pipeline().get(HAProxyMessageDecoder.class) == null) {
+            begin((InetSocketAddress) ctx.channel().remoteAddress());
+        } else {
+            // the session begins with the PROXY header, which names the client (channelRead);
+            // HAProxy sends it at once, so a connection still silent after a few seconds is no proxy's
+            ctx.executor().schedule(() -> {
+                if (session == null && ctx.channel().isActive()) {
+                    metrics.refusedWithoutProxyHeader();
+                    closing = true;
+                    ctx.close();
+                }
+            }, PROXY_HEADER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+        ctx.fireChannelActive();
+    }
+
+    /**
+     * The PROXY protocol header (HAProxy): the real client's address replaces the proxy's, for
+     * the limits, the checks, the logs and Received. A LOCAL header (HAProxy's own health check)
+     * keeps the proxy's address.
+     */
+    private void onProxyHeader(HAProxyMessage header) {
+        InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+        if (header.command() == HAProxyCommand.PROXY && header.sourceAddress() != null
+                && (header.proxiedProtocol() == HAProxyProxiedProtocol.TCP4 || header.proxiedProtocol() == HAProxyProxiedProtocol.TCP6)) {
+            client = new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(header.sourceAddress()), header.sourcePort());
+        }
+        begin(client);
+    }
+
+    private void begin(InetSocketAddress remote) {
         String client = remote == null ? "unknown" : remote.getAddress().getHostAddress();
         session = new SmtpSession(settings, client, policy, () -> new MessageBuffer(ctx.alloc(),
                 settings.spoolDir(), settings.spoolThreshold(), settings.maxMessageSize()));
         sessionTimer = ctx.executor().schedule(() -> timeout(SmtpReplies.SESSION_TIMEOUT),
                 settings.sessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
         session.connection = Connection.from(remote == null ? null : remote.getAddress());
+        session.tlsOffered = security.tls() != null && !security.implicitTls();
+        session.authRequired = security.authRequired();
+        SslHandler implicit = ctx.pipeline().get(SslHandler.class);
+        if (implicit != null) {
+            // SMTPS: the greeting below waits in the SslHandler until the handshake is done
+            implicit.handshakeFuture().addListener(f -> {
+                if (f.isSuccess()) {
+                    session.startedTls(describe(implicit));
+                } else {
+                    metrics.error(SmtpMetrics.ErrorKind.TLS);
+                }
+            });
+        }
         Verdict verdict = policy.connect(session.connection);
         session.admitted = !verdict.refuses();
         if (tracker.isStopping()) {
@@ -86,7 +139,6 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             // RFC 5321 4.3.1 allows a pause before the greeting; clients that talk first are not SMTP clients.
             ctx.executor().schedule(this::greet, settings.greetingDelay().toMillis(), TimeUnit.MILLISECONDS);
         }
-        ctx.fireChannelActive();
     }
 
     private void greet() {
@@ -103,6 +155,10 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             if (closing) {
+                return;
+            }
+            if (msg instanceof HAProxyMessage header) {
+                onProxyHeader(header);
                 return;
             }
             if (!greeted) {
@@ -126,6 +182,10 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             case NUL -> SmtpReplies.NUL_IN_COMMAND;
             case NONE -> dispatcher.dispatch(session, line.text());
         };
+        if (session.startTlsPending) {
+            startTls(reply);
+            return;
+        }
         if (reply != null) {
             reply(reply);
         }
@@ -155,6 +215,35 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         } else {
             chunkComplete();
         }
+    }
+
+    /**
+     * RFC 3207: after "220 Ready to start TLS" the next bytes are the client's TLS handshake.
+     * Whatever it sent after STARTTLS in clear is dropped unread (RFC 3207 5: a man in the middle
+     * could have put commands there); the SslHandler goes first in the pipeline and lets exactly
+     * one write, this reply, pass in clear. After the handshake the session starts over.
+     */
+    private void startTls(SmtpReply ready) {
+        session.startTlsPending = false;
+        decoder.discardBuffered();
+        SslHandler ssl = security.tls().newHandler(ctx.alloc(), true);
+        ctx.pipeline().addFirst("tls", ssl);
+        metrics.responded(ready);
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(ready.toBytes()));
+        ssl.handshakeFuture().addListener(f -> {
+            if (f.isSuccess()) {
+                session.startedTls(describe(ssl));
+            } else {
+                LOG.debug("TLS handshake with {} failed: {}", session.clientAddress, f.cause().toString());
+                metrics.error(SmtpMetrics.ErrorKind.TLS);
+            }
+        });
+    }
+
+    /** "TLSv1.3 TLS_AES_128_GCM_SHA256": for Received and the stores. */
+    private static String describe(SslHandler ssl) {
+        javax.net.ssl.SSLSession s = ssl.engine().getSession();
+        return s.getProtocol() + " " + s.getCipherSuite();
     }
 
     private void chunkComplete() {
@@ -324,7 +413,15 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("session {} failed: {}", session == null ? "?" : session.clientAddress, cause.toString());
+        if (session == null) {
+            // no session yet: a listener behind HAProxy got something else than a PROXY header
+            LOG.debug("connection from {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+            metrics.refusedWithoutProxyHeader();
+            closing = true;
+            ctx.close();
+            return;
+        }
+        LOG.debug("session {} failed: {}", session.clientAddress, cause.toString());
         metrics.error(SmtpMetrics.ErrorKind.SESSION);
         if (session != null) {
             session.resetTransaction();

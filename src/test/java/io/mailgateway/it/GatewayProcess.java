@@ -40,11 +40,13 @@ final class GatewayProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
+    private final boolean proxyProtocol;
 
-    private GatewayProcess(Process process, Path log, int port) {
+    private GatewayProcess(Process process, Path log, int port, boolean proxyProtocol) {
         this.process = process;
         this.log = log;
         this.port = port;
+        this.proxyProtocol = proxyProtocol;
     }
 
     /** A port free right now (bound to 0, then released); never a fixed well-known one. */
@@ -86,6 +88,9 @@ final class GatewayProcess implements AutoCloseable {
         // never the fixed 9090 (several gateways run at once), never the sandbox's resolver
         effective.computeIfAbsent("METRICS_PORT", k -> "0");
         effective.computeIfAbsent("HTTP_PORT", k -> "0");
+        // never the fixed 2587/2465 either; a test that wants them sets a free port
+        effective.computeIfAbsent("SUBMISSION_PORT", k -> "-1");
+        effective.computeIfAbsent("SMTPS_PORT", k -> "-1");
         effective.computeIfAbsent("DNS_SERVERS", k -> "127.0.0.1:" + loopbackDns().address().getPort());
         // The broker's administrative port (queue CLI): never the default 61616, which parallel builds share.
         effective.computeIfAbsent("BROKER_PORT", k -> String.valueOf(freePort()));
@@ -109,7 +114,7 @@ final class GatewayProcess implements AutoCloseable {
         }
         environment.keySet().removeIf(k -> k.startsWith("CAMEL_"));
         environment.putAll(effective);
-        return new GatewayProcess(pb.start(), log, port);
+        return new GatewayProcess(pb.start(), log, port, "true".equals(effective.get("PROXY_PROTOCOL")));
     }
 
     private static io.mailgateway.policy.dns.LoopbackDnsServer dns;
@@ -243,6 +248,10 @@ final class GatewayProcess implements AutoCloseable {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             s.setSoTimeout(5000);
+            if (proxyProtocol) {
+                // a listener behind HAProxy greets only after a PROXY header (v1 here)
+                s.getOutputStream().write("PROXY TCP4 127.0.0.1 127.0.0.1 40000 25\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
             InputStream in = s.getInputStream();
             byte[] code = in.readNBytes(3);
             if (!"220".equals(new String(code, StandardCharsets.US_ASCII))) {
