@@ -51,7 +51,7 @@ class ObservabilityScrapeTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static String scrapeText;
-    private static Scrape scrape;
+    private static Exposition scrape;
 
     @BeforeAll
     static void send_mail_and_scrape() throws Exception {
@@ -74,7 +74,7 @@ class ObservabilityScrapeTest {
         scrapeText = response.body();
         // Kept for whoever reads a failure below: what the gateway actually exposed.
         Files.writeString(Path.of("target", "metrics-scrape.txt"), scrapeText);
-        scrape = Scrape.parse(scrapeText);
+        scrape = Exposition.parse(scrapeText);
     }
 
     /**
@@ -106,7 +106,7 @@ class ObservabilityScrapeTest {
         }
         assertThat(missing).as("metrics queried but not in the scrape of a gateway that just handled mail").isEmpty();
         // The scrape is live: the two messages of send_mail_and_scrape are counted.
-        assertThat(scrape.samples("smtp_messages_received_total")).extracting(Scrape.Sample::value)
+        assertThat(scrape.samples("smtp_messages_received_total")).extracting(Exposition.Sample::value)
                 .anySatisfy(v -> assertThat(v).isGreaterThanOrEqualTo(2.0));
     }
 

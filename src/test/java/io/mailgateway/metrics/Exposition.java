@@ -11,7 +11,7 @@ import java.util.Optional;
  * {@code x_bucket}, {@code x_total}, not the family of the # TYPE line). Validity is promtool's
  * call; this only reads what a valid scrape holds.
  */
-final class Scrape {
+final class Exposition {
 
     /** One sample line: its labels and value. */
     record Sample(Map<String, String> labels, double value) {
@@ -20,11 +20,11 @@ final class Scrape {
     private final Map<String, List<Sample>> series = new LinkedHashMap<>();
     private final Map<String, String> types = new LinkedHashMap<>();
 
-    private Scrape() {
+    private Exposition() {
     }
 
-    static Scrape parse(String text) {
-        Scrape scrape = new Scrape();
+    static Exposition parse(String text) {
+        Exposition scrape = new Exposition();
         for (String line : text.split("\n")) {
             if (line.startsWith("# TYPE ")) {
                 String[] parts = line.split(" ");
