@@ -144,6 +144,7 @@ public final class Gateway implements AutoCloseable {
             capability.bind(wiring);
         }
         bindStoreBeans(wiring);
+        broker.recordMetricsInto(wiring.lookup("metricsRegistry", PrometheusMeterRegistry.class));
         broker.start(config.brokerConfig(), dataDir, config.storageTypes(), DeliverySettings.brokerProperties(config),
                 config.getInt("BROKER_PORT"));
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
