@@ -6,7 +6,9 @@ import io.mailgateway.broker.EmbeddedBroker;
 import io.mailgateway.broker.QueueGauges;
 import io.mailgateway.config.Capability;
 import io.mailgateway.config.ConfigException;
+import io.mailgateway.config.EffectiveConfig;
 import io.mailgateway.config.GatewayConfig;
+import io.mailgateway.config.Logging;
 import io.mailgateway.config.RouteReloader;
 import io.mailgateway.config.Wiring;
 import io.mailgateway.delivery.DeliveryBeans;
@@ -32,8 +34,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.support.service.ServiceSupport;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.core.config.Configurator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,7 +149,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void prepare() throws Exception {
-        Configurator.setLevel("io.mailgateway", Level.valueOf(config.get("LOG_LEVEL")));
+        Logging.apply(config);
+        LOG.info("{}", EffectiveConfig.describe(config));
         Path dataDir = config.dataDir();
         Files.createDirectories(dataDir);
         cleanSpool(dataDir.resolve("spool"));
@@ -160,6 +161,7 @@ public final class Gateway implements AutoCloseable {
             capability.bind(wiring);
         }
         bindStoreBeans(wiring);
+        broker.recordMetricsInto(wiring.lookup("metricsRegistry", PrometheusMeterRegistry.class));
         broker.start(config.brokerConfig(), dataDir, config.storageTypes(), DeliverySettings.brokerProperties(config),
                 config.getInt("BROKER_PORT"));
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
@@ -197,6 +199,9 @@ public final class Gateway implements AutoCloseable {
 
         Properties props = config.asProperties();
         props.setProperty("camel.main.name", "mail-gateway");
+        // Camel's own placeholder summary would print every value again, URLs with their
+        // passwords included; the effective configuration above is complete and masked.
+        props.setProperty("camel.main.autoConfigurationLogSummary", "false");
         props.setProperty("camel.main.routesIncludePattern", String.join(",", routeFiles));
         props.setProperty("camel.main.shutdownTimeout", config.get("SHUTDOWN_TIMEOUT"));
         props.setProperty("camel.main.streamCachingSpoolEnabled", "true");

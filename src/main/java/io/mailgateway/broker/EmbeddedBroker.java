@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * max-delivery-attempts of mail.accepted goes to {@value #STORE_DEAD_LETTERS} (broker.xml), and a
  * divert per store forwards it to that store's DLQ by its original queue.
  *
- * <p>Lifecycle: {@link #start} before the Camel routes, {@link #stop} after them.
+ * <p>Lifecycle: {@link #recordMetricsInto} (optional), {@link #start} before the Camel routes,
+ * {@link #stop} after them.
  */
 public final class EmbeddedBroker {
 
@@ -51,6 +52,7 @@ public final class EmbeddedBroker {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
 
     private volatile EmbeddedActiveMQ embedded;
+    private io.micrometer.core.instrument.MeterRegistry metrics;
     private java.util.concurrent.ScheduledExecutorService depthLogger;
 
     public static String storeQueue(String store) {
@@ -60,6 +62,11 @@ public final class EmbeddedBroker {
     /** A store's dead-letter queue (and its address), e.g. store.maildir.dlq. */
     public static String storeDeadLetterQueue(String store) {
         return storeQueue(store) + ".dlq";
+    }
+
+    /** Before {@link #start}: the broker's queue meters go into {@code registry} (none without this call). */
+    public void recordMetricsInto(io.micrometer.core.instrument.MeterRegistry registry) {
+        this.metrics = registry;
     }
 
     public void start(URL brokerXml, Path dataDir, List<String> stores) throws Exception {
@@ -84,6 +91,9 @@ public final class EmbeddedBroker {
         embedded.setConfigResourcePath(brokerXml.toString());
         // Reads broker.xml into embedded.getConfiguration(); start() builds the server from that.
         embedded.createActiveMQServer();
+        if (metrics != null) {
+            BrokerMetrics.install(embedded.getConfiguration(), metrics);
+        }
         if (adminPort > 0) {
             addAdminAcceptor(embedded.getConfiguration(), adminPort);
         }

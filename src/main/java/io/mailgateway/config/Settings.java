@@ -48,7 +48,7 @@ public final class Settings {
                     "Level of the gateway's own log lines: ERROR, WARN, INFO (one line per accepted message), DEBUG or TRACE.",
                     v -> v.matches("(?i)ERROR|WARN|INFO|DEBUG|TRACE") ? null : "must be ERROR, WARN, INFO, DEBUG or TRACE, got '" + v + "'"),
             new Setting("LOG_FORMAT", "text",
-                    "text: one human-readable line per event; json: one JSON object per line (log4j2's JSON template layout, ECS fields) for a log shipper.",
+                    "text: one human-readable line per event; json: one JSON object per line for a log shipper (@timestamp, level, logger, thread, message, MDC fields, error.*; see observability.md).",
                     v -> v.matches("text|json") ? null : "must be text or json, got '" + v + "'"));
 
     public static final List<Setting> ALL = all();
