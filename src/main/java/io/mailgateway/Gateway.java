@@ -1,5 +1,6 @@
 package io.mailgateway;
 
+import io.mailgateway.broker.AdminCredentials;
 import io.mailgateway.broker.BrokerBeans;
 import io.mailgateway.broker.DeliverySettings;
 import io.mailgateway.broker.EmbeddedBroker;
@@ -147,7 +148,7 @@ public final class Gateway implements AutoCloseable {
         }
         bindStoreBeans(wiring);
         broker.start(config.brokerConfig(), dataDir, config.storageTypes(), DeliverySettings.brokerProperties(config),
-                config.getInt("BROKER_PORT"));
+                config.getInt("BROKER_PORT"), wiring.lookup("brokerCredentials", AdminCredentials.class));
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
         QueueGauges.register(wiring.lookup("metricsRegistry", MeterRegistry.class), broker, config.storageTypes());
         main.bind("gatewayConfig", config);
