@@ -26,13 +26,13 @@ import org.apache.activemq.artemis.utils.JsonLoader;
 
 /**
  * A core-protocol connection to the running gateway's broker (its administrative acceptor on
- * 127.0.0.1:BROKER_PORT), logged in with the gateway's {@link AdminCredentials}, for the queue commands: reads and changes go through the broker's
- * management API ({@code QueueControl} operations sent to {@code activemq.management}), except
- * a DLQ requeue, which must change properties and so consumes and re-sends in one transaction.
+ * 127.0.0.1:BROKER_PORT), logged in with the gateway's {@link AdminCredentials}, for the queue
+ * commands: reads and changes go through the broker's management API ({@code QueueControl}
+ * operations sent to {@code activemq.management}), except a DLQ requeue, which must change
+ * properties and so consumes and re-sends in one transaction.
  *
  * <p>Lifecycle: {@link #connect} (throws {@link Unreachable} when no broker answers, {@link Refused}
- * when it refuses the login), use,
- * {@link #close}.
+ * when it refuses the login), use, {@link #close}.
  */
 final class QueueAdmin implements AutoCloseable {
 
@@ -92,9 +92,9 @@ final class QueueAdmin implements AutoCloseable {
         } catch (ActiveMQSecurityException e) {
             factory.close();
             locator.close();
-            throw new Refused("the gateway's broker at " + host + ":" + port + " refused the credentials of "
-                    + "its credentials file: is this the gateway's DATA_DIR? (the file is read at the gateway's start:"
-                    + " after replacing it, restart the gateway)", e);
+            throw new Refused("the gateway's broker at " + host + ":" + port + " refused the credentials in"
+                    + " DATA_DIR/broker/admin.credentials: is this the gateway's DATA_DIR? (the gateway reads the file"
+                    + " when it starts: after replacing it, restart the gateway)", e);
         } catch (Exception e) {
             factory.close();
             locator.close();

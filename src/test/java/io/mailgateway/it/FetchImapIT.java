@@ -1,11 +1,13 @@
 package io.mailgateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.mailgateway.broker.AdminCredentials;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -18,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
-import io.mailgateway.broker.AdminCredentials;
+import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientRequestor;
@@ -131,7 +133,8 @@ class FetchImapIT {
     }
 
     /**
-     * A real refusal by the broker: broker.xml with mail.accepted limited to one byte and
+     * A real refusal by the broker: broker.xml (an old copy with security-enabled false, which the
+     * gateway overrides) with mail.accepted limited to one byte and
      * address-full-policy FAIL, and store.maildir paused (over the admin port) so the first message
      * stays in it. The first fetched message gets in (the address was empty), the second is refused
      * ("address is full") and must stay at the source; once the queue is resumed and drained, the
@@ -142,8 +145,10 @@ class FetchImapIT {
         String brokerXml = Files.readString(Path.of("broker", "broker.xml"));
         String limited = brokerXml.replace("<max-delivery-attempts>2020</max-delivery-attempts>\n        <address-full-policy>PAGE</address-full-policy>",
                 "<max-delivery-attempts>2020</max-delivery-attempts>\n        <max-size-bytes>1</max-size-bytes>\n"
-                        + "        <address-full-policy>FAIL</address-full-policy>");
-        assertThat(limited).isNotEqualTo(brokerXml);
+                        + "        <address-full-policy>FAIL</address-full-policy>")
+                // an operator's old copy: the gateway turns security on whatever the file says
+                .replace("<security-enabled>true</security-enabled>", "<security-enabled>false</security-enabled>");
+        assertThat(limited).contains("<max-size-bytes>1</max-size-bytes>", "<security-enabled>false</security-enabled>");
         Path config = dir.resolve("broker.xml");
         Files.writeString(config, limited);
         Map<String, String> env = env(routes(r -> r));
@@ -151,6 +156,13 @@ class FetchImapIT {
         int brokerPort = GatewayProcess.freePort();
         env.put("BROKER_PORT", String.valueOf(brokerPort));
         try (GatewayProcess p = GatewayProcess.start(dir, env)) {
+            assertThatThrownBy(() -> {
+                try (ServerLocator locator = ActiveMQClient.createServerLocator("tcp://127.0.0.1:" + brokerPort);
+                     ClientSessionFactory factory = locator.createSessionFactory();
+                     ClientSession anonymous = factory.createSession()) {
+                    anonymous.start();
+                }
+            }).isInstanceOf(ActiveMQSecurityException.class);
             manage(brokerPort, "pause"); // the mailbox is still empty: nothing was fetched yet
             deliver("first");
             deliver("second");
