@@ -69,19 +69,16 @@ public final class EmbeddedBroker {
         this.metrics = registry;
     }
 
-    public void start(URL brokerXml, Path dataDir, List<String> stores) throws Exception {
-        start(brokerXml, dataDir, stores, java.util.Map.of(), 0);
-    }
-
     /**
      * @param properties values broker.xml refers to as {@code ${name}} (Artemis substitutes
      *                   system properties), e.g. the delivery queue's redelivery settings
      *                   ({@link DeliverySettings#brokerProperties}); defaults for any left out
      * @param adminPort  the loopback port of the administrative acceptor the queue CLI connects to
      *                   ({@link #ADMIN_ACCEPTOR}, core protocol only); 0 means none
+     * @param credentials the broker's one user, required on every acceptor ({@link BrokerSecurity})
      */
     public void start(URL brokerXml, Path dataDir, List<String> stores, java.util.Map<String, String> properties,
-                      int adminPort) throws Exception {
+                      int adminPort, AdminCredentials credentials) throws Exception {
         // broker.xml refers to ${mailgateway.data.dir}; Artemis substitutes system properties.
         System.setProperty("mailgateway.data.dir", dataDir.toString());
         java.util.Map<String, String> values = new java.util.HashMap<>(DeliverySettings.DEFAULT_BROKER_PROPERTIES);
@@ -89,11 +86,13 @@ public final class EmbeddedBroker {
         values.forEach(System::setProperty);
         embedded = new EmbeddedActiveMQ();
         embedded.setConfigResourcePath(brokerXml.toString());
+        BrokerSecurity.install(embedded, credentials);
         // Reads broker.xml into embedded.getConfiguration(); start() builds the server from that.
         embedded.createActiveMQServer();
         if (metrics != null) {
             BrokerMetrics.install(embedded.getConfiguration(), metrics);
         }
+        BrokerSecurity.enable(embedded.getConfiguration());
         if (adminPort > 0) {
             addAdminAcceptor(embedded.getConfiguration(), adminPort);
         }

@@ -37,7 +37,7 @@ public final class Settings {
             new Setting("STORAGE_TYPE", "maildir,sql",
                     "Comma-separated stores that receive every accepted message; each NAME needs a route file store-NAME.camel.yaml and gets its own durable queue store.NAME.", any()),
             new Setting("ROUTES_DIR", "",
-                    "Directory of the *.camel.yaml routes; empty means ./routes if it exists, else the routes packaged in the jar.", any()),
+                    "Directory of the *.camel.yaml routes; empty means ./routes if it exists, else the routes packaged in the jar. Any fetch-*.camel.yaml there is loaded too (an optional fetch route, docs/security.md).", any()),
             new Setting("ROUTES_RELOAD", "false",
                     "Reload a route file live when it changes; a broken file is refused (logged with line and column) and the last good version keeps serving.", bool()),
             new Setting("BROKER_CONFIG", "",
