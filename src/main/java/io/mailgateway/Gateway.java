@@ -1,15 +1,19 @@
 package io.mailgateway;
 
+import io.mailgateway.broker.AdminCredentials;
 import io.mailgateway.broker.BrokerBeans;
 import io.mailgateway.broker.DeliverySettings;
 import io.mailgateway.broker.EmbeddedBroker;
 import io.mailgateway.broker.QueueGauges;
 import io.mailgateway.config.Capability;
 import io.mailgateway.config.ConfigException;
+import io.mailgateway.config.EffectiveConfig;
 import io.mailgateway.config.GatewayConfig;
+import io.mailgateway.config.Logging;
 import io.mailgateway.config.RouteReloader;
 import io.mailgateway.config.Wiring;
 import io.mailgateway.delivery.DeliveryBeans;
+import io.mailgateway.fetch.FetchBeans;
 import io.mailgateway.message.MessageContentConverters;
 import io.mailgateway.metrics.MetricsBeans;
 import io.mailgateway.metrics.MetricsServer;
@@ -32,8 +36,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.support.service.ServiceSupport;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.core.config.Configurator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,11 +147,12 @@ public final class Gateway implements AutoCloseable {
      */
     private static List<Capability> capabilities() {
         return List.of(new MetricsBeans(), new BrokerBeans(), new StoresBeans(), new PolicyBeans(), new SmtpBeans(),
-                new DeliveryBeans());
+                new DeliveryBeans(), new FetchBeans());
     }
 
     private void prepare() throws Exception {
-        Configurator.setLevel("io.mailgateway", Level.valueOf(config.get("LOG_LEVEL")));
+        Logging.apply(config);
+        LOG.info("{}", EffectiveConfig.describe(config));
         Path dataDir = config.dataDir();
         Files.createDirectories(dataDir);
         cleanSpool(dataDir.resolve("spool"));
@@ -160,8 +163,9 @@ public final class Gateway implements AutoCloseable {
             capability.bind(wiring);
         }
         bindStoreBeans(wiring);
+        broker.recordMetricsInto(wiring.lookup("metricsRegistry", PrometheusMeterRegistry.class));
         broker.start(config.brokerConfig(), dataDir, config.storageTypes(), DeliverySettings.brokerProperties(config),
-                config.getInt("BROKER_PORT"));
+                config.getInt("BROKER_PORT"), wiring.lookup("brokerCredentials", AdminCredentials.class));
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
         QueueGauges.register(wiring.lookup("metricsRegistry", MeterRegistry.class), broker, config.storageTypes());
         main.bind("gatewayConfig", config);
@@ -197,6 +201,9 @@ public final class Gateway implements AutoCloseable {
 
         Properties props = config.asProperties();
         props.setProperty("camel.main.name", "mail-gateway");
+        // Camel's own placeholder summary would print every value again, URLs with their
+        // passwords included; the effective configuration above is complete and masked.
+        props.setProperty("camel.main.autoConfigurationLogSummary", "false");
         props.setProperty("camel.main.routesIncludePattern", String.join(",", routeFiles));
         props.setProperty("camel.main.shutdownTimeout", config.get("SHUTDOWN_TIMEOUT"));
         props.setProperty("camel.main.streamCachingSpoolEnabled", "true");
@@ -215,13 +222,28 @@ public final class Gateway implements AutoCloseable {
         return metricsServer == null ? -1 : metricsServer.port();
     }
 
-    /** inbound, delivery, the stores' error handling, plus one store-NAME route per entry of STORAGE_TYPE. */
+    /**
+     * inbound, delivery, the stores' error handling, plus one store-NAME route per entry of
+     * STORAGE_TYPE, plus every fetch-*.camel.yaml in ROUTES_DIR: a fetch route runs when its
+     * file is there (none is packaged; docs/examples/fetch-imap.camel.yaml is the template).
+     */
     private List<String> routeNames() {
         List<String> names = new ArrayList<>();
         names.add("inbound.camel.yaml");
         names.add("delivery.camel.yaml");
         names.add("store-errors.camel.yaml");
         config.storageTypes().forEach(s -> names.add("store-" + s + ".camel.yaml"));
+        Path dir = config.routesDir();
+        if (dir != null) {
+            try (DirectoryStream<Path> fetch = Files.newDirectoryStream(dir, "fetch-*.camel.yaml")) {
+                List<String> found = new ArrayList<>();
+                fetch.forEach(f -> found.add(f.getFileName().toString()));
+                found.sort(null);
+                names.addAll(found);
+            } catch (IOException e) {
+                throw new ConfigException("ROUTES_DIR", "cannot list " + dir + ": " + e.getMessage());
+            }
+        }
         return names;
     }
 

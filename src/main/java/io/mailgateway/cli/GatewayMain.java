@@ -35,8 +35,8 @@ public final class GatewayMain {
     public static int command(java.util.List<String> args, GatewayConfig config, java.io.PrintStream out, java.io.PrintStream err)
             throws java.io.IOException {
         return switch (args.get(0)) {
-            case "queue" -> QueueCommand.run(args.subList(1, args.size()), config.getInt("BROKER_PORT"), out, err);
-            case "dlq" -> QueueCommand.run(args, config.getInt("BROKER_PORT"), out, err);
+            case "queue" -> QueueCommand.run(args.subList(1, args.size()), config.getInt("BROKER_PORT"), config.dataDir(), out, err);
+            case "dlq" -> QueueCommand.run(args, config.getInt("BROKER_PORT"), config.dataDir(), out, err);
             case "archive" -> ArchiveCommand.run(args.subList(1, args.size()), config.dataDir(), out, err);
             default -> {
                 err.println("unknown command: " + String.join(" ", args) + " (try --help)");

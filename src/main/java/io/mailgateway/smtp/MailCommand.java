@@ -71,6 +71,9 @@ final class MailCommand implements SmtpCommand {
         if (sender.needsSmtpUtf8() && !smtpUtf8) {
             return SmtpReplies.UTF8_REQUIRED;
         }
+        if (session.authUser != null && !session.authenticator.maySendAs(session.authUser, sender)) {
+            return SmtpReplies.SENDER_NOT_OWNED; // RFC 6409 8.1: no forging another user's address
+        }
         // MAIL checks (e.g. the message rate limit) refuse before the client sends any data.
         Verdict verdict = session.policy.mail(session.connection, sender);
         if (verdict.refuses()) {

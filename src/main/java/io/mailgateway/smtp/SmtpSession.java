@@ -36,6 +36,14 @@ public final class SmtpSession {
     boolean startTlsPending;
     /** A submission listener: MAIL only after AUTH (RFC 6409 4.3). */
     boolean authRequired;
+    /** Checks AUTH credentials; null: AUTH not offered on this listener. */
+    SmtpAuthenticator authenticator;
+    /** A SASL exchange waiting for the client's next line, or null. */
+    AuthCommand.Stage sasl;
+    /** LOGIN: the user name, between the two challenges. */
+    String loginUser;
+    /** Credentials the handler checks next, off the event loop. */
+    AuthCommand.Request pendingAuth;
     String authUser;
     /** The policy checks of this listener, by phase. */
     final PolicyChain policy;

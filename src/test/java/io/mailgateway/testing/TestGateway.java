@@ -146,6 +146,15 @@ public final class TestGateway implements BeforeAllCallback {
         return brokerPort;
     }
 
+    /** The login the running test gateway wrote into its DATA_DIR (the queue CLI's). */
+    public static io.mailgateway.broker.AdminCredentials brokerCredentials() {
+        try {
+            return io.mailgateway.broker.AdminCredentials.read(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A loopback port free right now (bound to 0, then released); never a fixed well-known one. */
     public static int freePort() {
         try (java.net.ServerSocket s = new java.net.ServerSocket()) {

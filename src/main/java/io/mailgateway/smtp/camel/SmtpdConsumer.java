@@ -11,6 +11,7 @@ import io.mailgateway.smtp.MessageSink;
 import io.mailgateway.smtp.ReceivedMessage;
 import io.mailgateway.smtp.SmtpMetrics;
 import io.mailgateway.smtp.SmtpReplies;
+import io.mailgateway.smtp.SmtpAuthenticator;
 import io.mailgateway.smtp.SmtpServer;
 import io.mailgateway.smtp.tls.ServerTls;
 import java.time.Duration;
@@ -74,9 +75,10 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
                 .newFixedThreadPool(this, "smtpd-worker", endpoint.getWorkerThreads());
         metrics = endpoint.metrics();
         ServerTls tls = endpoint.serverTls();
+        SmtpAuthenticator auth = endpoint.authenticator();
         List<Object> checks = endpoint.sessionChecks();
         server = new SmtpServer(endpoint.serverSettings(), endpoint.socket(), this, endpoint.connectionPolicy(), checks, metrics)
-                .security(new SmtpServer.Security(endpoint.isStartTls() ? tls : null, false, false))
+                .security(new SmtpServer.Security(endpoint.isStartTls() ? tls : null, false, false, auth))
                 .proxyProtocol(endpoint.isProxyProtocol());
         server.start();
         // RFC 6409: submission, STARTTLS then AUTH before MAIL
@@ -86,7 +88,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
                         endpoint.getSubmissionPort());
             }
             submission = new SmtpServer(endpoint.serverSettings(), endpoint.socket(endpoint.getSubmissionPort()), this,
-                    endpoint.submissionPolicy(), checks, metrics).security(new SmtpServer.Security(tls, false, true))
+                    endpoint.submissionPolicy(), checks, metrics).security(new SmtpServer.Security(tls, false, true, auth))
                     .proxyProtocol(endpoint.isProxyProtocol());
             submission.start();
         }
@@ -96,7 +98,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
                 LOG.info("SMTPS port {} not opened: TLS_ENABLED=false", endpoint.getSmtpsPort());
             } else {
                 smtps = new SmtpServer(endpoint.serverSettings(), endpoint.socket(endpoint.getSmtpsPort()), this,
-                        endpoint.submissionPolicy(), checks, metrics).security(new SmtpServer.Security(tls, true, true))
+                        endpoint.submissionPolicy(), checks, metrics).security(new SmtpServer.Security(tls, true, true, auth))
                         .proxyProtocol(endpoint.isProxyProtocol());
                 smtps.start();
             }

@@ -4,6 +4,7 @@ import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.message.RecipientRouter;
 import io.mailgateway.policy.limits.CidrSet;
 import io.mailgateway.policy.limits.ConnectionPolicy;
+import io.mailgateway.smtp.SmtpAuthenticator;
 import io.mailgateway.smtp.SmtpMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -193,6 +194,11 @@ public class SmtpdEndpoint extends DefaultEndpoint {
 
     SmtpServer.Socket socket(int listenPort) {
         return new SmtpServer.Socket(host, listenPort, ioThreads, backlog, tcpNoDelay, keepAlive);
+    }
+
+    /** The users' password check bound as "smtpAuthenticator", or null (no AUTH). */
+    SmtpAuthenticator authenticator() {
+        return getCamelContext().getRegistry().lookupByNameAndType("smtpAuthenticator", SmtpAuthenticator.class);
     }
 
     /** The certificate bound as "serverTls" (TLS_ENABLED), or null. */
