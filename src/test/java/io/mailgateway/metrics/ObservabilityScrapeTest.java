@@ -14,10 +14,6 @@ import io.mailgateway.metrics.PromQl.Matcher;
 import io.mailgateway.metrics.PromQl.Selector;
 import io.mailgateway.testing.SmtpTestClient;
 import io.mailgateway.testing.TestGateway;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +46,7 @@ class ObservabilityScrapeTest {
     private static final Set<String> PROMETHEUS_OWN = Set.of("up");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private static String scrapeText;
-    private static Exposition scrape;
+    private static Scrape scrape;
 
     @BeforeAll
     static void send_mail_and_scrape() throws Exception {
@@ -71,20 +66,11 @@ class ObservabilityScrapeTest {
         // shows (or until it is plain that no JVM meters are bound: the name check says so).
         System.gc();
         await().atMost(WAIT).until(() -> {
-            scrapeText = get("/metrics");
-            return scrapeText.contains("\njvm_gc_pause_seconds_count") || !scrapeText.contains("\njvm_");
+            scrape = Scrape.of(TestGateway.gateway().metricsPort());
+            return scrape.has("jvm_gc_pause_seconds_count") || scrape.samples().stream().noneMatch(x -> x.name().startsWith("jvm_"));
         });
         // Kept for whoever reads a failure below: what the gateway actually exposed.
-        Files.writeString(Path.of("target", "metrics-scrape.txt"), scrapeText);
-        scrape = Exposition.parse(scrapeText);
-    }
-
-    private static String get(String path) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestGateway.gateway().metricsPort() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
-        return response.body();
+        Files.writeString(Path.of("target", "metrics-scrape.txt"), scrape.text());
     }
 
     /**
@@ -97,7 +83,7 @@ class ObservabilityScrapeTest {
      */
     @Test
     void live_scrape_should_pass_promtool_check_metrics() throws Exception {
-        Promtool.Result result = Promtool.run(RULES_DIR, scrapeText, "check", "metrics");
+        Promtool.Result result = Promtool.run(RULES_DIR, scrape.text(), "check", "metrics");
         assertThat(result.exitCode()).as("promtool could not parse the scrape:\n%s", result.output()).isIn(0, 3);
         List<String> ours = result.output().lines().filter(l -> l.startsWith("smtp_")).toList();
         assertThat(ours).as("lint problems in our own metrics").isEmpty();
@@ -116,7 +102,7 @@ class ObservabilityScrapeTest {
         }
         assertThat(missing).as("metrics queried but not in the scrape of a gateway that just handled mail").isEmpty();
         // The scrape is live: the two messages of send_mail_and_scrape are counted.
-        assertThat(scrape.samples("smtp_messages_received_total")).extracting(Exposition.Sample::value)
+        assertThat(scrape.find("smtp_messages_received_total")).extracting(Scrape.Sample::value)
                 .anySatisfy(v -> assertThat(v).isGreaterThanOrEqualTo(2.0));
     }
 
@@ -139,7 +125,7 @@ class ObservabilityScrapeTest {
                         continue;
                     }
                     Set<String> values = new TreeSet<>();
-                    scrape.samples(s.metric()).stream().map(x -> x.labels().get(m.label())).filter(Objects::nonNull).forEach(values::add);
+                    scrape.find(s.metric()).stream().map(x -> x.labels().get(m.label())).filter(Objects::nonNull).forEach(values::add);
                     // PromQL regexes are anchored at both ends, as String.matches is.
                     boolean matches = m.op().endsWith("~")
                             ? values.stream().anyMatch(v -> v.matches(m.value()))
@@ -170,7 +156,7 @@ class ObservabilityScrapeTest {
                 }
                 for (String label : g.labels()) {
                     boolean present = TARGET_LABELS.contains(label) || metrics.stream()
-                            .anyMatch(m -> scrape.samples(m).stream().anyMatch(x -> x.labels().containsKey(label)));
+                            .anyMatch(m -> scrape.find(m).stream().anyMatch(x -> x.labels().containsKey(label)));
                     if (!present) {
                         problems.add(use.getKey() + ": " + g.aggregation() + " by (" + label + ") over " + metrics + ", which have no label " + label);
                     }
@@ -195,7 +181,7 @@ class ObservabilityScrapeTest {
                 Set<String> returned = new HashSet<>(TARGET_LABELS);
                 parsed.groupings().forEach(g -> returned.addAll(g.labels()));
                 if (parsed.groupings().isEmpty()) {
-                    parsed.selectors().forEach(sel -> scrape.samples(sel.metric()).forEach(x -> returned.addAll(x.labels().keySet())));
+                    parsed.selectors().forEach(sel -> scrape.find(sel.metric()).forEach(x -> returned.addAll(x.labels().keySet())));
                 }
                 java.util.regex.Matcher m = template.matcher(String.valueOf(target.get("legendFormat")));
                 while (m.find()) {

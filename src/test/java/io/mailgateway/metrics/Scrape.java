@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -59,5 +60,37 @@ record Scrape(String text, List<Sample> samples) {
 
     List<Sample> find(String name) {
         return find(name, Map.of());
+    }
+
+    /** Whether a series of this name (as PromQL names it: {@code x_bucket}, {@code x_total}) is exposed. */
+    boolean has(String name) {
+        return samples.stream().anyMatch(s -> s.name().equals(name));
+    }
+
+    /**
+     * Why a name that is not a series may have been meant, from the # TYPE lines: a histogram
+     * or summary family used without its _bucket/_sum/_count, a counter without its _total.
+     */
+    Optional<String> hint(String name) {
+        Map<String, String> types = new LinkedHashMap<>();
+        text.lines().filter(l -> l.startsWith("# TYPE ")).map(l -> l.split(" ")).forEach(t -> types.put(t[2], t[3]));
+        String type = types.get(name);
+        if ("histogram".equals(type) || "summary".equals(type)) {
+            return Optional.of(name + " is a " + type + ": its series are " + seriesOf(name));
+        }
+        if (has(name + "_total")) {
+            return Optional.of("its series is " + name + "_total");
+        }
+        for (String suffix : List.of("_bucket", "_sum", "_count", "_total")) {
+            String family = name.endsWith(suffix) ? name.substring(0, name.length() - suffix.length()) : null;
+            if (family != null && (types.containsKey(family) || has(family))) {
+                return Optional.of(family + " is a " + types.getOrDefault(family, "series") + " with series " + seriesOf(family));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private List<String> seriesOf(String family) {
+        return samples.stream().map(Sample::name).filter(n -> n.equals(family) || n.startsWith(family + "_")).distinct().toList();
     }
 }
