@@ -54,12 +54,12 @@ public final class Sasl {
      * "334 " with an empty challenge, RFC 4954 4); "=" is an empty one, which holds no credentials.
      */
     public static SaslStep plainInitial(String initialResponse) {
-        return initialResponse == null ? SaslStep.challenge() : plain(initialResponse);
+        return initialResponse == null ? SaslStep.challenge() : tooLong(initialResponse) ? SaslStep.tooLong() : plain(initialResponse);
     }
 
     /** The client's line after PLAIN's empty challenge: "*" cancels (RFC 4954 4). */
     public static SaslStep plainResponse(String line) {
-        return isCancel(line) ? SaslStep.cancelled() : plain(line);
+        return isCancel(line) ? SaslStep.cancelled() : tooLong(line) ? SaslStep.tooLong() : plain(line);
     }
 
     /**
@@ -67,18 +67,21 @@ public final class Sasl {
      * ({@link #LOGIN_USERNAME_CHALLENGE}); some clients send the name as an initial response.
      */
     public static SaslStep loginInitial(String initialResponse) {
-        return initialResponse == null ? SaslStep.challenge() : loginName(initialResponse);
+        return initialResponse == null ? SaslStep.challenge() : tooLong(initialResponse) ? SaslStep.tooLong() : loginName(initialResponse);
     }
 
     /** The line after "334 VXNlcm5hbWU6": the user name; next the session asks for the password. */
     public static SaslStep loginUsername(String line) {
-        return isCancel(line) ? SaslStep.cancelled() : loginName(line);
+        return isCancel(line) ? SaslStep.cancelled() : tooLong(line) ? SaslStep.tooLong() : loginName(line);
     }
 
     /** The line after "334 UGFzc3dvcmQ6": the password, completing the credentials of {@code username}. */
     public static SaslStep loginPassword(String username, String line) {
         if (isCancel(line)) {
             return SaslStep.cancelled();
+        }
+        if (tooLong(line)) {
+            return SaslStep.tooLong();
         }
         String password = decode(line, MAX_PASSWORD);
         return password == null || password.indexOf('\0') >= 0 ? SaslStep.malformed() : SaslStep.credentials(username, password);
@@ -117,6 +120,11 @@ public final class Sasl {
 
     private static boolean isCancel(String line) {
         return "*".equals(line);
+    }
+
+    /** RFC 4954 4: a line over our limit gets 500 5.5.6, not the 501 of an undecodable one. */
+    private static boolean tooLong(String line) {
+        return line != null && line.length() > MAX_LINE;
     }
 
     /**

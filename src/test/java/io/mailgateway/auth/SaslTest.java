@@ -23,7 +23,10 @@ class SaslTest {
     @Test
     void should_refuse_an_authzid_other_than_the_authcid() {
         // RFC 4616 2: we never authorize acting as someone else
-        assertThat(Sasl.plainInitial(b64("admin@example.com\0bob@example.com\0pw")).kind()).isEqualTo(Kind.AUTHZID_REFUSED);
+        SaslStep refused = Sasl.plainInitial(b64("admin@example.com\0bob@example.com\0pw"));
+        assertThat(refused.kind()).isEqualTo(Kind.AUTHZID_REFUSED);
+        assertThat(refused.isRefusal()).isTrue();
+        assertThat(refused.reply().code()).isEqualTo(535);
     }
 
     @Test
@@ -38,6 +41,9 @@ class SaslTest {
     @Test
     void should_cancel_on_a_star() {
         assertThat(Sasl.plainResponse("*").kind()).isEqualTo(Kind.CANCELLED);
+        assertThat(Sasl.plainResponse("*").reply().code()).isEqualTo(501);
+        assertThat(Sasl.plainResponse("*").reply().status()).hasToString("5.0.0");
+        assertThat(Sasl.plainResponse("!!!!").reply().status()).as("cannot decode").hasToString("5.5.2");
         assertThat(Sasl.loginUsername("*").kind()).isEqualTo(Kind.CANCELLED);
         assertThat(Sasl.loginPassword("bob@example.com", "*").kind()).isEqualTo(Kind.CANCELLED);
         assertThat(Sasl.plainInitial("*").kind()).as("not a cancel as an initial response, and no Base64").isEqualTo(Kind.MALFORMED);
@@ -68,7 +74,11 @@ class SaslTest {
         String longPassword = "p".repeat(Sasl.MAX_PASSWORD + 1);
         assertThat(Sasl.plainResponse(b64("\0bob@example.com\0" + longPassword)).kind()).isEqualTo(Kind.MALFORMED);
         assertThat(Sasl.plainResponse(b64("\0bob@example.com\0" + "p".repeat(Sasl.MAX_PASSWORD))).kind()).isEqualTo(Kind.CREDENTIALS);
-        assertThat(Sasl.plainResponse("QUFB".repeat(Sasl.MAX_LINE / 4 + 1)).kind()).isEqualTo(Kind.MALFORMED);
+        SaslStep tooLong = Sasl.plainResponse("QUFB".repeat(Sasl.MAX_LINE / 4 + 1));
+        assertThat(tooLong.kind()).isEqualTo(Kind.TOO_LONG);
+        assertThat(tooLong.reply().code()).isEqualTo(500);
+        assertThat(tooLong.reply().status()).hasToString("5.5.6");
+        assertThat(Sasl.loginPassword("bob@example.com", "QUFB".repeat(Sasl.MAX_LINE / 4 + 1)).kind()).isEqualTo(Kind.TOO_LONG);
         assertThat(Sasl.loginUsername(b64("a".repeat(Sasl.MAX_NAME + 1))).kind()).isEqualTo(Kind.MALFORMED);
     }
 

@@ -27,6 +27,10 @@ public final class GatewayDatabase implements AutoCloseable {
 
     /** Opens the pool and brings the schema up to date (db/changelog). */
     public static GatewayDatabase open(GatewayConfig config) throws Exception {
+        if (config.get("DB_URL").isEmpty()) {
+            // The user commands may run before the gateway ever did: SQLite does not create directories.
+            java.nio.file.Files.createDirectories(config.dataDir());
+        }
         HikariDataSource pool = SqlDataSources.create(config, config.dataDir());
         try {
             SqlMigrations.migrate(pool);
