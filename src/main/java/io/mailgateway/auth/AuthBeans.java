@@ -29,6 +29,7 @@ public final class AuthBeans implements Capability {
         wiring.closeOnStop(database);
         UserDirectory users = wiring.bind("userDirectory", new UserDirectory(new UserStore(database.dataSource(), Clock.systemUTC()),
                 config.getBoolean("USER_CACHE_ENABLED"), config.seconds("USER_CACHE_TTL"), config.getInt("USER_CACHE_SIZE"), Ticker.SYSTEM));
+        wiring.closeOnStop(users.watch(config.seconds("USER_CACHE_CHECK_INTERVAL")));
         AuthLimiter limiter = new AuthLimiter(config.getInt("AUTH_MAX_FAILURES"), config.seconds("AUTH_FAILURE_WINDOW"),
                 config.seconds("AUTH_BLOCK_TIME"), config.duration("AUTH_FAILURE_DELAY"), config.getInt("AUTH_MAX_TRACKED"), Ticker.SYSTEM);
         AuthMetrics metrics = new AuthMetrics(wiring.lookup("metricsRegistry", MeterRegistry.class));

@@ -18,9 +18,11 @@ public final class AuthKeys implements SettingGroup {
     public List<Setting> settings() {
         return List.of(
                 new Setting("USER_CACHE_ENABLED", "true",
-                        "Keep users' rows (password hash, enabled, extra addresses) in memory between logins; every login still verifies the password. A change made with the `user` commands reaches a running gateway when the row expires.", bool()),
+                        "Keep users' rows (password hash, enabled, extra addresses) in memory between logins; every login still verifies the password.", bool()),
                 new Setting("USER_CACHE_TTL", "300",
-                        "Seconds a cached user row is used: also the longest time `user disable` or `user passwd` takes to reach a running gateway. 0 reads the database at every login.", integer(0, 86_400)),
+                        "Seconds a cached user row is used at most; 0 reads the database at every login.", integer(0, 86_400)),
+                new Setting("USER_CACHE_CHECK_INTERVAL", "10",
+                        "Seconds between checks (one small query) for changes made with the `user` commands in another process; a change clears the cache, so `user disable` or `user passwd` reaches a running gateway within this time. 0: no check, a change waits for USER_CACHE_TTL.", integer(0, 3600)),
                 new Setting("USER_CACHE_SIZE", "10000",
                         "Most user rows cached (least recently used dropped first).", integer(0, 10_000_000)),
                 new Setting("AUTH_MAX_FAILURES", "5",

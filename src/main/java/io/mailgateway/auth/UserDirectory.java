@@ -19,9 +19,10 @@ import java.util.Optional;
  * users logging in while the database is briefly away. Only existing users are cached, so a user
  * added with the command line can log in at once.
  *
- * <p>A change made with the command line (another process) reaches a running gateway when the
- * cached row expires: disabling a user or changing a password takes effect within
- * USER_CACHE_TTL seconds. Thread-safe.
+ * <p>A change made with the command line (another process) reaches a running gateway through
+ * {@link #watch}: every USER_CACHE_CHECK_INTERVAL seconds one aggregate query of the users table
+ * ({@link UserStore#fingerprint()}); when it changed, every cached row is dropped. Without the
+ * check (interval 0) or while it fails, the rows expire after USER_CACHE_TTL. Thread-safe.
  */
 public final class UserDirectory {
 
@@ -32,8 +33,11 @@ public final class UserDirectory {
         }
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UserDirectory.class);
+
     private final UserStore store;
     private final Cache<String, User> cache;
+    private volatile String lastFingerprint;
 
     /** @param ttl 0 or {@code size} 0 turns the cache off */
     public UserDirectory(UserStore store, boolean enabled, Duration ttl, int size, Ticker ticker) {
@@ -74,5 +78,41 @@ public final class UserDirectory {
 
     UserStore store() {
         return store;
+    }
+
+    /**
+     * Checks for changes every {@code interval} on a daemon thread until the returned handle is
+     * closed; nothing to watch without a cache.
+     */
+    public AutoCloseable watch(Duration interval) {
+        if (cache == null || interval.isZero()) {
+            return () -> { };
+        }
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "user-cache-check");
+            t.setDaemon(true);
+            return t;
+        });
+        checkForChanges();
+        timer.scheduleWithFixedDelay(this::checkForChanges, interval.toMillis(), interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return timer::shutdownNow;
+    }
+
+    /** Drops every cached row when the users table changed since the last check (the timer's task). */
+    void checkForChanges() {
+        if (cache == null) {
+            return;
+        }
+        try {
+            String now = store.fingerprint();
+            if (lastFingerprint != null && !lastFingerprint.equals(now)) {
+                cache.invalidateAll();
+                LOG.debug("users table changed: user cache cleared");
+            }
+            lastFingerprint = now;
+        } catch (SQLException e) {
+            // The cached rows stay, each until its USER_CACHE_TTL.
+            LOG.debug("user cache check failed: {}", e.getMessage());
+        }
     }
 }

@@ -18,7 +18,7 @@ import java.util.Optional;
  * {@code user list}, {@code user alias add|remove USER ADDRESS}: the users AUTH checks, in the
  * gateway's database (DB_URL, or $DATA_DIR/gateway.db: set DATA_DIR / DB_URL as for the
  * gateway). Each change is written to audit_log with the actor "cli:" and the OS user. A running
- * gateway sees a change when its cached row expires (USER_CACHE_TTL).
+ * gateway notices a change within USER_CACHE_CHECK_INTERVAL (it then clears its user cache).
  *
  * <p>Exit status: 0 done, 1 refused (no such user, address taken, password not acceptable),
  * 2 usage error, 3 the database cannot be opened.

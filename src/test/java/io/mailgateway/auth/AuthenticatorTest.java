@@ -84,6 +84,17 @@ class AuthenticatorTest {
     }
 
     @Test
+    void should_clear_the_cache_when_the_users_table_changed_so_a_disable_takes_effect_at_the_next_check() throws Exception {
+        auth.directory.checkForChanges(); // what the timer does every USER_CACHE_CHECK_INTERVAL
+        assertThat(auth.login("bob@example.com", "correct horse").kind()).isEqualTo(Kind.SUCCESS);
+        auth.directory.checkForChanges();
+        assertThat(auth.login("bob@example.com", "correct horse").kind()).as("nothing changed: cached").isEqualTo(Kind.SUCCESS);
+        auth.store.setEnabled("bob@example.com", false); // as `user disable` from another process, same millisecond
+        auth.directory.checkForChanges();
+        assertThat(auth.login("bob@example.com", "correct horse").kind()).isEqualTo(Kind.FAILED);
+    }
+
+    @Test
     void should_block_after_five_failures_and_then_refuse_even_the_right_password_until_the_block_ends() throws Exception {
         for (int i = 1; i <= 4; i++) {
             assertThat(auth.login("bob@example.com", "guess " + i).kind()).isEqualTo(Kind.FAILED);

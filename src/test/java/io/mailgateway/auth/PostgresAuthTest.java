@@ -48,7 +48,9 @@ class PostgresAuthTest {
         assertThat(new SenderPolicy(auth.directory, true).maySendAs(ok.user(), Mailbox.of("sales@example.org"))).isTrue();
         assertThat(auth.login("bob@example.com", "wrong horse").kind()).isEqualTo(Kind.FAILED);
 
+        String before = auth.store.fingerprint();
         assertThat(auth.store.setEnabled("bob@example.com", false)).isTrue();
+        assertThat(auth.store.fingerprint()).isNotEqualTo(before);
         assertThat(auth.store.find("bob@example.com").orElseThrow().enabled()).isFalse();
         assertThat(auth.store.list()).extracting(User::address).containsExactly("bob@example.com");
         assertThat(auth.store.removeAlias("bob@example.com", "sales@example.org")).isTrue();
