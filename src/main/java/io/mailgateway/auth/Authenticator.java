@@ -45,7 +45,8 @@ public final class Authenticator {
     public AuthOutcome authenticate(Sasl.Mechanism mechanism, String username, String password, InetAddress client) {
         String from = client.getHostAddress();
         Optional<String> account = UserStore.canonical(username);
-        String actor = account.orElse(username);
+        // Chosen by the client: no line breaks into our log lines, bounded length.
+        String actor = AuditLog.clean(account.orElse(username));
         Optional<Duration> blocked = limiter.blockedFor(client, account.orElse(null));
         if (blocked.isPresent()) {
             metrics.attempt(mechanism, AuthMetrics.Result.BLOCKED);
