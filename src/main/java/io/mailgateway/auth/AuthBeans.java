@@ -14,8 +14,9 @@ import java.time.Clock;
  * "gatewayDatabase", "auditLog", "userDirectory", "authenticator" and "senderPolicy". Must come
  * after MetricsBeans ("metricsRegistry") and before the SMTP session's capability.
  *
- * <p>Stopping: the audit log writes what is queued, then this capability's share of the pool
- * closes (after the SMTP listener, as every resource of a capability).
+ * <p>Stopping: the user cache's change check stops, the audit log writes what is queued, then
+ * this capability's share of the pool closes (after the SMTP listener, as every resource of a
+ * capability).
  */
 public final class AuthBeans implements Capability {
 
@@ -24,12 +25,12 @@ public final class AuthBeans implements Capability {
         GatewayConfig config = wiring.config();
         GatewayDatabase database = wiring.bind("gatewayDatabase", GatewayDatabase.open(config));
         AuditLog audit = wiring.bind("auditLog", new AuditLog(database.dataSource(), Clock.systemUTC()));
-        // Closed in this order: the audit log's last rows, then our share of the pool.
-        wiring.closeOnStop(audit);
-        wiring.closeOnStop(database);
         UserDirectory users = wiring.bind("userDirectory", new UserDirectory(new UserStore(database.dataSource(), Clock.systemUTC()),
                 config.getBoolean("USER_CACHE_ENABLED"), config.seconds("USER_CACHE_TTL"), config.getInt("USER_CACHE_SIZE"), Ticker.SYSTEM));
+        // Closed in this order: the cache check's timer, the audit log's last rows, then our share of the pool.
         wiring.closeOnStop(users.watch(config.seconds("USER_CACHE_CHECK_INTERVAL")));
+        wiring.closeOnStop(audit);
+        wiring.closeOnStop(database);
         AuthLimiter limiter = new AuthLimiter(config.getInt("AUTH_MAX_FAILURES"), config.seconds("AUTH_FAILURE_WINDOW"),
                 config.seconds("AUTH_BLOCK_TIME"), config.duration("AUTH_FAILURE_DELAY"), config.getInt("AUTH_MAX_TRACKED"), Ticker.SYSTEM);
         AuthMetrics metrics = new AuthMetrics(wiring.lookup("metricsRegistry", MeterRegistry.class));
