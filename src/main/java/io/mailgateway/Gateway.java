@@ -1,6 +1,7 @@
 package io.mailgateway;
 
 import io.mailgateway.broker.AdminCredentials;
+import io.mailgateway.auth.AuthBeans;
 import io.mailgateway.broker.BrokerBeans;
 import io.mailgateway.broker.DeliverySettings;
 import io.mailgateway.broker.EmbeddedBroker;
@@ -142,12 +143,13 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * The capabilities in the order their beans depend on each other (metrics before the
-     * policy's counters, policy's DNS resolver before delivery's MX lookups); each store in
-     * STORAGE_TYPE comes after them ({@link StoreBeans}).
+     * policy's counters, policy's DNS resolver before delivery's MX lookups, AUTH's authenticator
+     * before the SMTP session that calls it); each store in STORAGE_TYPE comes after them
+     * ({@link StoreBeans}; the SQL store shares the database AUTH opened).
      */
     private static List<Capability> capabilities() {
-        return List.of(new MetricsBeans(), new BrokerBeans(), new StoresBeans(), new PolicyBeans(), new SmtpBeans(),
-                new DeliveryBeans(), new FetchBeans());
+        return List.of(new MetricsBeans(), new BrokerBeans(), new StoresBeans(), new PolicyBeans(), new AuthBeans(),
+                new SmtpBeans(), new DeliveryBeans(), new FetchBeans());
     }
 
     private void prepare() throws Exception {
@@ -269,7 +271,8 @@ public final class Gateway implements AutoCloseable {
 
     /** Each store in STORAGE_TYPE may bring beans for its route (see {@link StoreBeans}). */
     private void bindStoreBeans(Wiring wiring) throws Exception {
-        StoreContext context = new StoreContext(config, config.dataDir(), config.hostname(), wiring.registry(), wiring.closeList());
+        StoreContext context = new StoreContext(config, config.dataDir(), config.hostname(), wiring.registry(), wiring.closeList(),
+                wiring::find);
         for (String store : config.storageTypes()) {
             Class<?> type;
             try {

@@ -32,7 +32,7 @@ final class HelloCommands {
         if (session.tlsOffered && session.tls == null) {
             lines.add("STARTTLS");
         }
-        if (session.authenticator != null && session.tls != null && session.authUser == null) {
+        if (session.auth != null && session.tls != null && session.authUser == null) {
             lines.add("AUTH PLAIN LOGIN"); // RFC 4954: both send the password, so only under TLS
         }
         // No enhanced codes on EHLO lines: clients read the keywords right after "250-".

@@ -30,9 +30,6 @@ public final class SmtpReplies {
     // RFC 3207 4: the client starts the TLS handshake after this
     public static final SmtpReply READY_TO_START_TLS = SmtpReply.of(220, of(2, 0, 0), "Ready to start TLS");
 
-    // RFC 4954 6
-    public static final SmtpReply AUTH_OK = SmtpReply.of(235, of(2, 7, 0), "Authentication successful");
-
     // 3xx (RFC 2034 gives no enhanced code to intermediate replies)
     public static final SmtpReply START_MAIL_INPUT = SmtpReply.of(354, null, "End data with <CR><LF>.<CR><LF>");
 
@@ -42,8 +39,6 @@ public final class SmtpReplies {
     public static final SmtpReply SESSION_TIMEOUT = SmtpReply.of(421, of(4, 4, 2), "Session too long, closing connection").thenClose();
     public static final SmtpReply TOO_MANY_ERRORS = SmtpReply.of(421, of(4, 7, 0), "Too many errors, closing connection").thenClose();
     public static final SmtpReply TOO_MANY_RECIPIENTS = SmtpReply.of(452, of(4, 5, 3), "Too many recipients");
-    public static final SmtpReply AUTH_TEMPFAIL = SmtpReply.of(454, of(4, 7, 0), "Temporary authentication failure");
-    public static final SmtpReply AUTH_BLOCKED = SmtpReply.of(421, of(4, 7, 0), "Too many authentication failures, try again later").thenClose();
     public static final SmtpReply QUEUE_FAILED = SmtpReply.of(451, of(4, 3, 0), "Temporary failure, message not accepted, try again later");
 
     // 5xx: syntax and sequence
@@ -61,17 +56,8 @@ public final class SmtpReplies {
     public static final SmtpReply NO_VALID_RECIPIENTS = SmtpReply.of(554, of(5, 5, 1), "No valid recipients");
     public static final SmtpReply DATA_AFTER_BDAT = SmtpReply.of(503, of(5, 5, 1), "DATA not allowed after BDAT");
     public static final SmtpReply PARAM_NOT_RECOGNIZED = SmtpReply.of(555, of(5, 5, 4), "MAIL or RCPT parameter not recognized");
-    public static final SmtpReply AUTH_FAILED = SmtpReply.of(535, of(5, 7, 8), "Authentication credentials invalid");
-    public static final SmtpReply AUTH_CANCELLED = SmtpReply.of(501, of(5, 0, 0), "Authentication cancelled");
-    public static final SmtpReply AUTH_BAD_RESPONSE = SmtpReply.of(501, of(5, 5, 2), "Cannot decode the authentication response");
-    public static final SmtpReply AUTH_MECHANISM_UNKNOWN = SmtpReply.of(504, of(5, 5, 4), "Unrecognized authentication type");
-    public static final SmtpReply AUTH_NEEDS_TLS = SmtpReply.of(538, of(5, 7, 11), "Encryption required for requested authentication mechanism");
-    public static final SmtpReply ALREADY_AUTHENTICATED = SmtpReply.of(503, of(5, 5, 1), "Already authenticated");
-    public static final SmtpReply SENDER_NOT_OWNED = SmtpReply.of(553, of(5, 7, 1), "Sender address not owned by the authenticated user");
     public static final SmtpReply ALREADY_TLS = SmtpReply.of(503, of(5, 5, 1), "TLS already active");
     public static final SmtpReply TRANSACTION_IN_PROGRESS = SmtpReply.of(503, of(5, 5, 1), "Not allowed during a mail transaction");
-    /** RFC 4954 6 / RFC 6409 4.3: a submission listener takes MAIL only from an authenticated client. */
-    public static final SmtpReply AUTH_REQUIRED = SmtpReply.of(530, of(5, 7, 0), "Authentication required");
     public static final SmtpReply EARLY_TALKER = SmtpReply.of(554, of(5, 5, 1), "Protocol error: input before greeting").thenClose();
 
     // 5xx: policy and content

@@ -1,5 +1,7 @@
 package io.mailgateway.smtp;
 
+import io.mailgateway.auth.Authenticator;
+import io.mailgateway.auth.SenderPolicy;
 import io.mailgateway.policy.PolicyChain;
 import io.mailgateway.policy.limits.ConnectionPolicy;
 import io.mailgateway.smtp.tls.ServerTls;
@@ -50,7 +52,7 @@ public final class SmtpServer {
      * @param authRequired MAIL only after AUTH (submission, RFC 6409)
      * @param auth         checks AUTH credentials (offered under TLS); null: no AUTH
      */
-    public record Security(ServerTls tls, boolean implicitTls, boolean authRequired, SmtpAuthenticator auth) {
+    public record Security(ServerTls tls, boolean implicitTls, boolean authRequired, Auth auth) {
         public static final Security PLAIN = new Security(null, false, false, null);
 
         public Security {
@@ -115,6 +117,10 @@ public final class SmtpServer {
     public SmtpServer proxyProtocol(boolean on) {
         this.proxyProtocol = on;
         return this;
+    }
+
+    /** The users: their passwords (AUTH) and whose addresses they may send from (MAIL). */
+    public record Auth(Authenticator authenticator, SenderPolicy senders) {
     }
 
     /** Before {@link #start}: TLS and AUTH requirements of this listener. */

@@ -1,5 +1,7 @@
 package io.mailgateway.smtp;
 
+import io.mailgateway.auth.AuthOutcome;
+import io.mailgateway.auth.AuthReplies;
 import io.mailgateway.message.Client;
 import io.mailgateway.message.Envelope;
 import io.mailgateway.message.MessageContent;
@@ -114,7 +116,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         session.connection = Connection.from(remote == null ? null : remote.getAddress());
         session.tlsOffered = security.tls() != null && !security.implicitTls();
         session.authRequired = security.authRequired();
-        session.authenticator = security.auth();
+        session.auth = security.auth();
         SslHandler implicit = ctx.pipeline().get(SslHandler.class);
         if (implicit != null) {
             // SMTPS: the greeting below waits in the SslHandler until the handshake is done
@@ -183,8 +185,13 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         SmtpReply reply;
         if (session.sasl != null) {
             // RFC 4954 4: inside an AUTH exchange a line is the client's response, not a command
-            reply = line.problem() == SmtpFrame.Problem.NONE ? AuthCommand.next(session, line.text()) : SmtpReplies.AUTH_BAD_RESPONSE;
-            session.sasl = line.problem() == SmtpFrame.Problem.NONE ? session.sasl : null;
+            if (line.problem() == SmtpFrame.Problem.NONE) {
+                reply = AuthCommand.next(session, line.text());
+            } else {
+                session.sasl = null;
+                session.loginUser = null;
+                reply = AuthReplies.LINE_TOO_LONG;
+            }
         } else {
             reply = switch (line.problem()) {
                 case TOO_LONG -> SmtpReplies.LINE_TOO_LONG;
@@ -267,37 +274,34 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         ctx.channel().config().setAutoRead(false);
         java.net.InetAddress client = session.connection.address();
         authWorkers.execute(() -> {
-            SmtpAuthenticator.Result result;
+            AuthOutcome outcome;
             try {
-                result = security.auth().authenticate(request.mechanism(), request.username(), request.password(), client);
+                outcome = security.auth().authenticator().authenticate(request.mechanism(), request.username(),
+                        request.password(), client);
             } catch (RuntimeException e) {
                 LOG.warn("AUTH from {} could not be checked: {}", session.clientAddress, e.toString());
-                result = new SmtpAuthenticator.Result(SmtpAuthenticator.Outcome.TEMPORARY_FAILURE, null, java.time.Duration.ZERO);
+                outcome = new AuthOutcome(AuthOutcome.Kind.TEMPORARY_FAILURE, null, java.time.Duration.ZERO, java.time.Duration.ZERO);
             }
-            SmtpAuthenticator.Result done = result;
-            long wait = done.delay() == null ? 0 : done.delay().toMillis();
-            ctx.executor().schedule(() -> authenticated(done), wait, TimeUnit.MILLISECONDS);
+            AuthOutcome done = outcome;
+            ctx.executor().schedule(() -> authenticated(done), done.delay().toMillis(), TimeUnit.MILLISECONDS);
         });
     }
 
-    private void authenticated(SmtpAuthenticator.Result result) {
+    private void authenticated(AuthOutcome outcome) {
         awaitingSink = false;
         if (closing || !ctx.channel().isActive()) {
             return;
         }
-        switch (result.outcome()) {
-            case SUCCESS -> {
-                session.authUser = result.user();
-                session.connection = session.connection.withAuthUser(result.user());
-                reply(SmtpReplies.AUTH_OK);
-            }
-            case FAILED -> reply(SmtpReplies.AUTH_FAILED);
-            case TEMPORARY_FAILURE -> reply(SmtpReplies.AUTH_TEMPFAIL);
-            case BLOCKED -> {
-                send(SmtpReplies.AUTH_BLOCKED);
-                return;
-            }
+        if (outcome.isSuccess()) {
+            session.user = outcome.user();
+            session.authUser = outcome.user().address();
+            session.connection = session.connection.withAuthUser(session.authUser);
         }
+        if (outcome.reply().closesConnection()) {
+            send(outcome.reply()); // blocked: 421 4.7.0 and close
+            return;
+        }
+        reply(outcome.reply());
         ctx.channel().config().setAutoRead(ctx.channel().isWritable());
         decoder.resume();
         ctx.flush();

@@ -108,6 +108,9 @@ public final class TestGateway implements BeforeAllCallback {
             env.put("HTTP_PORT", "0");
             env.put("SUBMISSION_PORT", "0");
             env.put("SMTPS_PORT", "0");
+            // failed AUTH: short delays and a low limit, so the lockout test takes milliseconds
+            env.put("AUTH_FAILURE_DELAY", "20ms");
+            env.put("AUTH_MAX_FAILURES", "3");
             env.put("POLICY_DATA_CHECKS", "io.mailgateway.policy.camel.RejectMarked");
             gateway = new Gateway(GatewayConfig.load(env, new Properties())).start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

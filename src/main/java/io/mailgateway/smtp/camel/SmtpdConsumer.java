@@ -11,7 +11,6 @@ import io.mailgateway.smtp.MessageSink;
 import io.mailgateway.smtp.ReceivedMessage;
 import io.mailgateway.smtp.SmtpMetrics;
 import io.mailgateway.smtp.SmtpReplies;
-import io.mailgateway.smtp.SmtpAuthenticator;
 import io.mailgateway.smtp.SmtpServer;
 import io.mailgateway.smtp.tls.ServerTls;
 import java.time.Duration;
@@ -75,7 +74,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
                 .newFixedThreadPool(this, "smtpd-worker", endpoint.getWorkerThreads());
         metrics = endpoint.metrics();
         ServerTls tls = endpoint.serverTls();
-        SmtpAuthenticator auth = endpoint.authenticator();
+        SmtpServer.Auth auth = endpoint.auth();
         List<Object> checks = endpoint.sessionChecks();
         server = new SmtpServer(endpoint.serverSettings(), endpoint.socket(), this, endpoint.connectionPolicy(), checks, metrics)
                 .security(new SmtpServer.Security(endpoint.isStartTls() ? tls : null, false, false, auth))
