@@ -1,6 +1,7 @@
 package io.mailgateway;
 
 import io.mailgateway.broker.BrokerBeans;
+import io.mailgateway.broker.BrokerHealthCheck;
 import io.mailgateway.broker.DeliverySettings;
 import io.mailgateway.broker.EmbeddedBroker;
 import io.mailgateway.config.Capability;
@@ -12,6 +13,8 @@ import io.mailgateway.delivery.DeliveryBeans;
 import io.mailgateway.message.MessageContentConverters;
 import io.mailgateway.metrics.MetricsBeans;
 import io.mailgateway.metrics.MetricsServer;
+import io.mailgateway.metrics.Readiness;
+import io.mailgateway.metrics.StatusServer;
 import io.mailgateway.policy.PolicyBeans;
 import io.mailgateway.smtp.camel.SmtpBeans;
 import io.mailgateway.smtp.camel.SmtpdConsumer;
@@ -51,6 +54,7 @@ public final class Gateway implements AutoCloseable {
     private final Main main = new Main();
     private RouteReloader reloader;
     private MetricsServer metricsServer;
+    private StatusServer statusServer;
     /** Pools, clients and writers the capabilities opened; closed after the routes, before the broker. */
     private final List<AutoCloseable> resources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -101,11 +105,15 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** After Camel's stop, so /metrics answers while messages in flight finish. */
+    /** After Camel's stop, so /metrics and /health answer while messages in flight finish. */
     private void closeMetrics() {
         if (metricsServer != null) {
             metricsServer.close();
             metricsServer = null;
+        }
+        if (statusServer != null) {
+            statusServer.close();
+            statusServer = null;
         }
     }
 
@@ -148,12 +156,8 @@ public final class Gateway implements AutoCloseable {
                 config.getInt("BROKER_PORT"));
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
         main.bind("gatewayConfig", config);
-        int metricsPort = config.getInt("METRICS_PORT");
-        if (metricsPort >= 0) {
-            metricsServer = MetricsServer.start(config.get("METRICS_BIND_ADDRESS"), metricsPort,
-                    wiring.lookup("metricsRegistry", PrometheusMeterRegistry.class));
-            LOG.info("metrics on http://{}:{}/metrics", config.get("METRICS_BIND_ADDRESS"), metricsServer.port());
-        }
+        main.bind("brokerHealth", new BrokerHealthCheck(broker));
+        startHttp(wiring.lookup("metricsRegistry", PrometheusMeterRegistry.class));
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(org.apache.camel.main.BaseMainSupport m) {
@@ -185,12 +189,44 @@ public final class Gateway implements AutoCloseable {
         props.setProperty("camel.main.streamCachingSpoolEnabled", "true");
         props.setProperty("camel.main.streamCachingSpoolDirectory", dataDir.resolve("spool").resolve("camel").toString());
         props.setProperty("camel.main.streamCachingSpoolThreshold", config.get("SPOOL_THRESHOLD"));
+        // /ready: the context, every route and consumer (operators' own too) and the HealthCheck
+        // beans of the capabilities (registry), through camel-health (metrics.Readiness).
+        props.setProperty("camel.health.enabled", "true");
+        props.setProperty("camel.health.routesEnabled", "true");
+        props.setProperty("camel.health.consumersEnabled", "true");
+        props.setProperty("camel.health.registryEnabled", "true");
+        // Every check in the answer, UP ones too (Camel's "default" lists only the DOWN ones).
+        props.setProperty("camel.health.exposureLevel", "full");
         Path routesDir = config.routesDir();
         if (config.getBoolean("ROUTES_RELOAD") && routesDir != null) {
             reloader = new RouteReloader(routesDir, routeNames());
         }
         main.setOverrideProperties(props);
         LOG.info("routes: {}; stores: {}; data in {}", routeFiles, config.storageTypes(), dataDir);
+    }
+
+    /**
+     * /metrics and the status endpoints, before Camel starts: /health says 503 until it runs.
+     * smtp_ready is registered whatever HTTP_PORT is, since alerts read it from /metrics.
+     */
+    private void startHttp(PrometheusMeterRegistry registry) throws IOException {
+        int metricsPort = config.getInt("METRICS_PORT");
+        if (metricsPort >= 0) {
+            metricsServer = MetricsServer.start(config.get("METRICS_BIND_ADDRESS"), metricsPort, registry);
+            LOG.info("metrics on http://{}:{}/metrics", config.get("METRICS_BIND_ADDRESS"), metricsServer.port());
+        }
+        Readiness readiness = new Readiness(main::getCamelContext).registerGauge(registry);
+        int httpPort = config.getInt("HTTP_PORT");
+        if (httpPort >= 0) {
+            statusServer = StatusServer.start(config.get("HTTP_BIND_ADDRESS"), httpPort, registry, readiness, main::getCamelContext);
+            LOG.info("status page on http://{}:{}/ (also /stats, /health, /ready)", config.get("HTTP_BIND_ADDRESS"),
+                    statusServer.port());
+        }
+    }
+
+    /** The port of the status endpoints (/, /stats, /health, /ready), or -1 when HTTP_PORT=-1. */
+    public int httpPort() {
+        return statusServer == null ? -1 : statusServer.port();
     }
 
     /** The port of /metrics, or -1 when METRICS_PORT=-1. */

@@ -49,7 +49,8 @@ public final class SmtpServer {
     private final CommandDispatcher dispatcher = new CommandDispatcher();
     private EventLoopGroup boss;
     private EventLoopGroup workers;
-    private Channel serverChannel;
+    // volatile: the readiness check reads it from the status server's thread
+    private volatile Channel serverChannel;
 
     /** A listener without connection limits, rate limits or greylisting. */
     public SmtpServer(SmtpServerSettings settings, Socket socket, MessageSink sink) {
@@ -101,6 +102,12 @@ public final class SmtpServer {
         limits.start();
         serverChannel = bootstrap.bind(new InetSocketAddress(socket.bindAddress(), socket.port())).sync().channel();
         LOG.info("SMTP listening on {} ({})", serverChannel.localAddress(), epoll ? "epoll" : "nio");
+    }
+
+    /** True while the listening socket is open (for the readiness check). */
+    public boolean isBound() {
+        Channel channel = serverChannel;
+        return channel != null && channel.isActive();
     }
 
     /** The bound port, useful when started on port 0. */

@@ -39,7 +39,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpdConsumer.class);
 
     private final SmtpdEndpoint endpoint;
-    private SmtpServer server;
+    private volatile SmtpServer server;
     private ExecutorService workers;
 
     SmtpdConsumer(SmtpdEndpoint endpoint, Processor processor) {
@@ -50,6 +50,12 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
     /** The bound port (useful when configured with port 0). */
     public int getLocalPort() {
         return server.port();
+    }
+
+    /** True while the listener's socket is bound (the readiness check {@link SmtpListenerHealthCheck}). */
+    public boolean isListening() {
+        SmtpServer running = server;
+        return running != null && running.isBound();
     }
 
     @Override

@@ -9,7 +9,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Binds {@code sqlStoreDataSource} (the pool) and {@code sqlStore} (the step), used by
- * routes/store-sql.camel.yaml. The schema is migrated here, before any route starts. Large bodies
+ * routes/store-sql.camel.yaml, and {@code sqlStoreHealth} (readiness). The schema is migrated here, before any route starts. Large bodies
  * go to files under DATA_DIR/blobs (BLOB_STORE=file) or to the S3 store's bucket (BLOB_STORE=s3).
  */
 public final class SqlStoreBeans implements StoreBeans {
@@ -43,6 +43,7 @@ public final class SqlStoreBeans implements StoreBeans {
             blobs = new BlobFiles(context.dataDir().resolve("blobs"));
         }
         context.registry().accept("sqlStoreDataSource", dataSource);
+        context.registry().accept("sqlStoreHealth", new SqlStoreHealthCheck(dataSource));
         context.registry().accept("sqlStore", new SqlStore(writer, batching, blobs, config.getInt("SQL_INLINE_BODY_LIMIT")));
     }
 }
