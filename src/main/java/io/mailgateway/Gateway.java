@@ -4,6 +4,7 @@ import io.mailgateway.broker.BrokerBeans;
 import io.mailgateway.broker.BrokerHealthCheck;
 import io.mailgateway.broker.DeliverySettings;
 import io.mailgateway.broker.EmbeddedBroker;
+import io.mailgateway.broker.QueueGauges;
 import io.mailgateway.config.Capability;
 import io.mailgateway.config.ConfigException;
 import io.mailgateway.config.GatewayConfig;
@@ -21,6 +22,7 @@ import io.mailgateway.smtp.camel.SmtpdConsumer;
 import io.mailgateway.store.StoreBeans;
 import io.mailgateway.store.StoreContext;
 import io.mailgateway.store.StoresBeans;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -155,6 +157,7 @@ public final class Gateway implements AutoCloseable {
         broker.start(config.brokerConfig(), dataDir, config.storageTypes(), DeliverySettings.brokerProperties(config),
                 config.getInt("BROKER_PORT"));
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
+        QueueGauges.register(wiring.lookup("metricsRegistry", MeterRegistry.class), broker, config.storageTypes());
         main.bind("gatewayConfig", config);
         main.bind("brokerHealth", new BrokerHealthCheck(broker));
         startHttp(wiring.lookup("metricsRegistry", PrometheusMeterRegistry.class));

@@ -57,14 +57,16 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
     private final Path spoolDir;
     private final ExecutorService hops;
     private final QueueSends sends = new QueueSends();
+    private final DeliveryMetrics metrics;
 
     /**
      * @param parallelHops next hops of one message tried at once (QUEUE_PARALLEL_WORKERS)
      * @param consumers    messages handled at once (QUEUE_WORKER_THREADS), to size the hop pool
      */
     public DeliverProcessor(Router router, RelayClient client, RetrySchedule schedule, String hostname, Path spoolDir,
-            int parallelHops, int consumers) {
+            int parallelHops, int consumers, DeliveryMetrics metrics) {
         this.router = router;
+        this.metrics = metrics;
         this.client = client;
         this.schedule = schedule;
         this.hostname = hostname;
@@ -128,14 +130,20 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
     private Map<Mailbox, Outcome> sendTo(String queueId, Mailbox sender, HopGroup group, MessageContent content) {
         Map<Mailbox, Outcome> out = new LinkedHashMap<>();
         if (group.failure() != null) {
+            metrics.unroutable(group.failure());
             group.recipients().forEach(r -> out.put(r, new Outcome(group.failure(), null)));
             return out;
         }
         // The wire forms go to the client; its replies come back keyed by the same strings.
         Map<String, Mailbox> wire = new LinkedHashMap<>();
         group.recipients().forEach(m -> wire.put(m.toString(), m));
+        long start = System.nanoTime();
         RelayResult result = client.send(group.hosts(),
                 new RelayEnvelope(queueId, sender.toString(), List.copyOf(wire.keySet()), content.size()), content);
+        long took = System.nanoTime() - start;
+        metrics.attempted(result.recipients().values(), took);
+        LOG.info("{}: attempt relay={} rcpts={} size={} result={} in {} ms", queueId, result.host(), wire.size(), content.size(),
+                summary(result), took / 1_000_000);
         result.recipients().forEach((rcpt, reply) -> {
             Mailbox m = wire.get(rcpt);
             if (m != null) {
@@ -158,6 +166,7 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
         for (Map.Entry<Recipient, Outcome> e : outcomes.entrySet()) {
             RemoteReply reply = e.getValue().reply();
             if (reply.isPositive()) {
+                metrics.delivered();
                 LOG.info("{}: delivered to=<{}> relay={} attempt={} reply={}", queueId, e.getKey().mailbox(), e.getValue().host(), attempts, reply);
                 continue;
             }
@@ -176,6 +185,8 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
             failedOutcomes.put(e.getKey(), e.getValue());
             LOG.warn("{}: failed to=<{}> relay={} attempt={} reply={} ({})", queueId, e.getKey().mailbox(), e.getValue().host(), attempts, reply, why);
         }
+        metrics.deferred(retry.size());
+        metrics.bounced(failed.size());
         if (!retry.isEmpty()) {
             boolean warn = !sender.isNull() && schedule.warnDelay(receivedAt, now)
                     && !Boolean.parseBoolean(exchange.getIn().getHeader(MailHeaders.DELAY_WARNED, "false", String.class));
@@ -261,6 +272,13 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
             }
         }
         return ms + "ms";
+    }
+
+    /** "2 x 250, 1 x 451": the replies of one transaction, for its log line. */
+    private static String summary(RelayResult result) {
+        Map<Integer, Long> byCode = new java.util.TreeMap<>(result.recipients().values().stream()
+                .collect(Collectors.groupingBy(RemoteReply::code, Collectors.counting())));
+        return byCode.entrySet().stream().map(e -> e.getValue() + " x " + e.getKey()).collect(Collectors.joining(", "));
     }
 
     /** "rcpt: reply; rcpt: reply" */

@@ -3,6 +3,7 @@ package io.mailgateway.delivery;
 import io.mailgateway.config.Capability;
 import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.config.Wiring;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mailgateway.policy.dkim.DkimSignProcessor;
 import io.mailgateway.policy.dkim.DkimSigner;
 import io.mailgateway.policy.dns.DnsResolver;
@@ -23,7 +24,8 @@ public final class DeliveryBeans implements Capability {
         wiring.bind("recipientRouter", nextHops);
         SmtpRelayClient client = wiring.bind("relayClient", new SmtpRelayClient(RelaySettings.fromConfig(config)));
         DeliverProcessor deliver = new DeliverProcessor(nextHops, client, RetrySchedule.fromConfig(config), config.hostname(),
-                config.dataDir().resolve("spool"), config.getInt("QUEUE_PARALLEL_WORKERS"), config.getInt("QUEUE_WORKER_THREADS"));
+                config.dataDir().resolve("spool"), config.getInt("QUEUE_PARALLEL_WORKERS"), config.getInt("QUEUE_WORKER_THREADS"),
+                new DeliveryMetrics(wiring.lookup("metricsRegistry", MeterRegistry.class)));
         wiring.bind("deliver", deliver);
         wiring.closeOnStop(deliver);
         wiring.closeOnStop(client); // QUIT on pooled connections at shutdown

@@ -3,7 +3,6 @@ package io.mailgateway.policy;
 import io.mailgateway.config.Capability;
 import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.config.Wiring;
-import io.mailgateway.metrics.AuthMetrics;
 import io.mailgateway.policy.camel.AuthenticationResults;
 import io.mailgateway.policy.camel.CheckStep;
 import io.mailgateway.policy.camel.PolicyDecision;
@@ -38,7 +37,7 @@ public final class PolicyBeans implements Capability {
         DnsjavaResolver dns = wiring.bind("dnsResolver", DnsjavaResolver.fromConfig(config));
         SpfChecker spfChecker = wiring.bind("spfChecker", spfChecker(config, dns));
         DkimVerifier dkimVerifier = wiring.bind("dkimVerifier", DnsDkimVerifier.fromConfig(config, dns));
-        AuthMetrics metrics = new AuthMetrics(wiring.lookup("metricsRegistry", MeterRegistry.class));
+        PolicyMetrics metrics = new PolicyMetrics(wiring.lookup("metricsRegistry", MeterRegistry.class));
         wiring.bind("spfCheck", new CheckStep("spfCheck", new SpfCheck(config.getBoolean("SPF_CHECK_ENABLED"), spfChecker, metrics)));
         wiring.bind("dkimVerify", new CheckStep("dkimVerify",
                 new DkimVerify(config.getBoolean("DKIM_VERIFY_ENABLED"), metrics, dkimVerifier)));

@@ -47,6 +47,7 @@ public final class SmtpServer {
     private final PolicyChain policy;
     private final ConnectionTracker tracker = new ConnectionTracker();
     private final CommandDispatcher dispatcher = new CommandDispatcher();
+    private final SmtpMetrics metrics;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     // volatile: the readiness check reads it from the status server's thread
@@ -67,6 +68,13 @@ public final class SmtpServer {
      * MailCheck or RcptCheck), at each SMTP phase; it owns {@code limits} (started and closed with it).
      */
     public SmtpServer(SmtpServerSettings settings, Socket socket, MessageSink sink, ConnectionPolicy limits, List<?> checks) {
+        this(settings, socket, sink, limits, checks, SmtpMetrics.unregistered());
+    }
+
+    /** As above, counting connections, replies and errors in {@code metrics}. */
+    public SmtpServer(SmtpServerSettings settings, Socket socket, MessageSink sink, ConnectionPolicy limits, List<?> checks,
+                      SmtpMetrics metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.socket = socket;
         this.sink = sink;
@@ -96,7 +104,7 @@ public final class SmtpServer {
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("frames", decoder)
-                                .addLast("session", new SmtpSessionHandler(settings, sink, decoder, dispatcher, tracker, policy));
+                                .addLast("session", new SmtpSessionHandler(settings, sink, decoder, dispatcher, tracker, policy, metrics));
                     }
                 });
         limits.start();

@@ -37,17 +37,20 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private final CommandDispatcher dispatcher;
     private final ConnectionTracker tracker;
     private final PolicyChain policy;
+    private final SmtpMetrics metrics;
 
     private ChannelHandlerContext ctx;
     private SmtpSession session;
     private boolean greeted;
     private boolean closing;
     private boolean awaitingSink;
+    private boolean counted;
     private ScheduledFuture<?> sessionTimer;
 
     SmtpSessionHandler(SmtpServerSettings settings, MessageSink sink, SmtpFrameDecoder decoder,
-                       CommandDispatcher dispatcher, ConnectionTracker tracker, PolicyChain policy) {
+                       CommandDispatcher dispatcher, ConnectionTracker tracker, PolicyChain policy, SmtpMetrics metrics) {
         this.settings = settings;
+        this.metrics = metrics;
         this.policy = policy;
         this.sink = sink;
         this.decoder = decoder;
@@ -58,6 +61,8 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        metrics.connectionOpened();
+        counted = true;
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         String client = remote == null ? "unknown" : remote.getAddress().getHostAddress();
         session = new SmtpSession(settings, client, policy, () -> new MessageBuffer(ctx.alloc(),
@@ -68,6 +73,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         Verdict verdict = policy.connect(session.connection);
         session.admitted = !verdict.refuses();
         if (tracker.isStopping()) {
+            metrics.refusedShuttingDown();
             send(SmtpReplies.SHUTTING_DOWN);
         } else if (verdict.refuses()) {
             // Before the greeting: RFC 5321 3.1 lets a server answer 421 (or 554) instead of 220 and close.
@@ -88,8 +94,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         greeted = true;
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(
-                new SmtpReply(220, null, List.of(settings.hostname() + " ESMTP mail-gateway"), false).toBytes()));
+        SmtpReply greeting = new SmtpReply(220, null, List.of(settings.hostname() + " ESMTP mail-gateway"), false);
+        metrics.responded(greeting);
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(greeting.toBytes()));
     }
 
     @Override
@@ -191,10 +198,13 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             if (failure != null) {
                 LOG.warn("message {} not accepted: {}", message.queueId(), failure.toString());
             }
+            if (outcome == SmtpReplies.QUEUE_FAILED) {
+                metrics.error(SmtpMetrics.ErrorKind.QUEUE_WRITE);
+            }
             if (closing || !ctx.channel().isActive()) {
                 return;
             }
-            ctx.write(Unpooled.wrappedBuffer(outcome.toBytes()));
+            write(outcome);
             if (tracker.isStopping()) {
                 send(SmtpReplies.SHUTTING_DOWN);
                 return;
@@ -211,10 +221,14 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
      * transaction (RFC 5321 4.5.3.1.10), so it must not lose the session for it.
      */
     private void reply(SmtpReply reply) {
+        if (reply.code() >= 500 && reply.code() <= 504) {
+            metrics.error(SmtpMetrics.ErrorKind.COMMAND);
+        }
         if (reply.isPermanent()) {
             session.errors++;
             if (session.errors >= settings.maxErrors() && !reply.closesConnection()) {
-                ctx.write(Unpooled.wrappedBuffer(reply.toBytes()));
+                write(reply);
+                metrics.error(SmtpMetrics.ErrorKind.TOO_MANY_ERRORS);
                 send(SmtpReplies.TOO_MANY_ERRORS);
                 return;
             }
@@ -222,12 +236,19 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         if (reply.closesConnection()) {
             send(reply);
         } else {
-            ctx.write(Unpooled.wrappedBuffer(reply.toBytes()));
+            write(reply);
         }
+    }
+
+    /** Writes (without flushing) and counts a reply. */
+    private void write(SmtpReply reply) {
+        metrics.responded(reply);
+        ctx.write(Unpooled.wrappedBuffer(reply.toBytes()));
     }
 
     /** Sends a reply and, if it says so, closes after it is written. */
     private void send(SmtpReply reply) {
+        metrics.responded(reply);
         if (reply.closesConnection()) {
             closing = true;
             decoder.pause();
@@ -268,6 +289,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         if (awaitingSink) {
             return; // the client is waiting for us, not idle; the sink's reply comes first
         }
+        metrics.error(SmtpMetrics.ErrorKind.TIMEOUT);
         send(reply);
     }
 
@@ -283,6 +305,10 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
+        if (counted) {
+            counted = false;
+            metrics.connectionClosed();
+        }
         if (sessionTimer != null) {
             sessionTimer.cancel(false);
         }
@@ -299,6 +325,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("session {} failed: {}", session == null ? "?" : session.clientAddress, cause.toString());
+        metrics.error(SmtpMetrics.ErrorKind.SESSION);
         if (session != null) {
             session.resetTransaction();
         }

@@ -29,9 +29,11 @@ public final class StoreDeadLetters implements Processor {
     // dashboard sees 0 rather than no series until the first dead letter.
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Counter errors;
 
     public StoreDeadLetters(MeterRegistry registry, List<String> stores) {
         this.registry = registry;
+        this.errors = StoreFailureCounter.counter(registry);
         stores.forEach(this::counter);
     }
 
@@ -50,6 +52,7 @@ public final class StoreDeadLetters implements Processor {
         exchange.getIn().setHeader(MailHeaders.DLQ_REASON, reason);
         exchange.setProperty(QUEUE_PROPERTY, queue);
         counter(store).increment();
+        errors.increment();
         // Once, at ERROR: an operator has to act (fix the cause, then `queue dlq requeue ID`).
         LOG.error("{}: store {} can never store this message, moved to {}: {}",
                 exchange.getIn().getHeader(MailHeaders.QUEUE_ID, String.class), store, queue, reason);

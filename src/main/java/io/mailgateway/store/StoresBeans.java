@@ -18,7 +18,8 @@ public final class StoresBeans implements Capability {
     public void bind(Wiring wiring) {
         ConnectionFactory connections = wiring.lookup("jmsConnections", ConnectionFactory.class);
         wiring.bind("storeJms", StoreJms.component(connections, wiring.config().getInt("STORE_CONSUMERS")));
-        wiring.bind("storeDeadLetter", new StoreDeadLetters(wiring.lookup("metricsRegistry", MeterRegistry.class),
-                wiring.config().storageTypes()));
+        MeterRegistry registry = wiring.lookup("metricsRegistry", MeterRegistry.class);
+        wiring.bind("storeDeadLetter", new StoreDeadLetters(registry, wiring.config().storageTypes()));
+        wiring.bind("storeFailure", new StoreFailureCounter(registry));
     }
 }

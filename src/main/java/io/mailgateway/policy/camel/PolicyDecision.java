@@ -44,6 +44,15 @@ public class PolicyDecision implements Processor {
         this.configured = configured.stream().map(c -> new CheckStep(c.getClass().getSimpleName(), c)).toList();
     }
 
+    /** "spf=pass dkim=none dmarc=pass": the authentication results recorded for a message, for its log line. */
+    public static String results(Exchange exchange) {
+        StringBuilder b = new StringBuilder();
+        for (io.mailgateway.policy.AuthResult r : CheckStep.verdicts(exchange).results()) {
+            b.append(b.length() == 0 ? "" : " ").append(r.method()).append('=').append(r.result());
+        }
+        return b.length() == 0 ? "none" : b.toString();
+    }
+
     @Override
     public void process(Exchange exchange) throws Exception {
         for (CheckStep step : configured) {

@@ -1,6 +1,6 @@
 package io.mailgateway.policy.dkim;
 
-import io.mailgateway.metrics.AuthMetrics;
+import io.mailgateway.policy.PolicyMetrics;
 import io.mailgateway.policy.AuthResult;
 import io.mailgateway.policy.DataCheck;
 import io.mailgateway.policy.EndOfData;
@@ -24,12 +24,12 @@ public class DkimVerify implements DataCheck {
     private static final Logger LOG = LoggerFactory.getLogger(DkimVerify.class);
 
     private final boolean enabled;
-    private final AuthMetrics metrics;
+    private final PolicyMetrics metrics;
     private final DkimVerifier verifier;
     private final AtomicBoolean warned = new AtomicBoolean();
 
     /** @param verifier the verifier; null leaves DKIM unchecked (with one warning) */
-    public DkimVerify(boolean enabled, AuthMetrics metrics, DkimVerifier verifier) {
+    public DkimVerify(boolean enabled, PolicyMetrics metrics, DkimVerifier verifier) {
         this.enabled = enabled;
         this.metrics = metrics;
         this.verifier = verifier;

@@ -1,6 +1,6 @@
 package io.mailgateway.policy.dmarc;
 
-import io.mailgateway.metrics.AuthMetrics;
+import io.mailgateway.policy.PolicyMetrics;
 import io.mailgateway.policy.AuthResult;
 import io.mailgateway.policy.DataCheck;
 import io.mailgateway.policy.EndOfData;
@@ -39,9 +39,9 @@ public class DmarcCheck implements DataCheck {
     private final boolean enabled;
     private final DmarcEvaluator evaluator;
     private final boolean tempfailOnTemperror;
-    private final AuthMetrics metrics;
+    private final PolicyMetrics metrics;
 
-    public DmarcCheck(boolean enabled, DmarcEvaluator evaluator, boolean tempfailOnTemperror, AuthMetrics metrics) {
+    public DmarcCheck(boolean enabled, DmarcEvaluator evaluator, boolean tempfailOnTemperror, PolicyMetrics metrics) {
         this.enabled = enabled;
         this.evaluator = evaluator;
         this.tempfailOnTemperror = tempfailOnTemperror;

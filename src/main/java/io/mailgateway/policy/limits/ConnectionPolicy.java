@@ -7,6 +7,9 @@ import io.mailgateway.policy.Connection;
 import io.mailgateway.policy.MailCheck;
 import io.mailgateway.policy.RcptCheck;
 import io.mailgateway.policy.Verdict;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,7 +18,6 @@ import java.util.EnumMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,24 +58,45 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
     public enum Outcome { ACCEPTED, TOO_MANY_CONNECTIONS, TOO_MANY_FROM_CLIENT, RATE_LIMITED }
 
     private final Limits limits;
-    private final EnumMap<Outcome, LongAdder> outcomes = new EnumMap<>(Outcome.class);
-    private final LongAdder messagesLimited = new LongAdder();
-    private final LongAdder greylisted = new LongAdder();
+    private final Counter rateRefusedConnections;
+    private final EnumMap<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
+    private final Counter messagesLimited;
+    private final Counter greylisted;
     private final ConnectionCounter connections;
     private final RateLimiter rateLimiter;
     private final Greylist greylist;
     private ScheduledExecutorService scheduler;
 
     public ConnectionPolicy(Limits limits) {
-        this(limits, Ticker.SYSTEM, Clock.systemUTC());
+        this(limits, new SimpleMeterRegistry());
+    }
+
+    /**
+     * Counting into {@code registry}: {@code smtp_connections_rejected_total{reason}},
+     * {@code smtp_rate_limited_total{phase}} and greylisted recipients in
+     * {@code smtp_policy_results_total{check="greylist"}}; counters shared by every listener.
+     */
+    public ConnectionPolicy(Limits limits, MeterRegistry registry) {
+        this(limits, Ticker.SYSTEM, Clock.systemUTC(), registry);
     }
 
     /** With the clocks given: tests step time instead of sleeping. */
     public ConnectionPolicy(Limits limits, Ticker ticker, Clock clock) {
+        this(limits, ticker, clock, new SimpleMeterRegistry());
+    }
+
+    private ConnectionPolicy(Limits limits, Ticker ticker, Clock clock, MeterRegistry registry) {
         this.limits = limits;
-        for (Outcome o : Outcome.values()) {
-            outcomes.put(o, new LongAdder());
-        }
+        // ACCEPTED only for the closing log line: admitted connections are smtp_connections_total minus the rejected
+        outcomes.put(Outcome.ACCEPTED, Counter.builder("mailgateway.limits.admitted").register(new SimpleMeterRegistry()));
+        outcomes.put(Outcome.TOO_MANY_CONNECTIONS, rejected(registry, "max_connections"));
+        outcomes.put(Outcome.TOO_MANY_FROM_CLIENT, rejected(registry, "max_per_ip"));
+        Counter rateLimitedConnections = rateLimited(registry, "connect");
+        outcomes.put(Outcome.RATE_LIMITED, rateLimitedConnections);
+        this.rateRefusedConnections = rejected(registry, "rate_limit");
+        this.messagesLimited = rateLimited(registry, "mail");
+        this.greylisted = Counter.builder("smtp.policy.results").description("Policy check outcomes by check and result")
+                .tag("check", "greylist").tag("result", "greylisted").register(registry);
         this.connections = new ConnectionCounter(limits.maxConnections(), limits.maxConnectionsPerIp());
         this.rateLimiter = limits.rateLimitEnabled()
                 ? new RateLimiter(limits.ratePerMinute(), limits.rateBurst(), limits.maxTracked(), ticker) : null;
@@ -119,6 +142,9 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
             }
         }
         outcomes.get(outcome).increment();
+        if (outcome == Outcome.RATE_LIMITED) {
+            rateRefusedConnections.increment();
+        }
         return switch (outcome) {
             case ACCEPTED -> Verdict.accept();
             case TOO_MANY_CONNECTIONS -> Verdict.tempfail(LimitReplies.TOO_MANY_CONNECTIONS, "MAX_CONNECTIONS reached");
@@ -188,17 +214,17 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
 
     /** Connections decided with this outcome since start (for logs and metrics). */
     public long count(Outcome outcome) {
-        return outcomes.get(outcome).sum();
+        return (long) outcomes.get(outcome).count();
     }
 
     /** MAIL commands refused by the rate limit since start. */
     public long messagesRateLimited() {
-        return messagesLimited.sum();
+        return (long) messagesLimited.count();
     }
 
     /** RCPT commands greylisted since start. */
     public long recipientsGreylisted() {
-        return greylisted.sum();
+        return (long) greylisted.count();
     }
 
     public ConnectionCounter connections() {
@@ -208,6 +234,16 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
     /** The rate limiter, or null when RATE_LIMIT_ENABLED is false. */
     public RateLimiter rateLimiter() {
         return rateLimiter;
+    }
+
+    private static Counter rejected(MeterRegistry registry, String reason) {
+        return Counter.builder("smtp.connections.rejected").description("Connections refused before the greeting")
+                .tag("reason", reason).register(registry);
+    }
+
+    private static Counter rateLimited(MeterRegistry registry, String phase) {
+        return Counter.builder("smtp.rate.limited").description("Rate-limit refusals, at connect or at MAIL")
+                .tag("phase", phase).register(registry);
     }
 
     @Override

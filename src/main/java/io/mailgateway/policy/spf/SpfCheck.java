@@ -1,7 +1,7 @@
 package io.mailgateway.policy.spf;
 
 import io.mailgateway.message.Envelope;
-import io.mailgateway.metrics.AuthMetrics;
+import io.mailgateway.policy.PolicyMetrics;
 import io.mailgateway.policy.AuthResult;
 import io.mailgateway.policy.DataCheck;
 import io.mailgateway.policy.EndOfData;
@@ -23,9 +23,9 @@ public class SpfCheck implements DataCheck {
 
     private final boolean enabled;
     private final SpfChecker checker;
-    private final AuthMetrics metrics;
+    private final PolicyMetrics metrics;
 
-    public SpfCheck(boolean enabled, SpfChecker checker, AuthMetrics metrics) {
+    public SpfCheck(boolean enabled, SpfChecker checker, PolicyMetrics metrics) {
         this.enabled = enabled;
         this.checker = checker;
         this.metrics = metrics;

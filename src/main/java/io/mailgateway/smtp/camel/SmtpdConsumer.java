@@ -5,11 +5,11 @@ import io.mailgateway.message.Envelope;
 import io.mailgateway.message.EnvelopeCodec;
 import io.mailgateway.message.MailHeaders;
 import io.mailgateway.message.MessageContent;
-import io.mailgateway.message.Recipient;
 import io.mailgateway.policy.camel.PolicyDecision;
 import io.mailgateway.reply.SmtpReply;
 import io.mailgateway.smtp.MessageSink;
 import io.mailgateway.smtp.ReceivedMessage;
+import io.mailgateway.smtp.SmtpMetrics;
 import io.mailgateway.smtp.SmtpReplies;
 import io.mailgateway.smtp.SmtpServer;
 import java.time.Duration;
@@ -41,6 +41,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
     private final SmtpdEndpoint endpoint;
     private volatile SmtpServer server;
     private ExecutorService workers;
+    private SmtpMetrics metrics;
 
     SmtpdConsumer(SmtpdEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -63,8 +64,9 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
         super.doStart();
         workers = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "smtpd-worker", endpoint.getWorkerThreads());
+        metrics = endpoint.metrics();
         server = new SmtpServer(endpoint.serverSettings(), endpoint.socket(), this, endpoint.connectionPolicy(),
-                endpoint.sessionChecks());
+                endpoint.sessionChecks(), metrics);
         server.start();
     }
 
@@ -84,12 +86,17 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
     @Override
     public CompletionStage<SmtpReply> accept(ReceivedMessage message) {
         CompletableFuture<SmtpReply> reply = new CompletableFuture<>();
+        long start = System.nanoTime();
         Exchange exchange = createExchange(false);
         fill(exchange.getIn(), message);
         try {
             workers.execute(() -> getAsyncProcessor().process(exchange, doneSync -> {
                 try {
-                    reply.complete(outcome(exchange, message));
+                    SmtpReply answer = outcome(exchange, message, start);
+                    metrics.processed(answer.isPositive() ? SmtpMetrics.Result.ACCEPTED
+                            : answer == SmtpReplies.QUEUE_FAILED ? SmtpMetrics.Result.FAILED : SmtpMetrics.Result.REFUSED,
+                            System.nanoTime() - start, message.content().size());
+                    reply.complete(answer);
                 } finally {
                     message.content().release();
                     releaseExchange(exchange, false);
@@ -112,7 +119,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
         in.setHeader(MailHeaders.SIZE, m.content().size());
     }
 
-    private static SmtpReply outcome(Exchange exchange, ReceivedMessage m) {
+    private static SmtpReply outcome(Exchange exchange, ReceivedMessage m, long start) {
         String queueId = m.queueId();
         Envelope envelope = m.envelope();
         Exception failure = exchange.getException();
@@ -120,8 +127,10 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
         if (failure == null && refusal != null) {
             // the decision step refused it (DMARC reject, DNS tempfail, ...) and stopped the route
             // before the broker write: the verdict's own reply, nothing was stored
-            LOG.info("{}: refused from=<{}> ip={}: {} ({})", queueId, envelope.sender(), envelope.client().address(),
-                    refusal, exchange.getProperty(PolicyDecision.REFUSAL_REASON));
+            if (LOG.isInfoEnabled()) {
+                MessageLog.refused(LOG, queueId, envelope, m.content().size(), PolicyDecision.results(exchange), millisSince(start),
+                        refusal, exchange.getProperty(PolicyDecision.REFUSAL_REASON, String.class));
+            }
             return refusal;
         }
         if (failure == null && !Boolean.TRUE.equals(exchange.getProperty(AcceptedComponent.DURABLE, Boolean.class))) {
@@ -132,8 +141,8 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
         }
         if (failure == null) {
             if (LOG.isInfoEnabled()) {
-                LOG.info("{}: accepted from=<{}> to={} size={}", queueId, envelope.sender(), recipients(envelope),
-                        exchange.getIn().getHeader(MailHeaders.SIZE));
+                MessageLog.accepted(LOG, queueId, envelope, m.content().size(), PolicyDecision.results(exchange), millisSince(start),
+                        exchange.getIn().getHeader(MailHeaders.QUARANTINE) != null);
             }
             return SmtpReplies.QUEUED.withText("Ok: queued as " + queueId);
         }
@@ -141,15 +150,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
         return SmtpReplies.QUEUE_FAILED;
     }
 
-    /** "<a@x>,<b@y>(relay)": for the log line only. */
-    private static String recipients(Envelope envelope) {
-        StringBuilder b = new StringBuilder();
-        for (Recipient r : envelope.recipients()) {
-            b.append(b.length() == 0 ? "" : ",").append('<').append(r.mailbox()).append('>');
-            if (r.isRelayed()) {
-                b.append("(relay)");
-            }
-        }
-        return b.toString();
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 }

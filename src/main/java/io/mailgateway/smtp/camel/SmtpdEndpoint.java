@@ -4,6 +4,9 @@ import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.message.RecipientRouter;
 import io.mailgateway.policy.limits.CidrSet;
 import io.mailgateway.policy.limits.ConnectionPolicy;
+import io.mailgateway.smtp.SmtpMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mailgateway.smtp.SmtpServer;
 import io.mailgateway.smtp.SmtpServerSettings;
 import java.nio.file.Path;
@@ -114,7 +117,20 @@ public class SmtpdEndpoint extends DefaultEndpoint {
                 rateLimitEnabled, rateLimitPerMinute, rateLimitBurst, whitelist,
                 Duration.ofSeconds(rateLimitCleanupInterval), rateLimitMaxTracked,
                 greylistEnabled, Duration.ofSeconds(greylistDelay), Duration.ofSeconds(greylistExpiry),
-                Duration.ofSeconds(greylistPassLifetime), greylistMaxEntries, greylistPersist ? Path.of(greylistDb) : null));
+                Duration.ofSeconds(greylistPassLifetime), greylistMaxEntries, greylistPersist ? Path.of(greylistDb) : null),
+                metricsRegistry());
+    }
+
+    /** The gateway's meter registry (bean "metricsRegistry"); a throwaway one for a context without it. */
+    private MeterRegistry metricsRegistry() {
+        MeterRegistry registry = getCamelContext().getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        return registry != null ? registry : new SimpleMeterRegistry();
+    }
+
+    /** The listener meters shared by every listener (bean "smtpMetrics"), or meters of its own. */
+    SmtpMetrics metrics() {
+        SmtpMetrics metrics = getCamelContext().getRegistry().lookupByNameAndType("smtpMetrics", SmtpMetrics.class);
+        return metrics != null ? metrics : new SmtpMetrics(metricsRegistry());
     }
 
     SmtpServerSettings serverSettings() {

@@ -3,7 +3,7 @@ package io.mailgateway.policy.camel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mailgateway.metrics.AuthMetrics;
+import io.mailgateway.policy.PolicyMetrics;
 import io.mailgateway.policy.dkim.DkimResult;
 import io.mailgateway.policy.dkim.DkimVerify;
 import io.mailgateway.policy.dmarc.DmarcCheck;
@@ -304,15 +304,15 @@ class MailAuthenticationTest {
                 URI.create("http://127.0.0.1:" + TestGateway.gateway().metricsPort() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).containsPattern("mailgateway_auth_results_total\\{check=\"spf\",result=\"fail\"} [1-9]")
-                .containsPattern("mailgateway_auth_results_total\\{check=\"dmarc\",result=\"fail\"} [1-9]")
-                .containsPattern("mailgateway_dmarc_dispositions_total\\{disposition=\"reject\"} [1-9]");
+        assertThat(r.body()).containsPattern("smtp_policy_results_total\\{check=\"spf\",result=\"fail\"} [1-9]")
+                .containsPattern("smtp_policy_results_total\\{check=\"dmarc\",result=\"fail\"} [1-9]")
+                .containsPattern("smtp_policy_results_total\\{check=\"dmarc_policy\",result=\"reject\"} [1-9]");
     }
 
     // ---- a second listener with steps built here, feeding the same broker and stores ----
 
-    private static AuthMetrics metrics() {
-        return new AuthMetrics(TestGateway.camel().getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class));
+    private static PolicyMetrics metrics() {
+        return new PolicyMetrics(TestGateway.camel().getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class));
     }
 
     private static Processor spf(boolean on) {
