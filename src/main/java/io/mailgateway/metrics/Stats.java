@@ -52,6 +52,12 @@ final class Stats {
         rates.put("received_per_second_5m", rounded(received.perSecond(Duration.ofMinutes(5))));
         rates.put("received_per_second_15m", rounded(received.perSecond(Duration.ofMinutes(15))));
         stats.put("rates", rates);
+        JsonObject throughput = new JsonObject();
+        throughput.put("interval_seconds", ThroughputSampler.INTERVAL.toSeconds());
+        JsonArray history = new JsonArray();
+        received.history().forEach(r -> history.add(rounded(r)));
+        throughput.put("received_per_second", history);
+        stats.put("throughput", throughput);
         HistogramQuantiles processing = new HistogramQuantiles(reads.meters(PROCESSING));
         JsonObject quantiles = new JsonObject();
         for (int percent : new int[] {50, 95, 99}) {

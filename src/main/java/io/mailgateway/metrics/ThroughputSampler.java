@@ -2,7 +2,9 @@ package io.mailgateway.metrics;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
@@ -36,6 +38,19 @@ final class ThroughputSampler {
         while (samples.size() > CAPACITY) {
             samples.removeFirst();
         }
+    }
+
+    /** Per-second rate between each pair of successive samples, oldest first (the status page's chart). */
+    synchronized List<Double> history() {
+        List<Double> rates = new ArrayList<>(samples.size());
+        Sample previous = null;
+        for (Sample s : samples) {
+            if (previous != null && s.nanos() > previous.nanos()) {
+                rates.add(Math.max(0, s.value() - previous.value()) / ((s.nanos() - previous.nanos()) / 1e9));
+            }
+            previous = s;
+        }
+        return rates;
     }
 
     /** Increase per second over {@code window}; 0 when no time has passed. */

@@ -1,30 +1,25 @@
 package io.mailgateway.store;
 
+import io.mailgateway.metrics.ReadinessCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Readiness of a store that writes files (maildir, archive): its directory takes a new file.
  * A probe file is created and deleted rather than asking for permissions, because a read-only
  * mount, a full inode table or a lost NFS server all show up only on a real write.
  */
-public final class DirectoryHealthCheck extends AbstractHealthCheck {
+public final class DirectoryHealthCheck extends ReadinessCheck {
 
     private final Path directory;
 
     /** @param store the store's name in STORAGE_TYPE; the check's id is store-NAME */
     public DirectoryHealthCheck(String store, Path directory) {
-        super("gateway", "store-" + store);
+        super("store-" + store);
         this.directory = directory;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

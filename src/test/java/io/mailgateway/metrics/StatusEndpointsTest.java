@@ -37,7 +37,10 @@ class StatusEndpointsTest {
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         JsonObject stats = json(r);
         assertThat(stats).containsOnlyKeys("uptime_seconds", "messages", "queues", "connections_active", "rates",
-                "processing_seconds");
+                "processing_seconds", "throughput");
+        JsonObject throughput = (JsonObject) stats.get("throughput");
+        assertThat(throughput).containsOnlyKeys("interval_seconds", "received_per_second");
+        assertThat(throughput.get("received_per_second")).isInstanceOf(JsonArray.class);
         assertThat(stats.get("uptime_seconds")).isInstanceOf(BigDecimal.class);
         JsonObject messages = (JsonObject) stats.get("messages");
         assertThat(messages).containsOnlyKeys("received", "bytes_received", "sent");

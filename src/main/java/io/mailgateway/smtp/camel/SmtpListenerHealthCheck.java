@@ -1,25 +1,20 @@
 package io.mailgateway.smtp.camel;
 
+import io.mailgateway.metrics.ReadinessCheck;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Route;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Readiness: every {@code smtpd:} listener of the context (the inbound route's and any an
  * operator added) has its socket bound. Camel's own route check sees a started route; this one
  * sees the port, which is what a client connects to.
  */
-public final class SmtpListenerHealthCheck extends AbstractHealthCheck {
+public final class SmtpListenerHealthCheck extends ReadinessCheck {
 
     public SmtpListenerHealthCheck() {
-        super("gateway", "smtp-listener");
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
+        super("smtp-listener");
     }
 
     @Override

@@ -1,9 +1,9 @@
 package io.mailgateway.store.s3;
 
+import io.mailgateway.metrics.ReadinessCheck;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * up, since the route creates it with the first message (autoCreateBucket); refused credentials,
  * a 5xx or no answer at all count as down, since messages would then wait in store.s3.
  */
-public final class S3BucketHealthCheck extends AbstractHealthCheck {
+public final class S3BucketHealthCheck extends ReadinessCheck {
 
     /** Well below a load balancer's probe timeout; the client's own timeout is minutes (S3Clients). */
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -23,14 +23,9 @@ public final class S3BucketHealthCheck extends AbstractHealthCheck {
     private final String bucket;
 
     public S3BucketHealthCheck(S3Client client, String bucket) {
-        super("gateway", "store-s3");
+        super("store-s3");
         this.client = client;
         this.bucket = bucket;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override
