@@ -12,10 +12,8 @@ import io.mailgateway.config.RouteReloader;
 import io.mailgateway.config.Wiring;
 import io.mailgateway.delivery.DeliveryBeans;
 import io.mailgateway.message.MessageContentConverters;
+import io.mailgateway.metrics.HttpEndpoints;
 import io.mailgateway.metrics.MetricsBeans;
-import io.mailgateway.metrics.MetricsServer;
-import io.mailgateway.metrics.Readiness;
-import io.mailgateway.metrics.StatusServer;
 import io.mailgateway.policy.PolicyBeans;
 import io.mailgateway.smtp.camel.SmtpBeans;
 import io.mailgateway.smtp.camel.SmtpdConsumer;
@@ -55,8 +53,7 @@ public final class Gateway implements AutoCloseable {
     private final EmbeddedBroker broker = new EmbeddedBroker();
     private final Main main = new Main();
     private RouteReloader reloader;
-    private MetricsServer metricsServer;
-    private StatusServer statusServer;
+    private HttpEndpoints http;
     /** Pools, clients and writers the capabilities opened; closed after the routes, before the broker. */
     private final List<AutoCloseable> resources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -109,13 +106,9 @@ public final class Gateway implements AutoCloseable {
 
     /** After Camel's stop, so /metrics and /health answer while messages in flight finish. */
     private void closeMetrics() {
-        if (metricsServer != null) {
-            metricsServer.close();
-            metricsServer = null;
-        }
-        if (statusServer != null) {
-            statusServer.close();
-            statusServer = null;
+        if (http != null) {
+            http.close();
+            http = null;
         }
     }
 
@@ -160,7 +153,7 @@ public final class Gateway implements AutoCloseable {
         QueueGauges.register(wiring.lookup("metricsRegistry", MeterRegistry.class), broker, config.storageTypes());
         main.bind("gatewayConfig", config);
         main.bind("brokerHealth", new BrokerHealthCheck(broker));
-        startHttp(wiring.lookup("metricsRegistry", PrometheusMeterRegistry.class));
+        http = HttpEndpoints.start(config, wiring.lookup("metricsRegistry", PrometheusMeterRegistry.class), main::getCamelContext);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(org.apache.camel.main.BaseMainSupport m) {
@@ -208,33 +201,14 @@ public final class Gateway implements AutoCloseable {
         LOG.info("routes: {}; stores: {}; data in {}", routeFiles, config.storageTypes(), dataDir);
     }
 
-    /**
-     * /metrics and the status endpoints, before Camel starts: /health says 503 until it runs.
-     * smtp_ready is registered whatever HTTP_PORT is, since alerts read it from /metrics.
-     */
-    private void startHttp(PrometheusMeterRegistry registry) throws IOException {
-        int metricsPort = config.getInt("METRICS_PORT");
-        if (metricsPort >= 0) {
-            metricsServer = MetricsServer.start(config.get("METRICS_BIND_ADDRESS"), metricsPort, registry);
-            LOG.info("metrics on http://{}:{}/metrics", config.get("METRICS_BIND_ADDRESS"), metricsServer.port());
-        }
-        Readiness readiness = new Readiness(main::getCamelContext).registerGauge(registry);
-        int httpPort = config.getInt("HTTP_PORT");
-        if (httpPort >= 0) {
-            statusServer = StatusServer.start(config.get("HTTP_BIND_ADDRESS"), httpPort, registry, readiness, main::getCamelContext);
-            LOG.info("status page on http://{}:{}/ (also /stats, /health, /ready)", config.get("HTTP_BIND_ADDRESS"),
-                    statusServer.port());
-        }
-    }
-
     /** The port of the status endpoints (/, /stats, /health, /ready), or -1 when HTTP_PORT=-1. */
     public int httpPort() {
-        return statusServer == null ? -1 : statusServer.port();
+        return http == null ? -1 : http.httpPort();
     }
 
     /** The port of /metrics, or -1 when METRICS_PORT=-1. */
     public int metricsPort() {
-        return metricsServer == null ? -1 : metricsServer.port();
+        return http == null ? -1 : http.metricsPort();
     }
 
     /** inbound, delivery, the stores' error handling, plus one store-NAME route per entry of STORAGE_TYPE. */
