@@ -69,12 +69,19 @@ public final class StatusServer implements AutoCloseable {
                 throw e;
             }
         });
-        // Two threads: a slow readiness check (S3 timing out) must not hold up /health or /stats.
+        // Two threads: one slow /ready (S3 timing out) leaves the other to /health and /stats.
         ExecutorService executor = Executors.newFixedThreadPool(2, daemon("status-http"));
         server.setExecutor(executor);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(daemon("status-sampler"));
         long every = ThroughputSampler.INTERVAL.toMillis();
-        sampler.scheduleAtFixedRate(stats::sample, every, every, TimeUnit.MILLISECONDS);
+        sampler.scheduleAtFixedRate(() -> {
+            try {
+                stats.sample();
+            } catch (RuntimeException e) {
+                // A task that throws is never run again: the rates would freeze without a word.
+                LOG.warn("throughput sample failed", e);
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
         server.start();
         return new StatusServer(server, executor, sampler);
     }
