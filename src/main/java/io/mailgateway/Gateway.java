@@ -122,7 +122,21 @@ public final class Gateway implements AutoCloseable {
 
     /** The port the SMTP listener of route {@code smtp-inbound} is bound to. */
     public int smtpPort() {
-        return ((SmtpdConsumer) camelContext().getRoute("smtp-inbound").getConsumer()).getLocalPort();
+        return inbound().getLocalPort();
+    }
+
+    /** The submission port of route {@code smtp-inbound}, or -1 when off. */
+    public int submissionPort() {
+        return inbound().getSubmissionPort();
+    }
+
+    /** The SMTPS (implicit TLS) port of route {@code smtp-inbound}, or -1 when off. */
+    public int smtpsPort() {
+        return inbound().getSmtpsPort();
+    }
+
+    private SmtpdConsumer inbound() {
+        return (SmtpdConsumer) camelContext().getRoute("smtp-inbound").getConsumer();
     }
 
     /**

@@ -88,7 +88,7 @@ record QueueEntry(String queue, long brokerMessageId, String queueId, String sen
                 // not one of ours: shown with no envelope
             }
         }
-        return new Envelope(Mailbox.NULL, Map.of(), List.of(), new Client("", "", false, null));
+        return new Envelope(Mailbox.NULL, Map.of(), List.of(), new Client("", "", null, null));
     }
 
     /** Properties may arrive as numbers or as strings of digits, depending on who sent them. */

@@ -20,7 +20,8 @@ import org.apache.camel.util.json.Jsoner;
  *
  * <pre>{"v":1,"from":{"l":"alice","d":"example.org"},"fromParams":{"BODY":"8BITMIME"},
  *  "rcpt":[{"r":"\"bob\"@example.com","l":"bob","d":"example.com","to":"LOCAL"}],
- *  "client":{"ip":"192.0.2.1","helo":"mx.example.org","tls":false}}</pre>
+ *  "client":{"ip":"192.0.2.1","helo":"mx.example.org","tls":"TLSv1.3 TLS_AES_128_GCM_SHA256"}}</pre>
+ * ("tls" is absent for a session in clear; envelopes written before it named the version hold true/false.)
  */
 public final class EnvelopeCodec {
 
@@ -52,7 +53,9 @@ public final class EnvelopeCodec {
         JsonObject c = new JsonObject();
         c.put("ip", e.client().address());
         c.put("helo", e.client().helo());
-        c.put("tls", e.client().tls());
+        if (e.client().tls() != null) {
+            c.put("tls", e.client().tls());
+        }
         if (e.client().authUser() != null) {
             c.put("auth", e.client().authUser());
         }
@@ -81,8 +84,9 @@ public final class EnvelopeCodec {
                     Disposition.valueOf(j.getString("to")), strings(j.getMap("params"))));
         }
         JsonObject c = o.getMap("client") == null ? new JsonObject() : (JsonObject) o.getMap("client");
-        Client client = new Client(c.getString("ip"), c.getString("helo"), Boolean.TRUE.equals(c.getBoolean("tls")),
-                c.getString("auth"));
+        Object tls = c.get("tls");
+        Client client = new Client(c.getString("ip"), c.getString("helo"),
+                tls instanceof String s ? s : Boolean.TRUE.equals(tls) ? "TLS" : null, c.getString("auth"));
         return new Envelope(mailbox((JsonObject) o.getMap("from")), strings(o.getMap("fromParams")), rcpts, client);
     }
 

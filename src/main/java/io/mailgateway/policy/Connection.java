@@ -21,4 +21,13 @@ public record Connection(InetAddress address, String helo, boolean tls, String a
     public Connection withHelo(String name) {
         return new Connection(address, name, tls, authUser);
     }
+
+    /** After the TLS handshake: protected, and the HELO name said in clear forgotten (RFC 3207 4.2). */
+    public Connection withTls() {
+        return new Connection(address, null, true, authUser);
+    }
+
+    public Connection withAuthUser(String user) {
+        return new Connection(address, helo, tls, user);
+    }
 }

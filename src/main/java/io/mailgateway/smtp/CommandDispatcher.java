@@ -20,7 +20,7 @@ final class CommandDispatcher {
             Map.entry("VRFY", SimpleCommands.VRFY),
             Map.entry("HELP", SimpleCommands.HELP),
             Map.entry("EXPN", SimpleCommands.NOT_IMPLEMENTED),
-            Map.entry("STARTTLS", SimpleCommands.NOT_IMPLEMENTED),
+            Map.entry("STARTTLS", SimpleCommands.STARTTLS),
             Map.entry("AUTH", SimpleCommands.NOT_IMPLEMENTED),
             Map.entry("ETRN", SimpleCommands.NOT_IMPLEMENTED),
             Map.entry("TURN", SimpleCommands.NOT_IMPLEMENTED));

@@ -3,6 +3,7 @@ package io.mailgateway.smtp;
 import io.mailgateway.policy.Connection;
 import io.mailgateway.policy.Verdict;
 import io.mailgateway.reply.SmtpReply;
+import java.util.ArrayList;
 import java.util.List;
 
 /** EHLO and HELO (RFC 5321 4.1.1.1). Both reset any transaction (4.1.4). */
@@ -20,15 +21,19 @@ final class HelloCommands {
             return refusal;
         }
         SmtpServerSettings s = session.settings;
-        // No enhanced codes on EHLO lines: clients read the keywords right after "250-".
-        return new SmtpReply(250, null, List.of(
+        List<String> lines = new ArrayList<>(List.of(
                 s.hostname(),
                 "PIPELINING",
                 "SIZE " + s.maxMessageSize(),
                 "8BITMIME",
                 "ENHANCEDSTATUSCODES",
                 "CHUNKING",
-                "SMTPUTF8"), false);
+                "SMTPUTF8"));
+        if (session.tlsOffered && session.tls == null) {
+            lines.add("STARTTLS");
+        }
+        // No enhanced codes on EHLO lines: clients read the keywords right after "250-".
+        return new SmtpReply(250, null, lines, false);
     };
 
     static final SmtpCommand HELO = (session, args) -> {

@@ -19,6 +19,9 @@ final class MailCommand implements SmtpCommand {
         if (session.transaction != null) {
             return SmtpReplies.NESTED_MAIL;
         }
+        if (session.authRequired && session.authUser == null) {
+            return SmtpReplies.AUTH_REQUIRED;
+        }
         Optional<PathParser.ParsedPath> parsed = PathParser.parse(args, "FROM");
         if (parsed.isEmpty() || parsed.get().postmaster()) {
             return SmtpReplies.BAD_SENDER_SYNTAX;

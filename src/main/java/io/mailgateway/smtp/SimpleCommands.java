@@ -26,6 +26,27 @@ final class SimpleCommands {
 
     static final SmtpCommand HELP = (session, args) -> SmtpReplies.HELP;
 
-    /** Known verbs we do not offer (yet): STARTTLS and AUTH arrive with the submission issue. */
+    /**
+     * RFC 3207 4: STARTTLS takes no argument, is refused once TLS is on and (like Postfix) inside
+     * a transaction; otherwise 220, and the handler starts the handshake right after the reply.
+     */
+    static final SmtpCommand STARTTLS = (session, args) -> {
+        if (!session.tlsOffered && session.tls == null) {
+            return SmtpReplies.NOT_IMPLEMENTED;
+        }
+        if (!args.isEmpty()) {
+            return SmtpReplies.SYNTAX_ERROR;
+        }
+        if (session.tls != null) {
+            return SmtpReplies.ALREADY_TLS;
+        }
+        if (session.transaction != null) {
+            return SmtpReplies.TRANSACTION_IN_PROGRESS;
+        }
+        session.startTlsPending = true;
+        return SmtpReplies.READY_TO_START_TLS;
+    };
+
+    /** Known verbs we do not offer (yet): AUTH arrives with the submission issue. */
     static final SmtpCommand NOT_IMPLEMENTED = (session, args) -> SmtpReplies.NOT_IMPLEMENTED;
 }

@@ -73,6 +73,18 @@ public final class SmtpFrameDecoder extends ByteToMessageDecoder {
         super.handlerAdded(ctx);
     }
 
+    /**
+     * Drops every byte received but not yet decoded and decodes again from the next read. After
+     * STARTTLS: commands a client (or a man in the middle) pipelined behind it in clear must
+     * never be answered inside the TLS session (RFC 3207 5, CVE-2011-0411).
+     */
+    public void discardBuffered() {
+        ByteBuf buffered = internalBuffer();
+        buffered.skipBytes(buffered.readableBytes());
+        mode = Mode.COMMAND;
+        paused = false;
+    }
+
     public boolean isPaused() {
         return paused;
     }

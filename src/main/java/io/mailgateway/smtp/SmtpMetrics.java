@@ -39,7 +39,9 @@ public final class SmtpMetrics {
         /** a store could not store a message (retried, or dead-lettered) */
         STORE,
         /** a delivery attempt could not reach or finish with its next hop */
-        DELIVERY;
+        DELIVERY,
+        /** a TLS handshake with a client failed */
+        TLS;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -27,6 +27,9 @@ public final class SmtpReplies {
             "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP");
     public static final SmtpReply BYE = SmtpReply.of(221, of(2, 0, 0), "Bye").thenClose();
 
+    // RFC 3207 4: the client starts the TLS handshake after this
+    public static final SmtpReply READY_TO_START_TLS = SmtpReply.of(220, of(2, 0, 0), "Ready to start TLS");
+
     // 3xx (RFC 2034 gives no enhanced code to intermediate replies)
     public static final SmtpReply START_MAIL_INPUT = SmtpReply.of(354, null, "End data with <CR><LF>.<CR><LF>");
 
@@ -53,6 +56,10 @@ public final class SmtpReplies {
     public static final SmtpReply NO_VALID_RECIPIENTS = SmtpReply.of(554, of(5, 5, 1), "No valid recipients");
     public static final SmtpReply DATA_AFTER_BDAT = SmtpReply.of(503, of(5, 5, 1), "DATA not allowed after BDAT");
     public static final SmtpReply PARAM_NOT_RECOGNIZED = SmtpReply.of(555, of(5, 5, 4), "MAIL or RCPT parameter not recognized");
+    public static final SmtpReply ALREADY_TLS = SmtpReply.of(503, of(5, 5, 1), "TLS already active");
+    public static final SmtpReply TRANSACTION_IN_PROGRESS = SmtpReply.of(503, of(5, 5, 1), "Not allowed during a mail transaction");
+    /** RFC 4954 6 / RFC 6409 4.3: a submission listener takes MAIL only from an authenticated client. */
+    public static final SmtpReply AUTH_REQUIRED = SmtpReply.of(530, of(5, 7, 0), "Authentication required");
     public static final SmtpReply EARLY_TALKER = SmtpReply.of(554, of(5, 5, 1), "Protocol error: input before greeting").thenClose();
 
     // 5xx: policy and content

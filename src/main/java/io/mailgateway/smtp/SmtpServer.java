@@ -2,6 +2,7 @@ package io.mailgateway.smtp;
 
 import io.mailgateway.policy.PolicyChain;
 import io.mailgateway.policy.limits.ConnectionPolicy;
+import io.mailgateway.smtp.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -40,6 +41,23 @@ public final class SmtpServer {
     public record Socket(String bindAddress, int port, int ioThreads, int backlog, boolean tcpNoDelay, boolean keepAlive) {
     }
 
+    /**
+     * What a listener asks of its clients' connections.
+     *
+     * @param tls          the certificate, or null: no STARTTLS, no implicit TLS
+     * @param implicitTls  TLS from the first byte (SMTPS, RFC 8314); otherwise STARTTLS is offered when tls is set
+     * @param authRequired MAIL only after AUTH (submission, RFC 6409)
+     */
+    public record Security(ServerTls tls, boolean implicitTls, boolean authRequired) {
+        public static final Security PLAIN = new Security(null, false, false);
+
+        public Security {
+            if (implicitTls && tls == null) {
+                throw new IllegalArgumentException("implicit TLS needs a certificate");
+            }
+        }
+    }
+
     private final SmtpServerSettings settings;
     private final Socket socket;
     private final MessageSink sink;
@@ -48,6 +66,7 @@ public final class SmtpServer {
     private final ConnectionTracker tracker = new ConnectionTracker();
     private final CommandDispatcher dispatcher = new CommandDispatcher();
     private final SmtpMetrics metrics;
+    private Security security = Security.PLAIN;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     // volatile: the readiness check reads it from the status server's thread
@@ -84,6 +103,12 @@ public final class SmtpServer {
         this.policy = chain.build();
     }
 
+    /** Before {@link #start}: TLS and AUTH requirements of this listener. */
+    public SmtpServer security(Security security) {
+        this.security = security;
+        return this;
+    }
+
     public void start() throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
@@ -101,15 +126,19 @@ public final class SmtpServer {
                     protected void initChannel(SocketChannel ch) {
                         tracker.add(ch);
                         SmtpFrameDecoder decoder = new SmtpFrameDecoder();
+                        if (security.implicitTls()) {
+                            ch.pipeline().addLast("tls", security.tls().newHandler(ch.alloc(), false));
+                        }
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("frames", decoder)
-                                .addLast("session", new SmtpSessionHandler(settings, sink, decoder, dispatcher, tracker, policy, metrics));
+                                .addLast("session", new SmtpSessionHandler(settings, sink, decoder, dispatcher, tracker, policy, metrics, security));
                     }
                 });
         limits.start();
         serverChannel = bootstrap.bind(new InetSocketAddress(socket.bindAddress(), socket.port())).sync().channel();
-        LOG.info("SMTP listening on {} ({})", serverChannel.localAddress(), epoll ? "epoll" : "nio");
+        LOG.info("SMTP listening on {} ({}{})", serverChannel.localAddress(), epoll ? "epoll" : "nio",
+                security.implicitTls() ? ", implicit TLS" : security.tls() != null ? ", STARTTLS" : "");
     }
 
     /** True while the listening socket is open (for the readiness check). */

@@ -28,8 +28,14 @@ public final class SmtpSession {
     /** Set when a BDAT chunk must be read but then refused with this reply. */
     SmtpReply chunkError;
     int errors;
-    // Filled by STARTTLS and AUTH in a later issue; the Received header already reports them.
-    boolean tls;
+    /** The listener can start TLS on this connection (STARTTLS offered until TLS is on). */
+    boolean tlsOffered;
+    /** TLS version and cipher once the handshake is done ("TLSv1.3 TLS_AES_128_GCM_SHA256"), null in clear. */
+    String tls;
+    /** Set by STARTTLS: the handler starts the handshake after the 220 (RFC 3207). */
+    boolean startTlsPending;
+    /** A submission listener: MAIL only after AUTH (RFC 6409 4.3). */
+    boolean authRequired;
     String authUser;
     /** The policy checks of this listener, by phase. */
     final PolicyChain policy;
@@ -59,10 +65,22 @@ public final class SmtpSession {
         chunkError = null;
     }
 
+    /**
+     * RFC 3207 4.2: after the TLS handshake the client starts over; nothing it said in clear
+     * (its EHLO name, a transaction) is kept.
+     */
+    void startedTls(String protocolAndCipher) {
+        resetTransaction();
+        tls = protocolAndCipher;
+        helo = null;
+        esmtp = false;
+        connection = connection.withTls();
+    }
+
     /** RFC 3848 "with" keyword for the Received header. */
     String protocol() {
         boolean utf8 = transaction != null && transaction.smtpUtf8;
         String base = utf8 ? "UTF8SMTP" : esmtp ? "ESMTP" : "SMTP";
-        return base + (tls ? "S" : "") + (authUser != null ? "A" : "");
+        return base + (tls != null ? "S" : "") + (authUser != null ? "A" : "");
     }
 }

@@ -12,6 +12,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -38,6 +39,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionTracker tracker;
     private final PolicyChain policy;
     private final SmtpMetrics metrics;
+    private final SmtpServer.Security security;
 
     private ChannelHandlerContext ctx;
     private SmtpSession session;
@@ -48,7 +50,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> sessionTimer;
 
     SmtpSessionHandler(SmtpServerSettings settings, MessageSink sink, SmtpFrameDecoder decoder,
-                       CommandDispatcher dispatcher, ConnectionTracker tracker, PolicyChain policy, SmtpMetrics metrics) {
+                       CommandDispatcher dispatcher, ConnectionTracker tracker, PolicyChain policy, SmtpMetrics metrics,
+                       SmtpServer.Security security) {
+        this.security = security;
         this.settings = settings;
         this.metrics = metrics;
         this.policy = policy;
@@ -70,6 +74,19 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         sessionTimer = ctx.executor().schedule(() -> timeout(SmtpReplies.SESSION_TIMEOUT),
                 settings.sessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
         session.connection = Connection.from(remote == null ? null : remote.getAddress());
+        session.tlsOffered = security.tls() != null && !security.implicitTls();
+        session.authRequired = security.authRequired();
+        SslHandler implicit = ctx.pipeline().get(SslHandler.class);
+        if (implicit != null) {
+            // SMTPS: the greeting below waits in the SslHandler until the handshake is done
+            implicit.handshakeFuture().addListener(f -> {
+                if (f.isSuccess()) {
+                    session.startedTls(describe(implicit));
+                } else {
+                    metrics.error(SmtpMetrics.ErrorKind.TLS);
+                }
+            });
+        }
         Verdict verdict = policy.connect(session.connection);
         session.admitted = !verdict.refuses();
         if (tracker.isStopping()) {
@@ -126,6 +143,10 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             case NUL -> SmtpReplies.NUL_IN_COMMAND;
             case NONE -> dispatcher.dispatch(session, line.text());
         };
+        if (session.startTlsPending) {
+            startTls(reply);
+            return;
+        }
         if (reply != null) {
             reply(reply);
         }
@@ -155,6 +176,35 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         } else {
             chunkComplete();
         }
+    }
+
+    /**
+     * RFC 3207: after "220 Ready to start TLS" the next bytes are the client's TLS handshake.
+     * Whatever it sent after STARTTLS in clear is dropped unread (RFC 3207 5: a man in the middle
+     * could have put commands there); the SslHandler goes first in the pipeline and lets exactly
+     * one write, this reply, pass in clear. After the handshake the session starts over.
+     */
+    private void startTls(SmtpReply ready) {
+        session.startTlsPending = false;
+        decoder.discardBuffered();
+        SslHandler ssl = security.tls().newHandler(ctx.alloc(), true);
+        ctx.pipeline().addFirst("tls", ssl);
+        metrics.responded(ready);
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(ready.toBytes()));
+        ssl.handshakeFuture().addListener(f -> {
+            if (f.isSuccess()) {
+                session.startedTls(describe(ssl));
+            } else {
+                LOG.debug("TLS handshake with {} failed: {}", session.clientAddress, f.cause().toString());
+                metrics.error(SmtpMetrics.ErrorKind.TLS);
+            }
+        });
+    }
+
+    /** "TLSv1.3 TLS_AES_128_GCM_SHA256": for Received and the stores. */
+    private static String describe(SslHandler ssl) {
+        javax.net.ssl.SSLSession s = ssl.engine().getSession();
+        return s.getProtocol() + " " + s.getCipherSuite();
     }
 
     private void chunkComplete() {

@@ -86,6 +86,9 @@ final class GatewayProcess implements AutoCloseable {
         // never the fixed 9090 (several gateways run at once), never the sandbox's resolver
         effective.computeIfAbsent("METRICS_PORT", k -> "0");
         effective.computeIfAbsent("HTTP_PORT", k -> "0");
+        // never the fixed 2587/2465 either; a test that wants them sets a free port
+        effective.computeIfAbsent("SUBMISSION_PORT", k -> "-1");
+        effective.computeIfAbsent("SMTPS_PORT", k -> "-1");
         effective.computeIfAbsent("DNS_SERVERS", k -> "127.0.0.1:" + loopbackDns().address().getPort());
         // The broker's administrative port (queue CLI): never the default 61616, which parallel builds share.
         effective.computeIfAbsent("BROKER_PORT", k -> String.valueOf(freePort()));

@@ -16,7 +16,7 @@ class EnvelopeCodecTest {
                         new Recipient("\"x,y@z>\"@relay.test", Mailbox.of("\"x,y@z>\"@relay.test"), Disposition.RELAY,
                                 Map.of("NOTIFY", "FAILURE", "ORCPT", "rfc822;x@relay.test")),
                         Recipient.of(Mailbox.of("j\u00F6rg@example.com"), Disposition.LOCAL)),
-                new Client("2001:db8::1", "mx.example.org", true, "alice"));
+                new Client("2001:db8::1", "mx.example.org", "TLSv1.3 TLS_AES_128_GCM_SHA256", "alice"));
 
         Envelope back = EnvelopeCodec.decode(EnvelopeCodec.encode(e));
 

@@ -46,7 +46,7 @@ class SmtpProtocolTest {
             List<String> lines = c.send("EHLO client.test").expect(250, "").lines();
             assertThat(lines.get(0)).startsWith("mx.test.local");
             assertThat(lines.subList(1, lines.size())).containsExactly(
-                    "PIPELINING", "SIZE 4194304", "8BITMIME", "ENHANCEDSTATUSCODES", "CHUNKING", "SMTPUTF8");
+                    "PIPELINING", "SIZE 4194304", "8BITMIME", "ENHANCEDSTATUSCODES", "CHUNKING", "SMTPUTF8", "STARTTLS");
         }
     }
 
@@ -152,13 +152,6 @@ class SmtpProtocolTest {
     void should_refuse_an_unknown_verb() throws Exception {
         try (SmtpTestClient c = SmtpTestClient.connectEhlo(TestGateway.port())) {
             c.send("XYZZY plugh").expect(500, "5.5.2");
-        }
-    }
-
-    @Test
-    void should_refuse_starttls_as_not_implemented() throws Exception {
-        try (SmtpTestClient c = SmtpTestClient.connectEhlo(TestGateway.port())) {
-            c.send("STARTTLS").expect(502, "5.5.1");
         }
     }
 

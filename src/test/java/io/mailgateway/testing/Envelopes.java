@@ -23,7 +23,7 @@ public final class Envelopes {
         relayed.forEach(r -> rcpts.add(Recipient.of(Mailbox.of(r), Disposition.RELAY)));
         local.forEach(r -> rcpts.add(Recipient.of(Mailbox.of(r), Disposition.LOCAL)));
         return new Envelope(sender.isEmpty() ? Mailbox.NULL : Mailbox.of(sender), Map.of(), rcpts,
-                new Client("192.0.2.1", "client.test", false, null));
+                new Client("192.0.2.1", "client.test", null, null));
     }
 
     /** The envelope properties ({@link MailHeaders#ENVELOPE}, {@link MailHeaders#RELAYED}) of such a message. */

@@ -12,6 +12,11 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * A raw SMTP client on a real socket, for dialog-style tests:
@@ -27,15 +32,71 @@ public final class SmtpTestClient implements AutoCloseable {
         }
     }
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    // replaced by the TLS socket after STARTTLS
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
 
     private SmtpTestClient(Socket socket) throws IOException {
-        this.socket = socket;
+        use(socket);
         socket.setSoTimeout(15_000);
-        this.in = socket.getInputStream();
-        this.out = socket.getOutputStream();
+    }
+
+    private void use(Socket s) throws IOException {
+        this.socket = s;
+        this.in = s.getInputStream();
+        this.out = s.getOutputStream();
+    }
+
+    /** Connects over implicit TLS (SMTPS) and checks the 220 greeting; trusts any certificate. */
+    public static SmtpTestClient connectTls(int port) throws IOException {
+        SSLSocket s = (SSLSocket) trustAll().getSocketFactory().createSocket();
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        s.setSoTimeout(15_000);
+        s.startHandshake();
+        SmtpTestClient c = new SmtpTestClient(s);
+        c.expect(220);
+        return c;
+    }
+
+    /**
+     * After the server's 220 to STARTTLS: the TLS handshake over this connection (trusting any
+     * certificate, the gateway's own is self-signed in tests). Reads nothing more.
+     */
+    public SSLSession startTls() throws IOException {
+        SSLSocket tls = (SSLSocket) trustAll().getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(), true);
+        tls.setUseClientMode(true);
+        tls.startHandshake();
+        use(tls);
+        return tls.getSession();
+    }
+
+    /** The certificate the server presented, after {@link #startTls} or {@link #connectTls}. */
+    public java.security.cert.X509Certificate serverCertificate() throws IOException {
+        return (java.security.cert.X509Certificate) ((SSLSocket) socket).getSession().getPeerCertificates()[0];
+    }
+
+    private static SSLContext trustAll() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                    return new java.security.cert.X509Certificate[0];
+                }
+            }}, null);
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Connects without reading the greeting. */

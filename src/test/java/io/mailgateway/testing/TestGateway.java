@@ -106,6 +106,8 @@ public final class TestGateway implements BeforeAllCallback {
             env.put("DNS_TIMEOUT", "1000");
             env.put("METRICS_PORT", "0");
             env.put("HTTP_PORT", "0");
+            env.put("SUBMISSION_PORT", "0");
+            env.put("SMTPS_PORT", "0");
             env.put("POLICY_DATA_CHECKS", "io.mailgateway.policy.camel.RejectMarked");
             gateway = new Gateway(GatewayConfig.load(env, new Properties())).start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

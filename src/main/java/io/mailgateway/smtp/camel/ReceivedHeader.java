@@ -49,7 +49,18 @@ public class ReceivedHeader implements Processor {
         long at = in.getHeader(MailHeaders.RECEIVED_AT, Long.class);
         StringBuilder h = new StringBuilder(200)
                 .append("Received: from ").append(clean(envelope.client().helo()))
-                .append(" (").append(literal).append(")\r\n")
+                .append(" (").append(literal).append(")\r\n");
+        String tls = envelope.client().tls();
+        if (tls != null) {
+            // as Postfix writes it: which TLS protected the hop
+            int space = tls.indexOf(' ');
+            h.append("\t(using ").append(clean(space < 0 ? tls : tls.substring(0, space)));
+            if (space > 0) {
+                h.append(" with cipher ").append(clean(tls.substring(space + 1)));
+            }
+            h.append(")\r\n");
+        }
+        h
                 .append("\tby ").append(hostname).append(" (mail-gateway) with ")
                 .append(in.getHeader(MailHeaders.PROTOCOL, String.class))
                 .append(" id ").append(in.getHeader(MailHeaders.QUEUE_ID, String.class));

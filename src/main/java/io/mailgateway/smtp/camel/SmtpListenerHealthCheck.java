@@ -8,7 +8,7 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 
 /**
  * Readiness: every {@code smtpd:} listener of the context (the inbound route's and any an
- * operator added) has its socket bound. Camel's own route check sees a started route; this one
+ * operator added) has its sockets bound: MX, and submission and SMTPS when opened. Camel's own route check sees a started route; this one
  * sees the port, which is what a client connects to.
  */
 public final class SmtpListenerHealthCheck extends ReadinessCheck {

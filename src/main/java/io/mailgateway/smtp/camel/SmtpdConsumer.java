@@ -12,7 +12,9 @@ import io.mailgateway.smtp.ReceivedMessage;
 import io.mailgateway.smtp.SmtpMetrics;
 import io.mailgateway.smtp.SmtpReplies;
 import io.mailgateway.smtp.SmtpServer;
+import io.mailgateway.smtp.tls.ServerTls;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -39,7 +41,10 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpdConsumer.class);
 
     private final SmtpdEndpoint endpoint;
+    // volatile: the readiness check (isListening) reads them from the status server's thread
     private volatile SmtpServer server;
+    private volatile SmtpServer submission;
+    private volatile SmtpServer smtps;
     private ExecutorService workers;
     private SmtpMetrics metrics;
 
@@ -53,10 +58,25 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
         return server.port();
     }
 
-    /** True while the listener's socket is bound (the readiness check {@link SmtpListenerHealthCheck}). */
+    /** The bound submission port, or -1 when off. */
+    public int getSubmissionPort() {
+        return submission == null ? -1 : submission.port();
+    }
+
+    /** The bound SMTPS port, or -1 when off. */
+    public int getSmtpsPort() {
+        return smtps == null ? -1 : smtps.port();
+    }
+
+    /**
+     * True while the MX socket and each opened submission/SMTPS socket are bound (the readiness
+     * check {@link SmtpListenerHealthCheck}).
+     */
     public boolean isListening() {
-        SmtpServer running = server;
-        return running != null && running.isBound();
+        SmtpServer mx = server;
+        SmtpServer sub = submission;
+        SmtpServer tls = smtps;
+        return mx != null && mx.isBound() && (sub == null || sub.isBound()) && (tls == null || tls.isBound());
     }
 
     @Override
@@ -65,17 +85,44 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
         workers = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "smtpd-worker", endpoint.getWorkerThreads());
         metrics = endpoint.metrics();
-        server = new SmtpServer(endpoint.serverSettings(), endpoint.socket(), this, endpoint.connectionPolicy(),
-                endpoint.sessionChecks(), metrics);
+        ServerTls tls = endpoint.serverTls();
+        List<Object> checks = endpoint.sessionChecks();
+        server = new SmtpServer(endpoint.serverSettings(), endpoint.socket(), this, endpoint.connectionPolicy(), checks, metrics)
+                .security(new SmtpServer.Security(endpoint.isStartTls() ? tls : null, false, false));
         server.start();
+        // RFC 6409: submission, STARTTLS then AUTH before MAIL
+        if (endpoint.getSubmissionPort() >= 0) {
+            if (tls == null) {
+                LOG.warn("submission port {} without TLS (TLS_ENABLED=false): AUTH is never offered, so no client can submit",
+                        endpoint.getSubmissionPort());
+            }
+            submission = new SmtpServer(endpoint.serverSettings(), endpoint.socket(endpoint.getSubmissionPort()), this,
+                    endpoint.submissionPolicy(), checks, metrics).security(new SmtpServer.Security(tls, false, true));
+            submission.start();
+        }
+        // RFC 8314: submission over implicit TLS
+        if (endpoint.getSmtpsPort() >= 0) {
+            if (tls == null) {
+                LOG.info("SMTPS port {} not opened: TLS_ENABLED=false", endpoint.getSmtpsPort());
+            } else {
+                smtps = new SmtpServer(endpoint.serverSettings(), endpoint.socket(endpoint.getSmtpsPort()), this,
+                        endpoint.submissionPolicy(), checks, metrics).security(new SmtpServer.Security(tls, true, true));
+                smtps.start();
+            }
+        }
     }
 
     @Override
     protected void doStop() throws Exception {
-        if (server != null) {
-            server.stop(Duration.ofSeconds(endpoint.getShutdownTimeout()));
-            server = null;
+        // all listeners stop taking connections together; then each waits for its messages in flight
+        for (SmtpServer s : new SmtpServer[] {submission, smtps, server}) {
+            if (s != null) {
+                s.stop(Duration.ofSeconds(endpoint.getShutdownTimeout()));
+            }
         }
+        server = null;
+        submission = null;
+        smtps = null;
         if (workers != null) {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(workers);
             workers = null;

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mailgateway.smtp.SmtpServer;
 import io.mailgateway.smtp.SmtpServerSettings;
+import io.mailgateway.smtp.tls.ServerTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +62,10 @@ public class SmtpdEndpoint extends DefaultEndpoint {
     private boolean greylistPersist = true;
     private String greylistDb = "data/greylist.db";
     private String sessionChecks = "";
+    // more listeners of the same route (docs/security.md); -1 = off
+    private int submissionPort = -1;
+    private int smtpsPort = -1;
+    private boolean startTls = true;
 
     SmtpdEndpoint(String uri, SmtpdComponent component) {
         super(uri, component);
@@ -102,6 +107,18 @@ public class SmtpdEndpoint extends DefaultEndpoint {
 
     /** A fresh policy per start of the listener (it owns a scheduler and the greylist file). */
     ConnectionPolicy connectionPolicy() {
+        return connectionPolicy(greylistEnabled);
+    }
+
+    /**
+     * The policy of a submission listener: the same caps and rate limit, never greylisting (a
+     * mail client does not retry like an MTA, and its users are authenticated).
+     */
+    ConnectionPolicy submissionPolicy() {
+        return connectionPolicy(false);
+    }
+
+    private ConnectionPolicy connectionPolicy(boolean greylist) {
         CidrSet whitelist;
         try {
             whitelist = CidrSet.parse(rateLimitWhitelist);
@@ -116,7 +133,7 @@ public class SmtpdEndpoint extends DefaultEndpoint {
         return new ConnectionPolicy(new ConnectionPolicy.Limits(maxConnections, maxConnectionsPerIp,
                 rateLimitEnabled, rateLimitPerMinute, rateLimitBurst, whitelist,
                 Duration.ofSeconds(rateLimitCleanupInterval), rateLimitMaxTracked,
-                greylistEnabled, Duration.ofSeconds(greylistDelay), Duration.ofSeconds(greylistExpiry),
+                greylist, Duration.ofSeconds(greylistDelay), Duration.ofSeconds(greylistExpiry),
                 Duration.ofSeconds(greylistPassLifetime), greylistMaxEntries, greylistPersist ? Path.of(greylistDb) : null),
                 metricsRegistry());
     }
@@ -169,8 +186,24 @@ public class SmtpdEndpoint extends DefaultEndpoint {
     }
 
     SmtpServer.Socket socket() {
-        return new SmtpServer.Socket(host, port, ioThreads, backlog, tcpNoDelay, keepAlive);
+        return socket(port);
     }
+
+    SmtpServer.Socket socket(int listenPort) {
+        return new SmtpServer.Socket(host, listenPort, ioThreads, backlog, tcpNoDelay, keepAlive);
+    }
+
+    /** The certificate bound as "serverTls" (TLS_ENABLED), or null. */
+    ServerTls serverTls() {
+        return getCamelContext().getRegistry().lookupByNameAndType("serverTls", ServerTls.class);
+    }
+
+    public int getSubmissionPort() { return submissionPort; }
+    public void setSubmissionPort(int submissionPort) { this.submissionPort = submissionPort; }
+    public int getSmtpsPort() { return smtpsPort; }
+    public void setSmtpsPort(int smtpsPort) { this.smtpsPort = smtpsPort; }
+    public boolean isStartTls() { return startTls; }
+    public void setStartTls(boolean startTls) { this.startTls = startTls; }
 
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
