@@ -41,6 +41,8 @@ public final class SmtpKeys implements SettingGroup {
                 new Setting("TCP_NODELAY", "true",
                         "Disable Nagle's algorithm on SMTP sessions (replies go out at once).", bool()),
                 new Setting("TCP_KEEPALIVE", "true",
-                        "TCP keep-alive on SMTP sessions, so dead peers are noticed.", bool()));
+                        "TCP keep-alive on SMTP sessions, so dead peers are noticed.", bool()),
+                new Setting("PROXY_PROTOCOL", "false",
+                        "Every SMTP listener expects a PROXY protocol v1/v2 header first (HAProxy send-proxy-v2) and takes the client address from it; a connection without one is closed unanswered. Only behind a proxy (docs/deployment.md).", bool()));
     }
 }

@@ -67,6 +67,7 @@ public final class SmtpMetrics {
     private final MeterRegistry registry;
     private final Counter connections;
     private final Counter shutdownRefusals;
+    private final Counter noProxyHeader;
     private final AtomicInteger active = new AtomicInteger();
     private final Counter received;
     private final Counter bytes;
@@ -81,6 +82,7 @@ public final class SmtpMetrics {
         Gauge.builder("smtp.connections.active", active, AtomicInteger::get).description("SMTP sessions open now")
                 .strongReference(true).register(registry);
         shutdownRefusals = rejected(registry, "shutdown");
+        noProxyHeader = rejected(registry, "no_proxy_header");
         received = Counter.builder("smtp.messages.received").description("Messages accepted (250 queued as)")
                 .register(registry);
         bytes = Counter.builder("smtp.bytes.received").description("Octets of accepted messages")
@@ -130,6 +132,10 @@ public final class SmtpMetrics {
 
     void refusedShuttingDown() {
         shutdownRefusals.increment();
+    }
+
+    void refusedWithoutProxyHeader() {
+        noProxyHeader.increment();
     }
 
     void error(ErrorKind kind) {

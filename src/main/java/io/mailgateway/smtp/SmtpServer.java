@@ -15,6 +15,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -67,6 +68,7 @@ public final class SmtpServer {
     private final CommandDispatcher dispatcher = new CommandDispatcher();
     private final SmtpMetrics metrics;
     private Security security = Security.PLAIN;
+    private boolean proxyProtocol;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     // volatile: the readiness check reads it from the status server's thread
@@ -103,6 +105,16 @@ public final class SmtpServer {
         this.policy = chain.build();
     }
 
+    /**
+     * Before {@link #start}: every connection starts with a PROXY protocol v1 or v2 header
+     * (HAProxy's send-proxy / send-proxy-v2) naming the real client, and nothing else is
+     * accepted: a connection without one is closed unanswered.
+     */
+    public SmtpServer proxyProtocol(boolean on) {
+        this.proxyProtocol = on;
+        return this;
+    }
+
     /** Before {@link #start}: TLS and AUTH requirements of this listener. */
     public SmtpServer security(Security security) {
         this.security = security;
@@ -126,6 +138,10 @@ public final class SmtpServer {
                     protected void initChannel(SocketChannel ch) {
                         tracker.add(ch);
                         SmtpFrameDecoder decoder = new SmtpFrameDecoder();
+                        if (proxyProtocol) {
+                            // first: the header comes before anything else, TLS included; removes itself after it
+                            ch.pipeline().addLast("proxy", new HAProxyMessageDecoder());
+                        }
                         if (security.implicitTls()) {
                             ch.pipeline().addLast("tls", security.tls().newHandler(ch.alloc(), false));
                         }
@@ -137,8 +153,9 @@ public final class SmtpServer {
                 });
         limits.start();
         serverChannel = bootstrap.bind(new InetSocketAddress(socket.bindAddress(), socket.port())).sync().channel();
-        LOG.info("SMTP listening on {} ({}{})", serverChannel.localAddress(), epoll ? "epoll" : "nio",
-                security.implicitTls() ? ", implicit TLS" : security.tls() != null ? ", STARTTLS" : "");
+        LOG.info("SMTP listening on {} ({}{}{})", serverChannel.localAddress(), epoll ? "epoll" : "nio",
+                security.implicitTls() ? ", implicit TLS" : security.tls() != null ? ", STARTTLS" : "",
+                proxyProtocol ? ", PROXY protocol only" : "");
     }
 
     /** True while the listening socket is open (for the readiness check). */

@@ -12,7 +12,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.haproxy.HAProxyCommand;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.NetUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -31,6 +36,7 @@ import org.slf4j.LoggerFactory;
 final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpSessionHandler.class);
+    private static final long PROXY_HEADER_TIMEOUT_SECONDS = 10;
 
     private final SmtpServerSettings settings;
     private final MessageSink sink;
@@ -67,7 +73,37 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         metrics.connectionOpened();
         counted = true;
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        if (ctx.pipeline().get(HAProxyMessageDecoder.class) == null) {
+            begin((InetSocketAddress) ctx.channel().remoteAddress());
+        } else {
+            // the session begins with the PROXY header, which names the client (channelRead);
+            // HAProxy sends it at once, so a connection still silent after a few seconds is no proxy's
+            ctx.executor().schedule(() -> {
+                if (session == null && ctx.channel().isActive()) {
+                    metrics.refusedWithoutProxyHeader();
+                    closing = true;
+                    ctx.close();
+                }
+            }, PROXY_HEADER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+        ctx.fireChannelActive();
+    }
+
+    /**
+     * The PROXY protocol header (HAProxy): the real client's address replaces the proxy's, for
+     * the limits, the checks, the logs and Received. A LOCAL header (HAProxy's own health check)
+     * keeps the proxy's address.
+     */
+    private void onProxyHeader(HAProxyMessage header) {
+        InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+        if (header.command() == HAProxyCommand.PROXY && header.sourceAddress() != null
+                && (header.proxiedProtocol() == HAProxyProxiedProtocol.TCP4 || header.proxiedProtocol() == HAProxyProxiedProtocol.TCP6)) {
+            client = new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(header.sourceAddress()), header.sourcePort());
+        }
+        begin(client);
+    }
+
+    private void begin(InetSocketAddress remote) {
         String client = remote == null ? "unknown" : remote.getAddress().getHostAddress();
         session = new SmtpSession(settings, client, policy, () -> new MessageBuffer(ctx.alloc(),
                 settings.spoolDir(), settings.spoolThreshold(), settings.maxMessageSize()));
@@ -103,7 +139,6 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             // RFC 5321 4.3.1 allows a pause before the greeting; clients that talk first are not SMTP clients.
             ctx.executor().schedule(this::greet, settings.greetingDelay().toMillis(), TimeUnit.MILLISECONDS);
         }
-        ctx.fireChannelActive();
     }
 
     private void greet() {
@@ -120,6 +155,10 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             if (closing) {
+                return;
+            }
+            if (msg instanceof HAProxyMessage header) {
+                onProxyHeader(header);
                 return;
             }
             if (!greeted) {
@@ -374,7 +413,15 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("session {} failed: {}", session == null ? "?" : session.clientAddress, cause.toString());
+        if (session == null) {
+            // no session yet: a listener behind HAProxy got something else than a PROXY header
+            LOG.debug("connection from {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+            metrics.refusedWithoutProxyHeader();
+            closing = true;
+            ctx.close();
+            return;
+        }
+        LOG.debug("session {} failed: {}", session.clientAddress, cause.toString());
         metrics.error(SmtpMetrics.ErrorKind.SESSION);
         if (session != null) {
             session.resetTransaction();

@@ -40,11 +40,13 @@ final class GatewayProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
+    private final boolean proxyProtocol;
 
-    private GatewayProcess(Process process, Path log, int port) {
+    private GatewayProcess(Process process, Path log, int port, boolean proxyProtocol) {
         this.process = process;
         this.log = log;
         this.port = port;
+        this.proxyProtocol = proxyProtocol;
     }
 
     /** A port free right now (bound to 0, then released); never a fixed well-known one. */
@@ -112,7 +114,7 @@ final class GatewayProcess implements AutoCloseable {
         }
         environment.keySet().removeIf(k -> k.startsWith("CAMEL_"));
         environment.putAll(effective);
-        return new GatewayProcess(pb.start(), log, port);
+        return new GatewayProcess(pb.start(), log, port, "true".equals(effective.get("PROXY_PROTOCOL")));
     }
 
     private static io.mailgateway.policy.dns.LoopbackDnsServer dns;
@@ -246,6 +248,10 @@ final class GatewayProcess implements AutoCloseable {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             s.setSoTimeout(5000);
+            if (proxyProtocol) {
+                // a listener behind HAProxy greets only after a PROXY header (v1 here)
+                s.getOutputStream().write("PROXY TCP4 127.0.0.1 127.0.0.1 40000 25\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
             InputStream in = s.getInputStream();
             byte[] code = in.readNBytes(3);
             if (!"220".equals(new String(code, StandardCharsets.US_ASCII))) {

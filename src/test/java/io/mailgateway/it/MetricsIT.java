@@ -125,8 +125,11 @@ class MetricsIT {
 
     @Test
     void should_show_what_waits_in_the_delivery_queues_and_why() throws Exception {
-        int closedPort = GatewayProcess.freePort(); // nothing listens: connection refused, 4.4.1
         int metricsPort = GatewayProcess.freePort();
+        int closedPort; // nothing listens: connection refused, 4.4.1
+        do {
+            closedPort = GatewayProcess.freePort(); // two calls may give the same port: the gateway would take it
+        } while (closedPort == metricsPort);
         try (CaptureSmtpServer hop = CaptureSmtpServer.start()) {
             Map<String, String> env = Map.of(
                     "DATA_DIR", dir.resolve("data").toString(),

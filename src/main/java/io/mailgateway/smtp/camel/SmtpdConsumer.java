@@ -88,7 +88,8 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
         ServerTls tls = endpoint.serverTls();
         List<Object> checks = endpoint.sessionChecks();
         server = new SmtpServer(endpoint.serverSettings(), endpoint.socket(), this, endpoint.connectionPolicy(), checks, metrics)
-                .security(new SmtpServer.Security(endpoint.isStartTls() ? tls : null, false, false));
+                .security(new SmtpServer.Security(endpoint.isStartTls() ? tls : null, false, false))
+                .proxyProtocol(endpoint.isProxyProtocol());
         server.start();
         // RFC 6409: submission, STARTTLS then AUTH before MAIL
         if (endpoint.getSubmissionPort() >= 0) {
@@ -97,7 +98,8 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
                         endpoint.getSubmissionPort());
             }
             submission = new SmtpServer(endpoint.serverSettings(), endpoint.socket(endpoint.getSubmissionPort()), this,
-                    endpoint.submissionPolicy(), checks, metrics).security(new SmtpServer.Security(tls, false, true));
+                    endpoint.submissionPolicy(), checks, metrics).security(new SmtpServer.Security(tls, false, true))
+                    .proxyProtocol(endpoint.isProxyProtocol());
             submission.start();
         }
         // RFC 8314: submission over implicit TLS
@@ -106,7 +108,8 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
                 LOG.info("SMTPS port {} not opened: TLS_ENABLED=false", endpoint.getSmtpsPort());
             } else {
                 smtps = new SmtpServer(endpoint.serverSettings(), endpoint.socket(endpoint.getSmtpsPort()), this,
-                        endpoint.submissionPolicy(), checks, metrics).security(new SmtpServer.Security(tls, true, true));
+                        endpoint.submissionPolicy(), checks, metrics).security(new SmtpServer.Security(tls, true, true))
+                        .proxyProtocol(endpoint.isProxyProtocol());
                 smtps.start();
             }
         }

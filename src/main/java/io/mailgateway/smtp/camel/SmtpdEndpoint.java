@@ -66,6 +66,7 @@ public class SmtpdEndpoint extends DefaultEndpoint {
     private int submissionPort = -1;
     private int smtpsPort = -1;
     private boolean startTls = true;
+    private boolean proxyProtocol;
 
     SmtpdEndpoint(String uri, SmtpdComponent component) {
         super(uri, component);
@@ -103,6 +104,7 @@ public class SmtpdEndpoint extends DefaultEndpoint {
         greylistMaxEntries = c.getInt("GREYLIST_MAX_ENTRIES");
         greylistPersist = c.getBoolean("GREYLIST_PERSIST");
         greylistDb = c.dataDir().resolve("greylist.db").toString();
+        proxyProtocol = c.getBoolean("PROXY_PROTOCOL");
     }
 
     /** A fresh policy per start of the listener (it owns a scheduler and the greylist file). */
@@ -202,6 +204,8 @@ public class SmtpdEndpoint extends DefaultEndpoint {
     public void setSubmissionPort(int submissionPort) { this.submissionPort = submissionPort; }
     public int getSmtpsPort() { return smtpsPort; }
     public void setSmtpsPort(int smtpsPort) { this.smtpsPort = smtpsPort; }
+    public boolean isProxyProtocol() { return proxyProtocol; }
+    public void setProxyProtocol(boolean proxyProtocol) { this.proxyProtocol = proxyProtocol; }
     public boolean isStartTls() { return startTls; }
     public void setStartTls(boolean startTls) { this.startTls = startTls; }
 
