@@ -1,5 +1,7 @@
 package io.mailgateway;
 
+import io.mailgateway.broker.AdminCredentials;
+import io.mailgateway.auth.AuthBeans;
 import io.mailgateway.broker.BrokerBeans;
 import io.mailgateway.broker.BrokerHealthCheck;
 import io.mailgateway.broker.DeliverySettings;
@@ -7,10 +9,13 @@ import io.mailgateway.broker.EmbeddedBroker;
 import io.mailgateway.broker.QueueGauges;
 import io.mailgateway.config.Capability;
 import io.mailgateway.config.ConfigException;
+import io.mailgateway.config.EffectiveConfig;
 import io.mailgateway.config.GatewayConfig;
+import io.mailgateway.config.Logging;
 import io.mailgateway.config.RouteReloader;
 import io.mailgateway.config.Wiring;
 import io.mailgateway.delivery.DeliveryBeans;
+import io.mailgateway.fetch.FetchBeans;
 import io.mailgateway.message.MessageContentConverters;
 import io.mailgateway.metrics.HttpEndpoints;
 import io.mailgateway.metrics.MetricsBeans;
@@ -33,8 +38,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.support.service.ServiceSupport;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.core.config.Configurator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,16 +144,18 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * The capabilities in the order their beans depend on each other (metrics before the
-     * policy's counters, policy's DNS resolver before delivery's MX lookups); each store in
-     * STORAGE_TYPE comes after them ({@link StoreBeans}).
+     * policy's counters, policy's DNS resolver before delivery's MX lookups, AUTH's authenticator
+     * before the SMTP session that calls it); each store in STORAGE_TYPE comes after them
+     * ({@link StoreBeans}; the SQL store shares the database AUTH opened).
      */
     private static List<Capability> capabilities() {
-        return List.of(new MetricsBeans(), new BrokerBeans(), new StoresBeans(), new PolicyBeans(), new SmtpBeans(),
-                new DeliveryBeans());
+        return List.of(new MetricsBeans(), new BrokerBeans(), new StoresBeans(), new PolicyBeans(), new AuthBeans(),
+                new SmtpBeans(), new DeliveryBeans(), new FetchBeans());
     }
 
     private void prepare() throws Exception {
-        Configurator.setLevel("io.mailgateway", Level.valueOf(config.get("LOG_LEVEL")));
+        Logging.apply(config);
+        LOG.info("{}", EffectiveConfig.describe(config));
         Path dataDir = config.dataDir();
         Files.createDirectories(dataDir);
         cleanSpool(dataDir.resolve("spool"));
@@ -161,8 +166,9 @@ public final class Gateway implements AutoCloseable {
             capability.bind(wiring);
         }
         bindStoreBeans(wiring);
+        broker.recordMetricsInto(wiring.lookup("metricsRegistry", PrometheusMeterRegistry.class));
         broker.start(config.brokerConfig(), dataDir, config.storageTypes(), DeliverySettings.brokerProperties(config),
-                config.getInt("BROKER_PORT"));
+                config.getInt("BROKER_PORT"), wiring.lookup("brokerCredentials", AdminCredentials.class));
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
         QueueGauges.register(wiring.lookup("metricsRegistry", MeterRegistry.class), broker, config.storageTypes());
         main.bind("gatewayConfig", config);
@@ -194,6 +200,9 @@ public final class Gateway implements AutoCloseable {
 
         Properties props = config.asProperties();
         props.setProperty("camel.main.name", "mail-gateway");
+        // Camel's own placeholder summary would print every value again, URLs with their
+        // passwords included; the effective configuration above is complete and masked.
+        props.setProperty("camel.main.autoConfigurationLogSummary", "false");
         props.setProperty("camel.main.routesIncludePattern", String.join(",", routeFiles));
         props.setProperty("camel.main.shutdownTimeout", config.get("SHUTDOWN_TIMEOUT"));
         props.setProperty("camel.main.streamCachingSpoolEnabled", "true");
@@ -225,13 +234,28 @@ public final class Gateway implements AutoCloseable {
         return http == null ? -1 : http.metricsPort();
     }
 
-    /** inbound, delivery, the stores' error handling, plus one store-NAME route per entry of STORAGE_TYPE. */
+    /**
+     * inbound, delivery, the stores' error handling, plus one store-NAME route per entry of
+     * STORAGE_TYPE, plus every fetch-*.camel.yaml in ROUTES_DIR: a fetch route runs when its
+     * file is there (none is packaged; docs/examples/fetch-imap.camel.yaml is the template).
+     */
     private List<String> routeNames() {
         List<String> names = new ArrayList<>();
         names.add("inbound.camel.yaml");
         names.add("delivery.camel.yaml");
         names.add("store-errors.camel.yaml");
         config.storageTypes().forEach(s -> names.add("store-" + s + ".camel.yaml"));
+        Path dir = config.routesDir();
+        if (dir != null) {
+            try (DirectoryStream<Path> fetch = Files.newDirectoryStream(dir, "fetch-*.camel.yaml")) {
+                List<String> found = new ArrayList<>();
+                fetch.forEach(f -> found.add(f.getFileName().toString()));
+                found.sort(null);
+                names.addAll(found);
+            } catch (IOException e) {
+                throw new ConfigException("ROUTES_DIR", "cannot list " + dir + ": " + e.getMessage());
+            }
+        }
         return names;
     }
 
@@ -257,7 +281,8 @@ public final class Gateway implements AutoCloseable {
 
     /** Each store in STORAGE_TYPE may bring beans for its route (see {@link StoreBeans}). */
     private void bindStoreBeans(Wiring wiring) throws Exception {
-        StoreContext context = new StoreContext(config, config.dataDir(), config.hostname(), wiring.registry(), wiring.closeList());
+        StoreContext context = new StoreContext(config, config.dataDir(), config.hostname(), wiring.registry(), wiring.closeList(),
+                wiring::find);
         for (String store : config.storageTypes()) {
             Class<?> type;
             try {

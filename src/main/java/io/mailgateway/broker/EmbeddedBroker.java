@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * max-delivery-attempts of mail.accepted goes to {@value #STORE_DEAD_LETTERS} (broker.xml), and a
  * divert per store forwards it to that store's DLQ by its original queue.
  *
- * <p>Lifecycle: {@link #start} before the Camel routes, {@link #stop} after them.
+ * <p>Lifecycle: {@link #recordMetricsInto} (optional), {@link #start} before the Camel routes,
+ * {@link #stop} after them.
  */
 public final class EmbeddedBroker {
 
@@ -51,6 +52,7 @@ public final class EmbeddedBroker {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
 
     private volatile EmbeddedActiveMQ embedded;
+    private io.micrometer.core.instrument.MeterRegistry metrics;
     private java.util.concurrent.ScheduledExecutorService depthLogger;
 
     public static String storeQueue(String store) {
@@ -62,8 +64,9 @@ public final class EmbeddedBroker {
         return storeQueue(store) + ".dlq";
     }
 
-    public void start(URL brokerXml, Path dataDir, List<String> stores) throws Exception {
-        start(brokerXml, dataDir, stores, java.util.Map.of(), 0);
+    /** Before {@link #start}: the broker's queue meters go into {@code registry} (none without this call). */
+    public void recordMetricsInto(io.micrometer.core.instrument.MeterRegistry registry) {
+        this.metrics = registry;
     }
 
     /**
@@ -72,9 +75,10 @@ public final class EmbeddedBroker {
      *                   ({@link DeliverySettings#brokerProperties}); defaults for any left out
      * @param adminPort  the loopback port of the administrative acceptor the queue CLI connects to
      *                   ({@link #ADMIN_ACCEPTOR}, core protocol only); 0 means none
+     * @param credentials the broker's one user, required on every acceptor ({@link BrokerSecurity})
      */
     public void start(URL brokerXml, Path dataDir, List<String> stores, java.util.Map<String, String> properties,
-                      int adminPort) throws Exception {
+                      int adminPort, AdminCredentials credentials) throws Exception {
         // broker.xml refers to ${mailgateway.data.dir}; Artemis substitutes system properties.
         System.setProperty("mailgateway.data.dir", dataDir.toString());
         java.util.Map<String, String> values = new java.util.HashMap<>(DeliverySettings.DEFAULT_BROKER_PROPERTIES);
@@ -82,8 +86,13 @@ public final class EmbeddedBroker {
         values.forEach(System::setProperty);
         embedded = new EmbeddedActiveMQ();
         embedded.setConfigResourcePath(brokerXml.toString());
+        BrokerSecurity.install(embedded, credentials);
         // Reads broker.xml into embedded.getConfiguration(); start() builds the server from that.
         embedded.createActiveMQServer();
+        if (metrics != null) {
+            BrokerMetrics.install(embedded.getConfiguration(), metrics);
+        }
+        BrokerSecurity.enable(embedded.getConfiguration());
         if (adminPort > 0) {
             addAdminAcceptor(embedded.getConfiguration(), adminPort);
         }

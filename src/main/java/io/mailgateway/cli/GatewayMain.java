@@ -8,8 +8,8 @@ import io.mailgateway.config.GatewayConfig;
  * {@code java -jar mail-gateway.jar} runs the gateway on its configuration (environment,
  * CONFIG_FILE, defaults). {@code archive list|extract} reads the archive store ({@link ArchiveCommand});
  * {@code dkim keygen} makes a signing key ({@link DkimCommand}); {@code queue ...} and
- * {@code dlq ...} inspect and repair the running gateway's delivery queue ({@link QueueCommand}).
- * Further commands (user) join here in later issues.
+ * {@code dlq ...} inspect and repair the running gateway's delivery queue ({@link QueueCommand});
+ * {@code user ...} manages the users AUTH checks ({@link UserCommand}).
  */
 public final class GatewayMain {
 
@@ -18,9 +18,15 @@ public final class GatewayMain {
 
     /**
      * Runs a command of the jar without exiting (tests call this): {@code queue ...},
-     * {@code dlq ...} or {@code archive ...}; returns its exit status.
+     * {@code dlq ...}, {@code archive ...} or {@code user ...}; returns its exit status.
      */
     public static int command(java.util.List<String> args, java.io.PrintStream out, java.io.PrintStream err) throws java.io.IOException {
+        return command(args, System.in, out, err);
+    }
+
+    /** {@link #command(java.util.List, java.io.PrintStream, java.io.PrintStream)} with a given stdin (passwords of {@code user}). */
+    public static int command(java.util.List<String> args, java.io.InputStream in, java.io.PrintStream out, java.io.PrintStream err)
+            throws java.io.IOException {
         GatewayConfig config;
         try {
             config = GatewayConfig.fromEnvironment();
@@ -28,16 +34,23 @@ public final class GatewayMain {
             err.println("configuration error: " + e.getMessage());
             return 2;
         }
-        return command(args, config, out, err);
+        return command(args, config, in, out, err);
     }
 
     /** {@link #command(java.util.List, java.io.PrintStream, java.io.PrintStream)} on a given configuration. */
     public static int command(java.util.List<String> args, GatewayConfig config, java.io.PrintStream out, java.io.PrintStream err)
             throws java.io.IOException {
+        return command(args, config, System.in, out, err);
+    }
+
+    /** The same on a given configuration and stdin. */
+    public static int command(java.util.List<String> args, GatewayConfig config, java.io.InputStream in, java.io.PrintStream out,
+                              java.io.PrintStream err) throws java.io.IOException {
         return switch (args.get(0)) {
-            case "queue" -> QueueCommand.run(args.subList(1, args.size()), config.getInt("BROKER_PORT"), out, err);
-            case "dlq" -> QueueCommand.run(args, config.getInt("BROKER_PORT"), out, err);
+            case "queue" -> QueueCommand.run(args.subList(1, args.size()), config.getInt("BROKER_PORT"), config.dataDir(), out, err);
+            case "dlq" -> QueueCommand.run(args, config.getInt("BROKER_PORT"), config.dataDir(), out, err);
             case "archive" -> ArchiveCommand.run(args.subList(1, args.size()), config.dataDir(), out, err);
+            case "user" -> UserCommand.run(args.subList(1, args.size()), config, in, out, err);
             default -> {
                 err.println("unknown command: " + String.join(" ", args) + " (try --help)");
                 yield 2;
@@ -61,6 +74,7 @@ public final class GatewayMain {
                 System.out.println(ArchiveCommand.USAGE);
                 System.out.println(DkimCommand.USAGE);
                 System.out.println(QueueCommand.USAGE);
+                System.out.println(UserCommand.USAGE);
                 return;
             }
             if (args[0].equals("dkim")) {

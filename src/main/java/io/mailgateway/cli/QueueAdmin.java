@@ -1,5 +1,6 @@
 package io.mailgateway.cli;
 
+import io.mailgateway.broker.AdminCredentials;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQNotConnectedException;
+import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientRequestor;
@@ -24,12 +26,13 @@ import org.apache.activemq.artemis.utils.JsonLoader;
 
 /**
  * A core-protocol connection to the running gateway's broker (its administrative acceptor on
- * 127.0.0.1:BROKER_PORT) for the queue commands: reads and changes go through the broker's
- * management API ({@code QueueControl} operations sent to {@code activemq.management}), except
- * a DLQ requeue, which must change properties and so consumes and re-sends in one transaction.
+ * 127.0.0.1:BROKER_PORT), logged in with the gateway's {@link AdminCredentials}, for the queue
+ * commands: reads and changes go through the broker's management API ({@code QueueControl}
+ * operations sent to {@code activemq.management}), except a DLQ requeue, which must change
+ * properties and so consumes and re-sends in one transaction.
  *
- * <p>Lifecycle: {@link #connect} (throws {@link Unreachable} when no broker answers), use,
- * {@link #close}.
+ * <p>Lifecycle: {@link #connect} (throws {@link Unreachable} when no broker answers, {@link Refused}
+ * when it refuses the login), use, {@link #close}.
  */
 final class QueueAdmin implements AutoCloseable {
 
@@ -57,7 +60,14 @@ final class QueueAdmin implements AutoCloseable {
         this.session = session;
     }
 
-    static QueueAdmin connect(String host, int port) throws Unreachable, Exception {
+    /** Thrown when the broker refuses the credentials. */
+    static final class Refused extends Exception {
+        Refused(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    static QueueAdmin connect(String host, int port, AdminCredentials credentials) throws Unreachable, Refused, Exception {
         // One attempt, no reconnects: an absent gateway is an answer, not something to wait for.
         ServerLocator locator = ActiveMQClient.createServerLocator("tcp://" + host + ":" + port
                 + "?initialConnectAttempts=1&reconnectAttempts=0&connectionTTL=60000&callTimeout=" + TIMEOUT_MS);
@@ -73,17 +83,30 @@ final class QueueAdmin implements AutoCloseable {
             throw e;
         }
         try {
-            ClientSession management = factory.createSession(true, true);
+            ClientSession management = login(factory, credentials, true);
             management.start();
             ClientRequestor requestor = new ClientRequestor(management, "activemq.management");
-            ClientSession session = factory.createSession(false, false);
+            ClientSession session = login(factory, credentials, false);
             session.start();
             return new QueueAdmin(locator, factory, management, requestor, session);
+        } catch (ActiveMQSecurityException e) {
+            factory.close();
+            locator.close();
+            throw new Refused("the gateway's broker at " + host + ":" + port + " refused the credentials in"
+                    + " DATA_DIR/broker/admin.credentials: is this the gateway's DATA_DIR? (the gateway reads the file"
+                    + " when it starts: after replacing it, restart the gateway)", e);
         } catch (Exception e) {
             factory.close();
             locator.close();
             throw e;
         }
+    }
+
+    /** A session logged in as the broker's user; {@code autoCommit} for both sends and acks, or a transacted one. */
+    private static ClientSession login(ClientSessionFactory factory, AdminCredentials c, boolean autoCommit)
+            throws ActiveMQException {
+        return factory.createSession(c.user(), c.password(), false, autoCommit, autoCommit, false,
+                ActiveMQClient.DEFAULT_ACK_BATCH_SIZE);
     }
 
     /** Invokes a QueueControl operation on {@code queue}; returns its result. */

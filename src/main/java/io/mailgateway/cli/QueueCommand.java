@@ -1,7 +1,9 @@
 package io.mailgateway.cli;
 
+import io.mailgateway.broker.AdminCredentials;
 import io.mailgateway.broker.EmbeddedBroker;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +16,7 @@ import java.util.Map;
  * (127.0.0.1:BROKER_PORT) through {@link QueueAdmin}; docs/delivery.md shows every command.
  *
  * <p>Exit status: 0 done, 1 no such queue ID (or the broker refused the operation), 2 usage
- * error, 3 the gateway's broker cannot be reached.
+ * error, 3 the gateway's broker cannot be reached, 4 its credentials cannot be read or are refused.
  */
 final class QueueCommand {
 
@@ -31,6 +33,8 @@ final class QueueCommand {
     static final int NOT_FOUND = 1;
     static final int USAGE_ERROR = 2;
     static final int UNREACHABLE = 3;
+    /** The broker credentials file cannot be read (wrong user or DATA_DIR), or the broker refused them. */
+    static final int NOT_ALLOWED = 4;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -46,8 +50,9 @@ final class QueueCommand {
     /**
      * @param args the words after {@code queue} (for top-level {@code dlq}, "dlq" plus its words)
      * @param brokerPort the running gateway's BROKER_PORT
+     * @param dataDir    the running gateway's DATA_DIR, where its broker credentials are
      */
-    static int run(List<String> args, int brokerPort, PrintStream out, PrintStream err) {
+    static int run(List<String> args, int brokerPort, Path dataDir, PrintStream out, PrintStream err) {
         List<String> words = new ArrayList<>(args);
         boolean json = words.remove("--json");
         String command = String.join(" ", words.subList(0, Math.min(2, words.size())));
@@ -65,13 +70,23 @@ final class QueueCommand {
             err.println("BROKER_PORT is 0: the gateway opens no administrative port, so the queue cannot be reached");
             return UNREACHABLE;
         }
+        AdminCredentials credentials;
+        try {
+            credentials = AdminCredentials.read(dataDir);
+        } catch (AdminCredentials.Unavailable e) {
+            err.println(e.getMessage());
+            return NOT_ALLOWED;
+        }
         QueueCommand cmd = new QueueCommand(out, err, json);
-        try (QueueAdmin admin = QueueAdmin.connect(EmbeddedBroker.ADMIN_HOST, brokerPort)) {
+        try (QueueAdmin admin = QueueAdmin.connect(EmbeddedBroker.ADMIN_HOST, brokerPort, credentials)) {
             cmd.admin = admin;
             return cmd.dispatch(words, id);
         } catch (QueueAdmin.Unreachable e) {
             err.println(e.getMessage());
             return UNREACHABLE;
+        } catch (QueueAdmin.Refused e) {
+            err.println(e.getMessage());
+            return NOT_ALLOWED;
         } catch (Exception e) {
             err.println(command + " failed: " + e.getMessage());
             return NOT_FOUND;

@@ -24,10 +24,13 @@ import java.util.Properties;
 public final class GatewayConfig {
 
     private final Map<String, String> values;
+    /** Where each value came from: "system property", "environment", "CONFIG_FILE" or "default". */
+    private final Map<String, String> sources;
     private String hostname;
 
-    private GatewayConfig(Map<String, String> values) {
+    private GatewayConfig(Map<String, String> values, Map<String, String> sources) {
         this.values = values;
+        this.sources = sources;
     }
 
     public static GatewayConfig fromEnvironment() {
@@ -37,10 +40,12 @@ public final class GatewayConfig {
     /** Resolves and checks every key; throws {@link ConfigException} naming the first bad one. */
     public static GatewayConfig load(Map<String, String> env, Properties systemProperties) {
         Map<String, String> explicit = new LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
         for (Setting s : Settings.ALL) {
             String v = systemProperties.getProperty(s.key(), env.get(s.key()));
             if (v != null) {
                 explicit.put(s.key(), v);
+                sources.put(s.key(), systemProperties.getProperty(s.key()) != null ? "system property" : "environment");
             }
         }
         Map<String, String> fromFile = explicit.containsKey("CONFIG_FILE")
@@ -51,6 +56,9 @@ public final class GatewayConfig {
             if (v == null) {
                 continue;
             }
+            if (!explicit.containsKey(s.key())) {
+                sources.put(s.key(), fromFile.containsKey(s.key()) ? "CONFIG_FILE" : "default");
+            }
             v = v.trim();
             String problem = s.check().apply(v);
             if (problem != null) {
@@ -58,7 +66,7 @@ public final class GatewayConfig {
             }
             resolved.put(s.key(), v);
         }
-        GatewayConfig config = new GatewayConfig(resolved);
+        GatewayConfig config = new GatewayConfig(resolved, sources);
         config.checkAcrossKeys();
         return config;
     }
@@ -124,6 +132,11 @@ public final class GatewayConfig {
             throw new IllegalArgumentException("unknown configuration key " + key);
         }
         return v;
+    }
+
+    /** Where the value of {@code key} came from: "system property", "environment", "CONFIG_FILE" or "default"; null when unset. */
+    public String source(String key) {
+        return values.containsKey(key) ? sources.get(key) : null;
     }
 
     public int getInt(String key) {

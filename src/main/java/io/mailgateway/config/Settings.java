@@ -37,7 +37,7 @@ public final class Settings {
             new Setting("STORAGE_TYPE", "maildir,sql",
                     "Comma-separated stores that receive every accepted message; each NAME needs a route file store-NAME.camel.yaml and gets its own durable queue store.NAME.", any()),
             new Setting("ROUTES_DIR", "",
-                    "Directory of the *.camel.yaml routes; empty means ./routes if it exists, else the routes packaged in the jar.", any()),
+                    "Directory of the *.camel.yaml routes; empty means ./routes if it exists, else the routes packaged in the jar. Any fetch-*.camel.yaml there is loaded too (an optional fetch route, docs/security.md).", any()),
             new Setting("ROUTES_RELOAD", "false",
                     "Reload a route file live when it changes; a broken file is refused (logged with line and column) and the last good version keeps serving.", bool()),
             new Setting("BROKER_CONFIG", "",
@@ -48,7 +48,7 @@ public final class Settings {
                     "Level of the gateway's own log lines: ERROR, WARN, INFO (one line per accepted message), DEBUG or TRACE.",
                     v -> v.matches("(?i)ERROR|WARN|INFO|DEBUG|TRACE") ? null : "must be ERROR, WARN, INFO, DEBUG or TRACE, got '" + v + "'"),
             new Setting("LOG_FORMAT", "text",
-                    "text: one human-readable line per event; json: one JSON object per line (log4j2's JSON template layout, ECS fields) for a log shipper.",
+                    "text: one human-readable line per event; json: one JSON object per line for a log shipper (@timestamp, level, logger, thread, message, MDC fields, error.*; see observability.md).",
                     v -> v.matches("text|json") ? null : "must be text or json, got '" + v + "'"));
 
     public static final List<Setting> ALL = all();

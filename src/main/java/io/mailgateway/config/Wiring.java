@@ -45,6 +45,11 @@ public final class Wiring {
         return type.cast(bean);
     }
 
+    /** A bean an earlier capability bound, or null when none has that name. */
+    public Object find(String name) {
+        return bound.get(name);
+    }
+
     /** Closes the resource when the gateway stops; returns it. */
     public <T extends AutoCloseable> T closeOnStop(T resource) {
         closeOnStop.accept(resource);

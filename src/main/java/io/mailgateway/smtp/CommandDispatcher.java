@@ -21,7 +21,7 @@ final class CommandDispatcher {
             Map.entry("HELP", SimpleCommands.HELP),
             Map.entry("EXPN", SimpleCommands.NOT_IMPLEMENTED),
             Map.entry("STARTTLS", SimpleCommands.STARTTLS),
-            Map.entry("AUTH", SimpleCommands.NOT_IMPLEMENTED),
+            Map.entry("AUTH", new AuthCommand()),
             Map.entry("ETRN", SimpleCommands.NOT_IMPLEMENTED),
             Map.entry("TURN", SimpleCommands.NOT_IMPLEMENTED));
 

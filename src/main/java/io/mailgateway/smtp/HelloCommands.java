@@ -32,6 +32,9 @@ final class HelloCommands {
         if (session.tlsOffered && session.tls == null) {
             lines.add("STARTTLS");
         }
+        if (session.auth != null && session.tls != null && session.authUser == null) {
+            lines.add("AUTH PLAIN LOGIN"); // RFC 4954: both send the password, so only under TLS
+        }
         // No enhanced codes on EHLO lines: clients read the keywords right after "250-".
         return new SmtpReply(250, null, lines, false);
     };

@@ -1,5 +1,6 @@
 package io.mailgateway.smtp;
 
+import io.mailgateway.auth.AuthReplies;
 import io.mailgateway.message.Mailbox;
 import io.mailgateway.policy.Verdict;
 import io.mailgateway.reply.SmtpReply;
@@ -20,7 +21,7 @@ final class MailCommand implements SmtpCommand {
             return SmtpReplies.NESTED_MAIL;
         }
         if (session.authRequired && session.authUser == null) {
-            return SmtpReplies.AUTH_REQUIRED;
+            return AuthReplies.AUTH_REQUIRED; // RFC 6409 4.3, RFC 4954 6
         }
         Optional<PathParser.ParsedPath> parsed = PathParser.parse(args, "FROM");
         if (parsed.isEmpty() || parsed.get().postmaster()) {
@@ -70,6 +71,9 @@ final class MailCommand implements SmtpCommand {
         Mailbox sender = parsed.get().address();
         if (sender.needsSmtpUtf8() && !smtpUtf8) {
             return SmtpReplies.UTF8_REQUIRED;
+        }
+        if (session.user != null && !session.auth.senders().maySendAs(session.user, sender)) {
+            return AuthReplies.SENDER_NOT_OWNED; // RFC 6409 8.1: no forging another user's address
         }
         // MAIL checks (e.g. the message rate limit) refuse before the client sends any data.
         Verdict verdict = session.policy.mail(session.connection, sender);

@@ -14,7 +14,7 @@ import java.util.Optional;
  * of a local domain) or RELAY (a domain the gateway relays onward); any other domain is refused,
  * so this listener is no open relay. A local part no later stage could serve is refused now
  * (553 5.1.3, {@link MailboxNames}) rather than accepted and failed later.
- * Authenticated relay plugs in here in a later issue.
+ * An authenticated client (AUTH) may also send to any other domain: RELAY, through delivery.
  */
 final class RcptCommand implements SmtpCommand {
 
@@ -41,6 +41,9 @@ final class RcptCommand implements SmtpCommand {
             return SmtpReplies.TOO_MANY_RECIPIENTS; // RFC 5321 4.5.3.1.8: 452, the client sends the rest later
         }
         Optional<Disposition> disposition = session.settings.router().dispositionOf(recipient);
+        if (disposition.isEmpty() && session.authUser != null) {
+            disposition = Optional.of(Disposition.RELAY); // RFC 6409: an authenticated user may send anywhere
+        }
         if (disposition.isEmpty()) {
             return SmtpReplies.RELAY_DENIED;
         }

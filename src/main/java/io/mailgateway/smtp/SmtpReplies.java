@@ -58,8 +58,6 @@ public final class SmtpReplies {
     public static final SmtpReply PARAM_NOT_RECOGNIZED = SmtpReply.of(555, of(5, 5, 4), "MAIL or RCPT parameter not recognized");
     public static final SmtpReply ALREADY_TLS = SmtpReply.of(503, of(5, 5, 1), "TLS already active");
     public static final SmtpReply TRANSACTION_IN_PROGRESS = SmtpReply.of(503, of(5, 5, 1), "Not allowed during a mail transaction");
-    /** RFC 4954 6 / RFC 6409 4.3: a submission listener takes MAIL only from an authenticated client. */
-    public static final SmtpReply AUTH_REQUIRED = SmtpReply.of(530, of(5, 7, 0), "Authentication required");
     public static final SmtpReply EARLY_TALKER = SmtpReply.of(554, of(5, 5, 1), "Protocol error: input before greeting").thenClose();
 
     // 5xx: policy and content

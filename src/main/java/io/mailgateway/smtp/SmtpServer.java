@@ -1,5 +1,7 @@
 package io.mailgateway.smtp;
 
+import io.mailgateway.auth.Authenticator;
+import io.mailgateway.auth.SenderPolicy;
 import io.mailgateway.policy.PolicyChain;
 import io.mailgateway.policy.limits.ConnectionPolicy;
 import io.mailgateway.smtp.tls.ServerTls;
@@ -48,9 +50,10 @@ public final class SmtpServer {
      * @param tls          the certificate, or null: no STARTTLS, no implicit TLS
      * @param implicitTls  TLS from the first byte (SMTPS, RFC 8314); otherwise STARTTLS is offered when tls is set
      * @param authRequired MAIL only after AUTH (submission, RFC 6409)
+     * @param auth         checks AUTH credentials (offered under TLS); null: no AUTH
      */
-    public record Security(ServerTls tls, boolean implicitTls, boolean authRequired) {
-        public static final Security PLAIN = new Security(null, false, false);
+    public record Security(ServerTls tls, boolean implicitTls, boolean authRequired, Auth auth) {
+        public static final Security PLAIN = new Security(null, false, false, null);
 
         public Security {
             if (implicitTls && tls == null) {
@@ -69,6 +72,8 @@ public final class SmtpServer {
     private final SmtpMetrics metrics;
     private Security security = Security.PLAIN;
     private boolean proxyProtocol;
+    /** Password checks run here, never on an event loop: a hash costs tens of milliseconds on purpose. */
+    private java.util.concurrent.ExecutorService authWorkers;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     // volatile: the readiness check reads it from the status server's thread
@@ -115,6 +120,10 @@ public final class SmtpServer {
         return this;
     }
 
+    /** The users: their passwords (AUTH) and whose addresses they may send from (MAIL). */
+    public record Auth(Authenticator authenticator, SenderPolicy senders) {
+    }
+
     /** Before {@link #start}: TLS and AUTH requirements of this listener. */
     public SmtpServer security(Security security) {
         this.security = security;
@@ -148,10 +157,18 @@ public final class SmtpServer {
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("frames", decoder)
-                                .addLast("session", new SmtpSessionHandler(settings, sink, decoder, dispatcher, tracker, policy, metrics, security));
+                                .addLast("session", new SmtpSessionHandler(settings, sink, decoder, dispatcher, tracker, policy, metrics, security,
+                                        authWorkers));
                     }
                 });
         limits.start();
+        if (security.auth() != null) {
+            authWorkers = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+                Thread t = new Thread(r, "smtp-auth");
+                t.setDaemon(true);
+                return t;
+            });
+        }
         serverChannel = bootstrap.bind(new InetSocketAddress(socket.bindAddress(), socket.port())).sync().channel();
         LOG.info("SMTP listening on {} ({}{}{})", serverChannel.localAddress(), epoll ? "epoll" : "nio",
                 security.implicitTls() ? ", implicit TLS" : security.tls() != null ? ", STARTTLS" : "",
@@ -200,6 +217,9 @@ public final class SmtpServer {
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         serverChannel = null;
         limits.close();
+        if (authWorkers != null) {
+            authWorkers.shutdownNow();
+        }
         LOG.info("SMTP listener stopped");
     }
 }

@@ -36,7 +36,17 @@ public final class SmtpSession {
     boolean startTlsPending;
     /** A submission listener: MAIL only after AUTH (RFC 6409 4.3). */
     boolean authRequired;
+    /** Checks AUTH credentials and senders; null: AUTH not offered on this listener. */
+    SmtpServer.Auth auth;
+    /** A SASL exchange waiting for the client's next line, or null. */
+    AuthCommand.Stage sasl;
+    /** LOGIN: the user name, between the two challenges. */
+    String loginUser;
+    /** Credentials the handler checks next, off the event loop. */
+    AuthCommand.Request pendingAuth;
     String authUser;
+    /** The authenticated user's row (its addresses), for the sender check. */
+    io.mailgateway.auth.User user;
     /** The policy checks of this listener, by phase. */
     final PolicyChain policy;
     /** What the checks see of this client (address, then HELO name). */

@@ -1,5 +1,7 @@
 package io.mailgateway.smtp;
 
+import io.mailgateway.auth.AuthOutcome;
+import io.mailgateway.auth.AuthReplies;
 import io.mailgateway.message.Client;
 import io.mailgateway.message.Envelope;
 import io.mailgateway.message.MessageContent;
@@ -46,6 +48,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private final PolicyChain policy;
     private final SmtpMetrics metrics;
     private final SmtpServer.Security security;
+    private final java.util.concurrent.Executor authWorkers;
 
     private ChannelHandlerContext ctx;
     private SmtpSession session;
@@ -57,8 +60,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
 
     SmtpSessionHandler(SmtpServerSettings settings, MessageSink sink, SmtpFrameDecoder decoder,
                        CommandDispatcher dispatcher, ConnectionTracker tracker, PolicyChain policy, SmtpMetrics metrics,
-                       SmtpServer.Security security) {
+                       SmtpServer.Security security, java.util.concurrent.Executor authWorkers) {
         this.security = security;
+        this.authWorkers = authWorkers;
         this.settings = settings;
         this.metrics = metrics;
         this.policy = policy;
@@ -112,6 +116,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         session.connection = Connection.from(remote == null ? null : remote.getAddress());
         session.tlsOffered = security.tls() != null && !security.implicitTls();
         session.authRequired = security.authRequired();
+        session.auth = security.auth();
         SslHandler implicit = ctx.pipeline().get(SslHandler.class);
         if (implicit != null) {
             // SMTPS: the greeting below waits in the SslHandler until the handshake is done
@@ -177,13 +182,29 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onCommand(SmtpFrame.CommandLine line) {
-        SmtpReply reply = switch (line.problem()) {
-            case TOO_LONG -> SmtpReplies.LINE_TOO_LONG;
-            case NUL -> SmtpReplies.NUL_IN_COMMAND;
-            case NONE -> dispatcher.dispatch(session, line.text());
-        };
+        SmtpReply reply;
+        if (session.sasl != null) {
+            // RFC 4954 4: inside an AUTH exchange a line is the client's response, not a command
+            if (line.problem() == SmtpFrame.Problem.NONE) {
+                reply = AuthCommand.next(session, line.text());
+            } else {
+                session.sasl = null;
+                session.loginUser = null;
+                reply = AuthReplies.LINE_TOO_LONG;
+            }
+        } else {
+            reply = switch (line.problem()) {
+                case TOO_LONG -> SmtpReplies.LINE_TOO_LONG;
+                case NUL -> SmtpReplies.NUL_IN_COMMAND;
+                case NONE -> dispatcher.dispatch(session, line.text());
+            };
+        }
         if (session.startTlsPending) {
             startTls(reply);
+            return;
+        }
+        if (session.pendingAuth != null) {
+            authenticate();
             return;
         }
         if (reply != null) {
@@ -238,6 +259,52 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
                 metrics.error(SmtpMetrics.ErrorKind.TLS);
             }
         });
+    }
+
+    /**
+     * Checks the credentials AUTH collected on a worker thread, holding further input meanwhile
+     * (as for a message being made durable); after a failure the limiter's delay passes before
+     * the reply, so guessing is slow (and a flood of failures costs the client, not us).
+     */
+    private void authenticate() {
+        AuthCommand.Request request = session.pendingAuth;
+        session.pendingAuth = null;
+        awaitingSink = true;
+        decoder.pause();
+        ctx.channel().config().setAutoRead(false);
+        java.net.InetAddress client = session.connection.address();
+        authWorkers.execute(() -> {
+            AuthOutcome outcome;
+            try {
+                outcome = security.auth().authenticator().authenticate(request.mechanism(), request.username(),
+                        request.password(), client);
+            } catch (RuntimeException e) {
+                LOG.warn("AUTH from {} could not be checked: {}", session.clientAddress, e.toString());
+                outcome = new AuthOutcome(AuthOutcome.Kind.TEMPORARY_FAILURE, null, java.time.Duration.ZERO, java.time.Duration.ZERO);
+            }
+            AuthOutcome done = outcome;
+            ctx.executor().schedule(() -> authenticated(done), done.delay().toMillis(), TimeUnit.MILLISECONDS);
+        });
+    }
+
+    private void authenticated(AuthOutcome outcome) {
+        awaitingSink = false;
+        if (closing || !ctx.channel().isActive()) {
+            return;
+        }
+        if (outcome.isSuccess()) {
+            session.user = outcome.user();
+            session.authUser = outcome.user().address();
+            session.connection = session.connection.withAuthUser(session.authUser);
+        }
+        if (outcome.reply().closesConnection()) {
+            send(outcome.reply()); // blocked: 421 4.7.0 and close
+            return;
+        }
+        reply(outcome.reply());
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        decoder.resume();
+        ctx.flush();
     }
 
     /** "TLSv1.3 TLS_AES_128_GCM_SHA256": for Received and the stores. */

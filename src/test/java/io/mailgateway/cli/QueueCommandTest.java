@@ -2,6 +2,7 @@ package io.mailgateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailgateway.broker.AdminCredentials;
 import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.message.MailHeaders;
 import io.mailgateway.testing.Envelopes;
@@ -16,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The queue commands against the real gateway's broker over its administrative port. The
@@ -45,7 +48,8 @@ class QueueCommandTest {
 
     @BeforeAll
     static void connect() throws Exception {
-        jms = new ActiveMQConnectionFactory("vm://0").createConnection();
+        AdminCredentials login = TestGateway.brokerCredentials();
+        jms = new ActiveMQConnectionFactory("vm://0", login.user(), login.password()).createConnection();
         jms.start();
     }
 
@@ -63,9 +67,15 @@ class QueueCommandTest {
     }
 
     static Run cli(int brokerPort, String... args) throws Exception {
+        return cli(brokerPort, TestGateway.dataDir(), args);
+    }
+
+    /** The CLI with another DATA_DIR, so other (or no) broker credentials. */
+    static Run cli(int brokerPort, Path dataDir, String... args) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        GatewayConfig config = GatewayConfig.load(Map.of("BROKER_PORT", String.valueOf(brokerPort)), new Properties());
+        GatewayConfig config = GatewayConfig.load(Map.of("BROKER_PORT", String.valueOf(brokerPort),
+                "DATA_DIR", dataDir.toString()), new Properties());
         int status;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             status = GatewayMain.command(Arrays.asList(args), config, o, e);
@@ -113,7 +123,7 @@ class QueueCommandTest {
     }
 
     static List<QueueEntry> entries(String queue, String id) throws Exception {
-        try (QueueAdmin admin = QueueAdmin.connect("127.0.0.1", TestGateway.brokerPort())) {
+        try (QueueAdmin admin = QueueAdmin.connect("127.0.0.1", TestGateway.brokerPort(), TestGateway.brokerCredentials())) {
             return QueueEntry.of(queue, admin.list(queue, id));
         }
     }
@@ -169,7 +179,7 @@ class QueueCommandTest {
                         .filter(v -> batch.equals(v.asJsonObject().getJsonObject("properties").getString("TestBatch", null))).count();
                 assertThat(listed).isEqualTo(250);
             } finally {
-                try (QueueAdmin admin = QueueAdmin.connect("127.0.0.1", TestGateway.brokerPort())) {
+                try (QueueAdmin admin = QueueAdmin.connect("127.0.0.1", TestGateway.brokerPort(), TestGateway.brokerCredentials())) {
                     admin.invoke(QueueCommand.DELIVERY, "removeMessages", "TestBatch = '" + batch + "'");
                 }
             }
@@ -222,7 +232,7 @@ class QueueCommandTest {
      * otherwise attempt a released message at once and could reschedule or dead-letter it.
      */
     static void withDeliveryHeld(ThrowingRunnable body) throws Exception {
-        try (QueueAdmin admin = QueueAdmin.connect("127.0.0.1", TestGateway.brokerPort())) {
+        try (QueueAdmin admin = QueueAdmin.connect("127.0.0.1", TestGateway.brokerPort(), TestGateway.brokerCredentials())) {
             admin.invoke(QueueCommand.DELIVERY, "pause");
             try {
                 body.run();
@@ -305,7 +315,7 @@ class QueueCommandTest {
         String id = enqueue(QueueCommand.DLQ, "ivan@example.org", "judy@far.invalid", 10, 0, message("requeued"),
                 Map.of(MailHeaders.DLQ_REASON, "too many attempts"));
         // A delivery route (after the merge) would take the message at once: hold the queue still.
-        try (QueueAdmin admin = QueueAdmin.connect("127.0.0.1", TestGateway.brokerPort())) {
+        try (QueueAdmin admin = QueueAdmin.connect("127.0.0.1", TestGateway.brokerPort(), TestGateway.brokerCredentials())) {
             admin.invoke(QueueCommand.DELIVERY, "pause");
             try {
                 Run run = cli("dlq", "requeue", id);
@@ -337,7 +347,7 @@ class QueueCommandTest {
         }
         String id = enqueue(QueueCommand.DLQ, "", "kim@far.invalid", 4, 0, large, Map.of(MailHeaders.DLQ_REASON, "x"));
         // DLQ to DLQ: nothing consumes it, so the test can read the moved copy back whole.
-        try (QueueAdmin admin = QueueAdmin.connect("127.0.0.1", TestGateway.brokerPort())) {
+        try (QueueAdmin admin = QueueAdmin.connect("127.0.0.1", TestGateway.brokerPort(), TestGateway.brokerCredentials())) {
             assertThat(admin.moveFresh(QueueCommand.DLQ, QueueAdmin.filter(id), QueueCommand.DLQ,
                     Set.of(MailHeaders.ATTEMPTS), 1)).hasSize(1);
         }
@@ -381,6 +391,26 @@ class QueueCommandTest {
 
         assertThat(run.status()).isEqualTo(3);
         assertThat(run.err()).contains("127.0.0.1:" + nobody, "BROKER_PORT", "is the gateway running");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void should_exit_4_and_name_the_file_when_the_credentials_are_missing(@TempDir Path otherDataDir) throws Exception {
+        Run run = cli(TestGateway.brokerPort(), otherDataDir, "queue", "list");
+
+        assertThat(run.status()).isEqualTo(4);
+        assertThat(run.err()).contains(AdminCredentials.file(otherDataDir).toString(), "DATA_DIR");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void should_exit_4_when_the_broker_refuses_the_credentials(@TempDir Path otherDataDir) throws Exception {
+        AdminCredentials.loadOrCreate(otherDataDir); // another gateway's file: another password
+
+        Run run = cli(TestGateway.brokerPort(), otherDataDir, "queue", "list");
+
+        assertThat(run.status()).isEqualTo(4);
+        assertThat(run.err()).contains("refused the credentials", "DATA_DIR");
         assertThat(run.out()).isEmpty();
     }
 

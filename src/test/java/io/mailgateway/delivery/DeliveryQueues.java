@@ -1,6 +1,7 @@
 package io.mailgateway.delivery;
 
 import io.mailgateway.broker.EmbeddedBroker;
+import io.mailgateway.testing.TestGateway;
 import jakarta.jms.Connection;
 import jakarta.jms.Message;
 import jakarta.jms.QueueBrowser;
@@ -20,7 +21,8 @@ final class DeliveryQueues {
 
     /** Properties of each message in {@code queue} whose MailQueueId is {@code queueId}. */
     static List<Map<String, Object>> browse(String queue, String queueId) throws Exception {
-        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL);
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL,
+                TestGateway.brokerCredentials().user(), TestGateway.brokerCredentials().password());
                 Connection connection = cf.createConnection()) {
             connection.start();
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);

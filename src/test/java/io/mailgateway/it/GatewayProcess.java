@@ -140,6 +140,12 @@ final class GatewayProcess implements AutoCloseable {
      * environment minus the gateway keys, plus {@code env}: a command as an operator types it.
      */
     static CommandResult command(Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return commandWithInput(workDir, env, "", args);
+    }
+
+    /** {@link #command} with {@code stdin} as the command's standard input (the user commands' passwords). */
+    static CommandResult commandWithInput(Path workDir, Map<String, String> env, String stdin, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-jar");
@@ -148,8 +154,10 @@ final class GatewayProcess implements AutoCloseable {
         Files.createDirectories(workDir);
         Path out = Files.createTempFile(workDir, "command", ".out");
         Path err = Files.createTempFile(workDir, "command", ".err");
+        Path in = Files.createTempFile(workDir, "command", ".in");
+        Files.writeString(in, stdin);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
+                .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
         for (Setting s : Settings.ALL) {
             pb.environment().remove(s.key());
         }

@@ -2,6 +2,7 @@ package io.mailgateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mailgateway.broker.AdminCredentials;
 import io.mailgateway.message.MailHeaders;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The queue CLI as an operator runs it: {@code java -jar target/mail-gateway.jar queue list}
  * in its own process against the packaged gateway in another, over the broker's administrative
  * port; the scheduled retry it lists survives a gateway restart; with the gateway stopped the
- * command says so and exits 3. A BROKER_PORT already taken stops the gateway at startup.
+ * command says so and exits 3. The command logs in with the credentials file the gateway wrote
+ * into its DATA_DIR at its first start; a restart reuses it. A BROKER_PORT already taken stops the gateway at startup.
  */
 class QueueCliIT {
 
@@ -40,7 +42,7 @@ class QueueCliIT {
         long next = Instant.now().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS).toEpochMilli();
         String id = "01IT" + Long.toString(System.nanoTime(), 32).toUpperCase();
         try (GatewayProcess gateway = GatewayProcess.start(dir, env)) {
-            enqueueScheduled(brokerPort, id, next);
+            enqueueScheduled(brokerPort, AdminCredentials.read(dir.resolve("data")), id, next);
 
             GatewayProcess.CommandResult list = GatewayProcess.command(dir, env, "queue", "list");
 
@@ -49,6 +51,9 @@ class QueueCliIT {
             assertThat(list.out().lines().filter(l -> l.startsWith(id)).findFirst().orElseThrow())
                     .contains("<someone@example.org>", "far@remote.invalid", Instant.ofEpochMilli(next).toString(), "421 4.4.2 timeout");
             assertThat(list.out()).contains("delivery: 1 message(s)");
+            // the login the command used: written at the first start, for the gateway's user only
+            assertThat(java.nio.file.Files.getPosixFilePermissions(AdminCredentials.file(dir.resolve("data"))))
+                    .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             assertThat(gateway.terminate()).isIn(0, 143);
         }
 
@@ -82,10 +87,10 @@ class QueueCliIT {
     }
 
     /** What a delivery route leaves after a failed attempt: a retry scheduled at {@code next}. */
-    private static void enqueueScheduled(int brokerPort, String id, long next) throws Exception {
+    private static void enqueueScheduled(int brokerPort, AdminCredentials login, String id, long next) throws Exception {
         try (ServerLocator locator = ActiveMQClient.createServerLocator("tcp://127.0.0.1:" + brokerPort);
              ClientSessionFactory factory = locator.createSessionFactory();
-             ClientSession session = factory.createSession();
+             ClientSession session = factory.createSession(login.user(), login.password(), false, true, true, false, 0);
              ClientProducer producer = session.createProducer("delivery")) {
             ClientMessage m = session.createMessage(Message.BYTES_TYPE, true);
             m.getBodyBuffer().writeBytes("Subject: queued\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII));

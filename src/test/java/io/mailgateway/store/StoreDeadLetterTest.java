@@ -170,7 +170,8 @@ class StoreDeadLetterTest {
     static Cli cli(String... args) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        GatewayConfig config = GatewayConfig.load(Map.of("BROKER_PORT", String.valueOf(TestGateway.brokerPort())), new Properties());
+        GatewayConfig config = GatewayConfig.load(Map.of("BROKER_PORT", String.valueOf(TestGateway.brokerPort()),
+                "DATA_DIR", TestGateway.dataDir().toString()), new Properties());
         int status;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             status = GatewayMain.command(List.of(args), config, o, e);

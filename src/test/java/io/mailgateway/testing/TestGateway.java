@@ -108,6 +108,9 @@ public final class TestGateway implements BeforeAllCallback {
             env.put("HTTP_PORT", "0");
             env.put("SUBMISSION_PORT", "0");
             env.put("SMTPS_PORT", "0");
+            // failed AUTH: short delays and a low limit, so the lockout test takes milliseconds
+            env.put("AUTH_FAILURE_DELAY", "20ms");
+            env.put("AUTH_MAX_FAILURES", "3");
             env.put("POLICY_DATA_CHECKS", "io.mailgateway.policy.camel.RejectMarked");
             gateway = new Gateway(GatewayConfig.load(env, new Properties())).start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -144,6 +147,15 @@ public final class TestGateway implements BeforeAllCallback {
     /** The broker's administrative port (BROKER_PORT) the queue CLI connects to. */
     public static int brokerPort() {
         return brokerPort;
+    }
+
+    /** The login the running test gateway wrote into its DATA_DIR (the queue CLI's). */
+    public static io.mailgateway.broker.AdminCredentials brokerCredentials() {
+        try {
+            return io.mailgateway.broker.AdminCredentials.read(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A loopback port free right now (bound to 0, then released); never a fixed well-known one. */

@@ -86,9 +86,10 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
                 .newFixedThreadPool(this, "smtpd-worker", endpoint.getWorkerThreads());
         metrics = endpoint.metrics();
         ServerTls tls = endpoint.serverTls();
+        SmtpServer.Auth auth = endpoint.auth();
         List<Object> checks = endpoint.sessionChecks();
         server = new SmtpServer(endpoint.serverSettings(), endpoint.socket(), this, endpoint.connectionPolicy(), checks, metrics)
-                .security(new SmtpServer.Security(endpoint.isStartTls() ? tls : null, false, false))
+                .security(new SmtpServer.Security(endpoint.isStartTls() ? tls : null, false, false, auth))
                 .proxyProtocol(endpoint.isProxyProtocol());
         server.start();
         // RFC 6409: submission, STARTTLS then AUTH before MAIL
@@ -98,7 +99,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
                         endpoint.getSubmissionPort());
             }
             submission = new SmtpServer(endpoint.serverSettings(), endpoint.socket(endpoint.getSubmissionPort()), this,
-                    endpoint.submissionPolicy(), checks, metrics).security(new SmtpServer.Security(tls, false, true))
+                    endpoint.submissionPolicy(), checks, metrics).security(new SmtpServer.Security(tls, false, true, auth))
                     .proxyProtocol(endpoint.isProxyProtocol());
             submission.start();
         }
@@ -108,7 +109,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
                 LOG.info("SMTPS port {} not opened: TLS_ENABLED=false", endpoint.getSmtpsPort());
             } else {
                 smtps = new SmtpServer(endpoint.serverSettings(), endpoint.socket(endpoint.getSmtpsPort()), this,
-                        endpoint.submissionPolicy(), checks, metrics).security(new SmtpServer.Security(tls, true, true))
+                        endpoint.submissionPolicy(), checks, metrics).security(new SmtpServer.Security(tls, true, true, auth))
                         .proxyProtocol(endpoint.isProxyProtocol());
                 smtps.start();
             }

@@ -4,6 +4,8 @@ import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.message.RecipientRouter;
 import io.mailgateway.policy.limits.CidrSet;
 import io.mailgateway.policy.limits.ConnectionPolicy;
+import io.mailgateway.auth.Authenticator;
+import io.mailgateway.auth.SenderPolicy;
 import io.mailgateway.smtp.SmtpMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -193,6 +195,13 @@ public class SmtpdEndpoint extends DefaultEndpoint {
 
     SmtpServer.Socket socket(int listenPort) {
         return new SmtpServer.Socket(host, listenPort, ioThreads, backlog, tcpNoDelay, keepAlive);
+    }
+
+    /** The users (beans "authenticator" and "senderPolicy", bound by AuthBeans), or null: no AUTH. */
+    SmtpServer.Auth auth() {
+        Authenticator authenticator = getCamelContext().getRegistry().lookupByNameAndType("authenticator", Authenticator.class);
+        SenderPolicy senders = getCamelContext().getRegistry().lookupByNameAndType("senderPolicy", SenderPolicy.class);
+        return authenticator == null || senders == null ? null : new SmtpServer.Auth(authenticator, senders);
     }
 
     /** The certificate bound as "serverTls" (TLS_ENABLED), or null. */

@@ -5,6 +5,7 @@ import javax.sql.DataSource;
 import java.util.Map;
 import liquibase.Liquibase;
 import liquibase.Scope;
+import liquibase.UpdateSummaryOutputEnum;
 import liquibase.ui.LoggerUIService;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
@@ -14,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates or brings up to date the SQL store's schema from the versioned SQL files under
+ * Creates or brings up to date the gateway database's schema (SQL store, users, audit log) from the versioned SQL files under
  * {@code db/changelog/} (Liquibase formatted SQL). Changesets already applied, recorded in
  * DATABASECHANGELOG, are skipped, so running it again is a no-op.
  */
@@ -40,9 +41,12 @@ final class SqlMigrations {
             Database db = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
             try (Liquibase liquibase = new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(SqlMigrations.class.getClassLoader()), db)) {
                 int pending = liquibase.listUnrunChangeSets(null, null).size();
+                // Its update summary goes to its (quietened) log, not stdout: the user commands'
+                // stdout is their output (`user list`), and the gateway logs its own line below.
+                liquibase.setShowSummaryOutput(UpdateSummaryOutputEnum.LOG);
                 // Its messages to a user go to its (quietened) log instead of stdout.
                 Scope.child(Map.of(Scope.Attr.ui.name(), new LoggerUIService()), () -> liquibase.update(""));
-                LOG.info("SQL store: {} schema up to date ({} changeset(s) applied now)", db.getDatabaseProductName(), pending);
+                LOG.info("gateway database (SQL store, users, audit log): {} schema up to date ({} changeset(s) applied now)", db.getDatabaseProductName(), pending);
             }
         }
     }

@@ -9,31 +9,31 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Binds {@code sqlStoreDataSource} (the pool) and {@code sqlStore} (the step), used by
- * routes/store-sql.camel.yaml, and {@code sqlStoreHealth} (readiness). The schema is migrated here, before any route starts. Large bodies
- * go to files under DATA_DIR/blobs (BLOB_STORE=file) or to the S3 store's bucket (BLOB_STORE=s3).
+ * routes/store-sql.camel.yaml, on the {@link GatewayDatabase} AUTH opened (or its own when none
+ * was bound), and {@code sqlStoreHealth} (readiness); the schema is migrated before any route
+ * starts. Large bodies go to files under DATA_DIR/blobs (BLOB_STORE=file) or to the S3 store's
+ * bucket (BLOB_STORE=s3).
  */
 public final class SqlStoreBeans implements StoreBeans {
 
     @Override
     public void bind(StoreContext context) throws Exception {
         GatewayConfig config = context.config();
-        HikariDataSource dataSource = SqlDataSources.create(config, context.dataDir());
-        try {
-            SqlMigrations.migrate(dataSource);
-        } catch (Exception e) {
-            dataSource.close();
-            throw e;
-        }
+        // The pool AUTH opened (users, audit_log live in the same database), else our own.
+        GatewayDatabase database = context.bound().apply("gatewayDatabase") instanceof GatewayDatabase shared
+                ? shared.share() : GatewayDatabase.open(config);
+        HikariDataSource dataSource = database.pool();
         MessageWriter writer = new MessageWriter(dataSource);
         GroupCommitWriter batching = null;
         if (config.getBoolean("STORAGE_BATCH_INSERT")) {
             batching = new GroupCommitWriter(writer, config.getInt("STORAGE_BATCH_SIZE"));
         }
-        // Closed in the order registered: the writer finishes its last batch, then the pool closes.
+        // Closed in the order registered: the writer finishes its last batch, then our share of
+        // the pool (closed with its last holder).
         if (batching != null) {
             context.closeOnStop().accept(batching);
         }
-        context.closeOnStop().accept(dataSource);
+        context.closeOnStop().accept(database);
         BlobWriter blobs;
         if ("s3".equals(config.get("BLOB_STORE"))) {
             S3Client client = S3Clients.create(config);

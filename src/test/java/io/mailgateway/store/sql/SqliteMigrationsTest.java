@@ -21,9 +21,11 @@ class SqliteMigrationsTest {
         try (HikariDataSource ds = SqlDataSources.create(SqlTestSupport.config(Map.of("DATA_DIR", dataDir.toString())), dataDir)) {
             SqlMigrations.migrate(ds);
             assertThat(Files.isRegularFile(dataDir.resolve("gateway.db"))).isTrue();
-            assertThat(SqlTestSupport.tables(ds)).contains("messages", "users", "audit_log");
+            assertThat(SqlTestSupport.tables(ds)).contains("messages", "users", "user_addresses", "audit_log");
             assertThat(SqlTestSupport.indexes(ds, "messages"))
                     .contains("idx_messages_received_at", "idx_messages_sender", "idx_messages_status");
+            assertThat(SqlTestSupport.indexes(ds, "audit_log")).contains("idx_audit_log_at", "idx_audit_log_actor");
+            assertThat(SqlTestSupport.indexes(ds, "user_addresses")).contains("idx_user_addresses_user");
             assertThat(SqlTestSupport.indexes(ds, "users")).contains("uq_users_address");
             long applied = SqlTestSupport.count(ds, "SELECT COUNT(*) FROM DATABASECHANGELOG");
 

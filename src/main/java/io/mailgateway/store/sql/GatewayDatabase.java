@@ -1,0 +1,80 @@
+package io.mailgateway.store.sql;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.mailgateway.config.GatewayConfig;
+import javax.sql.DataSource;
+
+/**
+ * The gateway's one SQL database (DB_URL, or SQLite in DATA_DIR/gateway.db): the SQL store's
+ * tables and the users, aliases and audit log of AUTH, whether or not {@code sql} is in
+ * STORAGE_TYPE. Opened and migrated once; whoever else needs it takes a {@link #share()}, so the
+ * SQL store and AUTH use one pool (for SQLite that is also one writer, which the file lock would
+ * impose anyway).
+ *
+ * <p>Lifecycle: {@link #open} (migrates; fails when the database cannot be reached), then each
+ * holder closes its own share after the writers that use it; the pool closes with the last one.
+ */
+public final class GatewayDatabase implements AutoCloseable {
+
+    private final HikariDataSource pool;
+    private final boolean sqlite;
+    private int holders = 1;
+
+    private GatewayDatabase(HikariDataSource pool, boolean sqlite) {
+        this.pool = pool;
+        this.sqlite = sqlite;
+    }
+
+    /** Opens the pool and brings the schema up to date (db/changelog). */
+    public static GatewayDatabase open(GatewayConfig config) throws Exception {
+        if (config.get("DB_URL").isEmpty()) {
+            // The user commands may run before the gateway ever did: SQLite does not create directories.
+            java.nio.file.Files.createDirectories(config.dataDir());
+        }
+        HikariDataSource pool = SqlDataSources.create(config, config.dataDir());
+        try {
+            SqlMigrations.migrate(pool);
+        } catch (Exception e) {
+            pool.close();
+            throw e;
+        }
+        return new GatewayDatabase(pool, SqlDataSources.isSqlite(config));
+    }
+
+    /** Another holder of the same pool; close it when done, as the opener closes its own. */
+    public synchronized GatewayDatabase share() {
+        if (holders == 0) {
+            throw new IllegalStateException("database already closed");
+        }
+        holders++;
+        return this;
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    HikariDataSource pool() {
+        return pool;
+    }
+
+    public boolean isSqlite() {
+        return sqlite;
+    }
+
+    /** Gives up one share; the pool closes when the last holder has closed. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (holders == 0 || --holders > 0) {
+                return;
+            }
+        }
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "GatewayDatabase[" + pool.getJdbcUrl() + "]";
+    }
+}
