@@ -63,6 +63,14 @@ final class MailCommand implements SmtpCommand {
                     smtpUtf8 = true;
                     kept.put("SMTPUTF8", "");
                 }
+                case "AUTH" -> {
+                    // RFC 4954 5: AUTH=<identity> is only for trusted relays passing on who submitted
+                    // the message; we trust no one's claim, so it is accepted only when AUTH is offered
+                    // here, and dropped (the session's own AUTH is what counts).
+                    if (session.auth == null || value == null || value.isEmpty()) {
+                        return SmtpReplies.PARAM_NOT_RECOGNIZED;
+                    }
+                }
                 default -> {
                     return SmtpReplies.PARAM_NOT_RECOGNIZED;
                 }

@@ -156,9 +156,10 @@ class SmtpProtocolTest {
     }
 
     @Test
-    void should_refuse_auth_as_not_implemented() throws Exception {
+    void should_refuse_auth_in_clear_text() throws Exception {
         try (SmtpTestClient c = SmtpTestClient.connectEhlo(TestGateway.port())) {
-            c.send("AUTH PLAIN AGFsaWNlAHNlY3JldA==").expect(502, "5.5.1");
+            // RFC 4954 4: PLAIN sends the password itself, so never before STARTTLS
+            c.send("AUTH PLAIN AGFsaWNlAHNlY3JldA==").expect(538, "5.7.11");
         }
     }
 
