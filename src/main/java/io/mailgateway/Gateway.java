@@ -3,6 +3,7 @@ package io.mailgateway;
 import io.mailgateway.broker.AdminCredentials;
 import io.mailgateway.auth.AuthBeans;
 import io.mailgateway.broker.BrokerBeans;
+import io.mailgateway.broker.BrokerHealthCheck;
 import io.mailgateway.broker.DeliverySettings;
 import io.mailgateway.broker.EmbeddedBroker;
 import io.mailgateway.broker.QueueGauges;
@@ -16,8 +17,8 @@ import io.mailgateway.config.Wiring;
 import io.mailgateway.delivery.DeliveryBeans;
 import io.mailgateway.fetch.FetchBeans;
 import io.mailgateway.message.MessageContentConverters;
+import io.mailgateway.metrics.HttpEndpoints;
 import io.mailgateway.metrics.MetricsBeans;
-import io.mailgateway.metrics.MetricsServer;
 import io.mailgateway.policy.PolicyBeans;
 import io.mailgateway.smtp.camel.SmtpBeans;
 import io.mailgateway.smtp.camel.SmtpdConsumer;
@@ -55,7 +56,7 @@ public final class Gateway implements AutoCloseable {
     private final EmbeddedBroker broker = new EmbeddedBroker();
     private final Main main = new Main();
     private RouteReloader reloader;
-    private MetricsServer metricsServer;
+    private HttpEndpoints http;
     /** Pools, clients and writers the capabilities opened; closed after the routes, before the broker. */
     private final List<AutoCloseable> resources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -106,11 +107,11 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** After Camel's stop, so /metrics answers while messages in flight finish. */
+    /** After Camel's stop, so /metrics and /health answer while messages in flight finish. */
     private void closeMetrics() {
-        if (metricsServer != null) {
-            metricsServer.close();
-            metricsServer = null;
+        if (http != null) {
+            http.close();
+            http = null;
         }
     }
 
@@ -171,12 +172,8 @@ public final class Gateway implements AutoCloseable {
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
         QueueGauges.register(wiring.lookup("metricsRegistry", MeterRegistry.class), broker, config.storageTypes());
         main.bind("gatewayConfig", config);
-        int metricsPort = config.getInt("METRICS_PORT");
-        if (metricsPort >= 0) {
-            metricsServer = MetricsServer.start(config.get("METRICS_BIND_ADDRESS"), metricsPort,
-                    wiring.lookup("metricsRegistry", PrometheusMeterRegistry.class));
-            LOG.info("metrics on http://{}:{}/metrics", config.get("METRICS_BIND_ADDRESS"), metricsServer.port());
-        }
+        main.bind("brokerHealth", new BrokerHealthCheck(broker));
+        http = HttpEndpoints.start(config, wiring.lookup("metricsRegistry", PrometheusMeterRegistry.class), main::getCamelContext);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(org.apache.camel.main.BaseMainSupport m) {
@@ -211,6 +208,14 @@ public final class Gateway implements AutoCloseable {
         props.setProperty("camel.main.streamCachingSpoolEnabled", "true");
         props.setProperty("camel.main.streamCachingSpoolDirectory", dataDir.resolve("spool").resolve("camel").toString());
         props.setProperty("camel.main.streamCachingSpoolThreshold", config.get("SPOOL_THRESHOLD"));
+        // /ready: the context, every route and consumer (operators' own too) and the HealthCheck
+        // beans of the capabilities (registry), through camel-health (metrics.Readiness).
+        props.setProperty("camel.health.enabled", "true");
+        props.setProperty("camel.health.routesEnabled", "true");
+        props.setProperty("camel.health.consumersEnabled", "true");
+        props.setProperty("camel.health.registryEnabled", "true");
+        // Every check in the answer, UP ones too (Camel's "default" lists only the DOWN ones).
+        props.setProperty("camel.health.exposureLevel", "full");
         Path routesDir = config.routesDir();
         if (config.getBoolean("ROUTES_RELOAD") && routesDir != null) {
             reloader = new RouteReloader(routesDir, routeNames());
@@ -219,9 +224,14 @@ public final class Gateway implements AutoCloseable {
         LOG.info("routes: {}; stores: {}; data in {}", routeFiles, config.storageTypes(), dataDir);
     }
 
+    /** The port of the status endpoints (/, /stats, /health, /ready), or -1 when HTTP_PORT=-1. */
+    public int httpPort() {
+        return http == null ? -1 : http.httpPort();
+    }
+
     /** The port of /metrics, or -1 when METRICS_PORT=-1. */
     public int metricsPort() {
-        return metricsServer == null ? -1 : metricsServer.port();
+        return http == null ? -1 : http.metricsPort();
     }
 
     /**

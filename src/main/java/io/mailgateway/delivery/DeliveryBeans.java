@@ -22,7 +22,8 @@ public final class DeliveryBeans implements Capability {
         wiring.bind("dkimSign", new DkimSignProcessor(DkimSigner.fromConfig(config)));
         NextHops nextHops = wiring.bind("nextHops", NextHops.fromConfig(config, wiring.lookup("dnsResolver", DnsResolver.class)));
         wiring.bind("recipientRouter", nextHops);
-        SmtpRelayClient client = wiring.bind("relayClient", new SmtpRelayClient(RelaySettings.fromConfig(config)));
+        SmtpRelayClient client = wiring.bind("relayClient", new SmtpRelayClient(RelaySettings.fromConfig(config))
+                .countInto(wiring.lookup("metricsRegistry", MeterRegistry.class)));
         DeliverProcessor deliver = new DeliverProcessor(nextHops, client, RetrySchedule.fromConfig(config), config.hostname(),
                 config.dataDir().resolve("spool"), config.getInt("QUEUE_PARALLEL_WORKERS"), config.getInt("QUEUE_WORKER_THREADS"),
                 new DeliveryMetrics(wiring.lookup("metricsRegistry", MeterRegistry.class)));

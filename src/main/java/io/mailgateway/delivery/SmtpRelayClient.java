@@ -7,6 +7,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
@@ -57,6 +60,9 @@ public final class SmtpRelayClient implements RelayClient {
     private final Map<InetSocketAddress, Deque<SmtpConnection>> idle = new HashMap<>();
     private final java.util.concurrent.atomic.AtomicLong connectionsOpened = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
+
+    private Counter withTls = tlsConnections(new SimpleMeterRegistry(), true);
+    private Counter inClear = tlsConnections(new SimpleMeterRegistry(), false);
 
     public SmtpRelayClient(RelaySettings settings) {
         this.settings = settings;
@@ -152,11 +158,24 @@ public final class SmtpRelayClient implements RelayClient {
                     throw new RelayIoException(ready.toRemote());
                 }
             }
+            (conn.isTls() ? withTls : inClear).increment();
             return conn;
         } catch (RelayIoException e) {
             conn.abort();
             throw e;
         }
+    }
+
+    /** Counts new connections in {@code smtp_tls_connections_total{direction="outbound",tls}} of this registry. */
+    public SmtpRelayClient countInto(MeterRegistry registry) {
+        withTls = tlsConnections(registry, true);
+        inClear = tlsConnections(registry, false);
+        return this;
+    }
+
+    private static Counter tlsConnections(MeterRegistry registry, boolean tls) {
+        return Counter.builder("smtp.tls.connections").description("SMTP connections by direction and whether TLS protected them")
+                .tag("direction", "outbound").tag("tls", tls ? "yes" : "no").register(registry);
     }
 
     private void hello(SmtpConnection conn) throws RelayIoException {

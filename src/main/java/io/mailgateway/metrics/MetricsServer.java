@@ -3,7 +3,6 @@ package io.mailgateway.metrics;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -28,18 +27,12 @@ public final class MetricsServer implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
         server.createContext("/metrics", exchange -> {
             try (exchange) {
-                if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
-                    exchange.sendResponseHeaders(405, -1);
+                if (!HttpResponses.isGetOrHead(exchange)) {
+                    HttpResponses.methodNotAllowed(exchange);
                     return;
                 }
-                byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-                exchange.sendResponseHeaders(200, "HEAD".equals(exchange.getRequestMethod()) ? -1 : body.length);
-                if (!"HEAD".equals(exchange.getRequestMethod())) {
-                    try (OutputStream out = exchange.getResponseBody()) {
-                        out.write(body);
-                    }
-                }
+                HttpResponses.send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
+                        registry.scrape().getBytes(StandardCharsets.UTF_8));
             }
         });
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {

@@ -68,6 +68,8 @@ public final class SmtpMetrics {
     private final Counter connections;
     private final Counter shutdownRefusals;
     private final Counter noProxyHeader;
+    private final Counter sessionsWithTls;
+    private final Counter sessionsInClear;
     private final AtomicInteger active = new AtomicInteger();
     private final Counter received;
     private final Counter bytes;
@@ -83,6 +85,8 @@ public final class SmtpMetrics {
                 .strongReference(true).register(registry);
         shutdownRefusals = rejected(registry, "shutdown");
         noProxyHeader = rejected(registry, "no_proxy_header");
+        sessionsWithTls = tlsConnections(registry, "inbound", true);
+        sessionsInClear = tlsConnections(registry, "inbound", false);
         received = Counter.builder("smtp.messages.received").description("Messages accepted (250 queued as)")
                 .register(registry);
         bytes = Counter.builder("smtp.bytes.received").description("Octets of accepted messages")
@@ -132,6 +136,19 @@ public final class SmtpMetrics {
 
     void refusedShuttingDown() {
         shutdownRefusals.increment();
+    }
+
+    /**
+     * {@code smtp_tls_connections_total{direction,tls}}: SMTP sessions, ours (inbound, counted when
+     * a greeted session ends) and delivery's (outbound, counted when a connection is set up).
+     */
+    public static Counter tlsConnections(MeterRegistry registry, String direction, boolean tls) {
+        return Counter.builder("smtp.tls.connections").description("SMTP connections by direction and whether TLS protected them")
+                .tag("direction", direction).tag("tls", tls ? "yes" : "no").register(registry);
+    }
+
+    void sessionEnded(boolean tls) {
+        (tls ? sessionsWithTls : sessionsInClear).increment();
     }
 
     void refusedWithoutProxyHeader() {

@@ -76,7 +76,8 @@ public final class SmtpServer {
     private java.util.concurrent.ExecutorService authWorkers;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
-    private Channel serverChannel;
+    // volatile: the readiness check reads it from the status server's thread
+    private volatile Channel serverChannel;
 
     /** A listener without connection limits, rate limits or greylisting. */
     public SmtpServer(SmtpServerSettings settings, Socket socket, MessageSink sink) {
@@ -172,6 +173,12 @@ public final class SmtpServer {
         LOG.info("SMTP listening on {} ({}{}{})", serverChannel.localAddress(), epoll ? "epoll" : "nio",
                 security.implicitTls() ? ", implicit TLS" : security.tls() != null ? ", STARTTLS" : "",
                 proxyProtocol ? ", PROXY protocol only" : "");
+    }
+
+    /** True while the listening socket is open (for the readiness check). */
+    public boolean isBound() {
+        Channel channel = serverChannel;
+        return channel != null && channel.isActive();
     }
 
     /** The bound port, useful when started on port 0. */

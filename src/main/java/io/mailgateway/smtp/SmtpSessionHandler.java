@@ -469,6 +469,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             sessionTimer.cancel(false);
         }
         if (session != null) {
+            if (greeted) {
+                metrics.sessionEnded(session.tls != null);
+            }
             session.resetTransaction();
             if (session.admitted) {
                 session.admitted = false;

@@ -113,7 +113,9 @@ class MetricsIT {
                         .containsEntry("smtp_messages_sent_total{result=\"deferred\"}", 1.0)
                         .containsEntry("smtp_messages_sent_total{result=\"delivered\"}", 1.0)
                         .containsEntry("smtp_messages_sent_total{result=\"bounced\"}", 0.0)
-                        .containsEntry("smtp_rate_limited_total{phase=\"mail\"}", 0.0);
+                        .containsEntry("smtp_rate_limited_total{phase=\"mail\"}", 0.0)
+                        .containsEntry("smtp_tls_connections_total{direction=\"inbound\",tls=\"no\"}", 2.0)
+                        .containsEntry("smtp_tls_connections_total{direction=\"inbound\",tls=\"yes\"}", 0.0);
                 assertThat(after).containsEntry("smtp_queue_size{queue=\"delivery\"}", 0.0)
                         .containsEntry("smtp_queue_oldest_age_seconds{queue=\"delivery.dlq\"}", 0.0);
                 // a histogram the guide's histogram_quantile() queries can use

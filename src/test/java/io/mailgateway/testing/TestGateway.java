@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * is relayed to a {@link CaptureSmtpServer} ({@link #nextHop()}) through the delivery queue, retried after 0.5 s, 1 s, 2 s ... (at most 5 s apart), at most
  * {@value #QUEUE_MAX_RETRIES} attempts, bounced {@value #QUEUE_MAX_AGE_SECONDS} s after receipt, with a
  * delay warning to the sender from 1 s after receipt.
- * SPF, DKIM and DMARC are on (the defaults) against {@link #dns()}, a loopback DNS server; /metrics on a free port.
+ * SPF, DKIM and DMARC are on (the defaults) against {@link #dns()}, a loopback DNS server; /metrics and the status endpoints (Gateway#httpPort) on free ports.
  */
 public final class TestGateway implements BeforeAllCallback {
 

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * The SMTP listeners' beans. The listeners themselves are the {@code smtpd:} endpoint of the
  * inbound route (found through META-INF/services); it reads the "recipientRouter" bound by
  * delivery, counts into "smtpMetrics", shared by every listener, and takes its certificate
- * from "serverTls" (bound when TLS_ENABLED).
+ * from "serverTls" (bound when TLS_ENABLED). "smtpListenerHealth" tells /ready whether every
+ * listener's sockets are bound.
  */
 public final class SmtpBeans implements Capability {
 
@@ -29,6 +30,7 @@ public final class SmtpBeans implements Capability {
     public void bind(Wiring wiring) throws Exception {
         wiring.bind("receivedHeader", new ReceivedHeader(wiring.config().hostname()));
         wiring.bind("smtpMetrics", new SmtpMetrics(wiring.lookup("metricsRegistry", MeterRegistry.class)));
+        wiring.bind("smtpListenerHealth", new SmtpListenerHealthCheck());
         if (wiring.config().getBoolean("TLS_ENABLED")) {
             ServerTls tls = wiring.closeOnStop(serverTls(wiring.config()));
             tls.startReloading(Duration.ofSeconds(wiring.config().getLong("TLS_RELOAD_INTERVAL")));

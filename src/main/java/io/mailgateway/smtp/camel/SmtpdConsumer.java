@@ -41,9 +41,10 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpdConsumer.class);
 
     private final SmtpdEndpoint endpoint;
-    private SmtpServer server;
-    private SmtpServer submission;
-    private SmtpServer smtps;
+    // volatile: the readiness check (isListening) reads them from the status server's thread
+    private volatile SmtpServer server;
+    private volatile SmtpServer submission;
+    private volatile SmtpServer smtps;
     private ExecutorService workers;
     private SmtpMetrics metrics;
 
@@ -65,6 +66,17 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
     /** The bound SMTPS port, or -1 when off. */
     public int getSmtpsPort() {
         return smtps == null ? -1 : smtps.port();
+    }
+
+    /**
+     * True while the MX socket and each opened submission/SMTPS socket are bound (the readiness
+     * check {@link SmtpListenerHealthCheck}).
+     */
+    public boolean isListening() {
+        SmtpServer mx = server;
+        SmtpServer sub = submission;
+        SmtpServer tls = smtps;
+        return mx != null && mx.isBound() && (sub == null || sub.isBound()) && (tls == null || tls.isBound());
     }
 
     @Override

@@ -1,9 +1,10 @@
 package io.mailgateway.store.archive;
 
+import io.mailgateway.store.DirectoryHealthCheck;
 import io.mailgateway.store.StoreBeans;
 import io.mailgateway.store.StoreContext;
 
-/** Binds {@code archiveStore}, used by routes/store-archive.camel.yaml. */
+/** Binds {@code archiveStore}, used by routes/store-archive.camel.yaml, and its readiness check {@code archiveStoreHealth}. */
 public final class ArchiveStoreBeans implements StoreBeans {
 
     @Override
@@ -11,5 +12,6 @@ public final class ArchiveStoreBeans implements StoreBeans {
         ArchiveWriter writer = new ArchiveWriter(context.dataDir().resolve("archive"));
         context.registry().accept("archiveStore", new ArchiveStore(writer));
         context.closeOnStop().accept(writer);
+        context.registry().accept("archiveStoreHealth", new DirectoryHealthCheck("archive", context.dataDir().resolve("archive")));
     }
 }

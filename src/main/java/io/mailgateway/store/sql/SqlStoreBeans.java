@@ -10,8 +10,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * Binds {@code sqlStoreDataSource} (the pool) and {@code sqlStore} (the step), used by
  * routes/store-sql.camel.yaml, on the {@link GatewayDatabase} AUTH opened (or its own when none
- * was bound); the schema is migrated before any route starts. Large bodies
- * go to files under DATA_DIR/blobs (BLOB_STORE=file) or to the S3 store's bucket (BLOB_STORE=s3).
+ * was bound), and {@code sqlStoreHealth} (readiness); the schema is migrated before any route
+ * starts. Large bodies go to files under DATA_DIR/blobs (BLOB_STORE=file) or to the S3 store's
+ * bucket (BLOB_STORE=s3).
  */
 public final class SqlStoreBeans implements StoreBeans {
 
@@ -42,6 +43,7 @@ public final class SqlStoreBeans implements StoreBeans {
             blobs = new BlobFiles(context.dataDir().resolve("blobs"));
         }
         context.registry().accept("sqlStoreDataSource", dataSource);
+        context.registry().accept("sqlStoreHealth", new SqlStoreHealthCheck(dataSource));
         context.registry().accept("sqlStore", new SqlStore(writer, batching, blobs, config.getInt("SQL_INLINE_BODY_LIMIT")));
     }
 }
