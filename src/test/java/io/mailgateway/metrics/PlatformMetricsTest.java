@@ -64,8 +64,14 @@ class PlatformMetricsTest {
             c.sendRaw("Subject: extra\r\n\r\nhello\r\n.\r\n");
             c.expect(250, "2.0.0");
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> total(scrape(), "metrics-extra-listener") > 0);
-        assertThat(scrape().find("camel_exchanges_inflight", Map.of("routeId", "metrics-extra-listener"))).hasSize(1);
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> total(scrape(), "metrics-extra-listener") > 0);
+            assertThat(scrape().find("camel_exchanges_inflight", Map.of("routeId", "metrics-extra-listener"))).hasSize(1);
+        } finally {
+            // the shared gateway: another test may open a listener with the same URI
+            TestGateway.camel().getRouteController().stopRoute("metrics-extra-listener");
+            TestGateway.camel().removeRoute("metrics-extra-listener");
+        }
     }
 
     @Test
