@@ -76,7 +76,8 @@ public final class SmtpTestClient implements AutoCloseable {
         return (java.security.cert.X509Certificate) ((SSLSocket) socket).getSession().getPeerCertificates()[0];
     }
 
-    private static SSLContext trustAll() {
+    /** A client TLS context that trusts any certificate: the gateway's is self-signed in tests. */
+    public static SSLContext trustAll() {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {new X509TrustManager() {
