@@ -91,7 +91,8 @@ class LargeMessageIT {
             String log = gateway.log();
             for (Sent s : sent) {
                 assertThat(log).as("the gateway counted the octets we sent")
-                        .contains(s.queueId() + ": accepted from=<" + SENDER + "> to=<" + s.rcpt() + "> size=" + s.size());
+                        .contains(s.queueId() + ": accepted from=<" + SENDER + "> ip=127.0.0.1 rcpts=1 to=<" + s.rcpt() + "> size="
+                                + s.size() + " ");
                 List<Maildirs.Delivered> files = Maildirs.ofQueueId(data, s.queueId());
                 assertThat(files).as("files of %s", s).hasSize(1);
                 assertThat(files.get(0).mailbox()).isEqualTo(s.rcpt());

@@ -14,6 +14,9 @@ import java.util.Map;
 import org.apache.camel.util.json.DeserializationException;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,8 +29,21 @@ class LogFormatIT {
 
     private static final String SECRET = "hunter2-log-format-it";
 
+    /** The users database is opened at every start: a real one, whose URL carries a password the log must hide. */
+    private static EmbeddedPostgres pg;
+
     @TempDir
     Path dir;
+
+    @BeforeAll
+    static void database() throws Exception {
+        pg = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stopDatabase() throws Exception {
+        pg.close();
+    }
 
     @Test
     void should_write_one_json_object_per_line_with_log_format_json() throws Exception {
@@ -68,8 +84,8 @@ class LogFormatIT {
         env.put("DATA_DIR", data.toString());
         env.put("STORAGE_TYPE", "maildir");
         env.put("DB_PASSWORD", SECRET);
-        // not used by the maildir store, but logged: its password must not be
-        env.put("DB_URL", "jdbc:postgresql://mail:" + SECRET + "@127.0.0.1:5432/mail");
+        // logged at start: its password must not be (embedded PostgreSQL trusts loopback, so any password works)
+        env.put("DB_URL", "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres&password=" + SECRET);
         try (GatewayProcess gateway = GatewayProcess.start(dir, env);
              SmtpTestClient sender = SmtpTestClient.connectEhlo(gateway.port())) {
             String id = sender.sendMail("s@example.org", List.of("logs@example.com"),
