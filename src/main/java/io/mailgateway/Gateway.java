@@ -166,14 +166,15 @@ public final class Gateway implements AutoCloseable {
             capability.bind(wiring);
         }
         bindStoreBeans(wiring);
-        broker.recordMetricsInto(wiring.lookup("metricsRegistry", PrometheusMeterRegistry.class));
+        PrometheusMeterRegistry metrics = wiring.lookup("metricsRegistry", PrometheusMeterRegistry.class);
+        broker.recordMetricsInto(metrics);
         broker.start(config.brokerConfig(), dataDir, config.storageTypes(), DeliverySettings.brokerProperties(config),
                 config.getInt("BROKER_PORT"), wiring.lookup("brokerCredentials", AdminCredentials.class));
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
-        QueueGauges.register(wiring.lookup("metricsRegistry", MeterRegistry.class), broker, config.storageTypes());
+        QueueGauges.register(metrics, broker, config.storageTypes());
         main.bind("gatewayConfig", config);
         main.bind("brokerHealth", new BrokerHealthCheck(broker));
-        http = HttpEndpoints.start(config, wiring.lookup("metricsRegistry", PrometheusMeterRegistry.class), main::getCamelContext);
+        http = HttpEndpoints.start(config, metrics, main::getCamelContext);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(org.apache.camel.main.BaseMainSupport m) {

@@ -1,5 +1,6 @@
 package io.mailgateway.delivery;
 
+import io.mailgateway.metrics.SharedMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -38,7 +39,7 @@ public final class DeliveryMetrics {
         delivered = sent(registry, "delivered");
         deferred = sent(registry, "deferred");
         bounced = sent(registry, "bounced");
-        unreachable = Counter.builder("smtp.errors").description("Errors by kind").tag("kind", "delivery").register(registry);
+        unreachable = SharedMeters.errors(registry, SharedMeters.ErrorKind.DELIVERY);
     }
 
     /**

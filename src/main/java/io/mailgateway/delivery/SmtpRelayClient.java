@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.mailgateway.metrics.SharedMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -61,8 +62,8 @@ public final class SmtpRelayClient implements RelayClient {
     private final java.util.concurrent.atomic.AtomicLong connectionsOpened = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
-    private Counter withTls = tlsConnections(new SimpleMeterRegistry(), true);
-    private Counter inClear = tlsConnections(new SimpleMeterRegistry(), false);
+    private Counter withTls = SharedMeters.tlsConnections(new SimpleMeterRegistry(), "outbound", true);
+    private Counter inClear = SharedMeters.tlsConnections(new SimpleMeterRegistry(), "outbound", false);
 
     public SmtpRelayClient(RelaySettings settings) {
         this.settings = settings;
@@ -168,14 +169,9 @@ public final class SmtpRelayClient implements RelayClient {
 
     /** Counts new connections in {@code smtp_tls_connections_total{direction="outbound",tls}} of this registry. */
     public SmtpRelayClient countInto(MeterRegistry registry) {
-        withTls = tlsConnections(registry, true);
-        inClear = tlsConnections(registry, false);
+        withTls = SharedMeters.tlsConnections(registry, "outbound", true);
+        inClear = SharedMeters.tlsConnections(registry, "outbound", false);
         return this;
-    }
-
-    private static Counter tlsConnections(MeterRegistry registry, boolean tls) {
-        return Counter.builder("smtp.tls.connections").description("SMTP connections by direction and whether TLS protected them")
-                .tag("direction", "outbound").tag("tls", tls ? "yes" : "no").register(registry);
     }
 
     private void hello(SmtpConnection conn) throws RelayIoException {

@@ -1,5 +1,6 @@
 package io.mailgateway.policy;
 
+import io.mailgateway.metrics.SharedMeters;
 import io.mailgateway.policy.dkim.DkimResult;
 import io.mailgateway.policy.dmarc.DmarcRecord;
 import io.mailgateway.policy.dmarc.DmarcVerdict;
@@ -49,9 +50,6 @@ public final class PolicyMetrics {
     }
 
     private Counter counter(String check, String result) {
-        return counters.computeIfAbsent(check + ' ' + result, k -> Counter.builder("smtp.policy.results")
-                .description("Policy check outcomes by check and result")
-                .tag("check", check).tag("result", result)
-                .register(registry));
+        return counters.computeIfAbsent(check + ' ' + result, k -> SharedMeters.policyResults(registry, check, result));
     }
 }

@@ -1,5 +1,7 @@
 package io.mailgateway.smtp;
 
+import io.mailgateway.metrics.SharedMeters;
+import io.mailgateway.metrics.SharedMeters.ErrorKind;
 import io.mailgateway.reply.SmtpReply;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -18,35 +20,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The SMTP listener's meters (docs/observability.md), shared by every listener of the process
  * (bean "smtpMetrics"). Label values are bounded: reply codes come from the reply constants,
- * error kinds and results from the enums below; no address, domain or IP is ever a label.
+ * error kinds from {@link SharedMeters.ErrorKind}, results from the enum below; no address,
+ * domain or IP is ever a label.
  * Every label value known at start is registered then, so a series reads 0 instead of being
  * absent until the first event (a dashboard's rate() needs the zero).
  */
 public final class SmtpMetrics {
-
-    /** What went wrong, for {@code smtp_errors_total{kind}}. */
-    public enum ErrorKind {
-        /** a command answered 500-504: unknown, syntax, not implemented, bad sequence */
-        COMMAND,
-        /** idle or session timeout */
-        TIMEOUT,
-        /** the session was closed after too many errors */
-        TOO_MANY_ERRORS,
-        /** the durable broker write failed: 451 4.3.0, the client retries */
-        QUEUE_WRITE,
-        /** an unexpected exception in a session */
-        SESSION,
-        /** a store could not store a message (retried, or dead-lettered) */
-        STORE,
-        /** a delivery attempt could not reach or finish with its next hop */
-        DELIVERY,
-        /** a TLS handshake with a client failed */
-        TLS;
-
-        public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
 
     /** How a message's end of data ended, for {@code smtp_processing_duration_seconds{result}}. */
     public enum Result { ACCEPTED, REFUSED, FAILED }
@@ -83,10 +62,10 @@ public final class SmtpMetrics {
                 .register(registry);
         Gauge.builder("smtp.connections.active", active, AtomicInteger::get).description("SMTP sessions open now")
                 .strongReference(true).register(registry);
-        shutdownRefusals = rejected(registry, "shutdown");
-        noProxyHeader = rejected(registry, "no_proxy_header");
-        sessionsWithTls = tlsConnections(registry, "inbound", true);
-        sessionsInClear = tlsConnections(registry, "inbound", false);
+        shutdownRefusals = SharedMeters.connectionsRejected(registry, "shutdown");
+        noProxyHeader = SharedMeters.connectionsRejected(registry, "no_proxy_header");
+        sessionsWithTls = SharedMeters.tlsConnections(registry, "inbound", true);
+        sessionsInClear = SharedMeters.tlsConnections(registry, "inbound", false);
         received = Counter.builder("smtp.messages.received").description("Messages accepted (250 queued as)")
                 .register(registry);
         bytes = Counter.builder("smtp.bytes.received").description("Octets of accepted messages")
@@ -99,7 +78,7 @@ public final class SmtpMetrics {
                     .register(registry));
         }
         for (ErrorKind kind : ErrorKind.values()) {
-            errors.put(kind, error(registry, kind));
+            errors.put(kind, SharedMeters.errors(registry, kind));
         }
         responseCounter(new SmtpReply(220, null, List.of("greeting"), false));
         for (String type : REPLY_CLASSES) {
@@ -114,17 +93,6 @@ public final class SmtpMetrics {
         return new SmtpMetrics(new SimpleMeterRegistry());
     }
 
-    /** {@code smtp_connections_rejected_total{reason}}: shared with the connection limits, which count their own reasons. */
-    public static Counter rejected(MeterRegistry registry, String reason) {
-        return Counter.builder("smtp.connections.rejected").description("Connections refused before the greeting")
-                .tag("reason", reason).register(registry);
-    }
-
-    /** {@code smtp_errors_total{kind}}, for code outside the SMTP session (stores, delivery). */
-    public static Counter error(MeterRegistry registry, ErrorKind kind) {
-        return Counter.builder("smtp.errors").description("Errors by kind").tag("kind", kind.label()).register(registry);
-    }
-
     void connectionOpened() {
         connections.increment();
         active.incrementAndGet();
@@ -136,15 +104,6 @@ public final class SmtpMetrics {
 
     void refusedShuttingDown() {
         shutdownRefusals.increment();
-    }
-
-    /**
-     * {@code smtp_tls_connections_total{direction,tls}}: SMTP sessions, ours (inbound, counted when
-     * a greeted session ends) and delivery's (outbound, counted when a connection is set up).
-     */
-    public static Counter tlsConnections(MeterRegistry registry, String direction, boolean tls) {
-        return Counter.builder("smtp.tls.connections").description("SMTP connections by direction and whether TLS protected them")
-                .tag("direction", direction).tag("tls", tls ? "yes" : "no").register(registry);
     }
 
     void sessionEnded(boolean tls) {

@@ -3,6 +3,7 @@ package io.mailgateway.smtp;
 import io.mailgateway.auth.AuthOutcome;
 import io.mailgateway.auth.AuthReplies;
 import io.mailgateway.message.Client;
+import io.mailgateway.metrics.SharedMeters.ErrorKind;
 import io.mailgateway.message.Envelope;
 import io.mailgateway.message.MessageContent;
 import io.mailgateway.message.QueueIds;
@@ -124,7 +125,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
                 if (f.isSuccess()) {
                     session.startedTls(describe(implicit));
                 } else {
-                    metrics.error(SmtpMetrics.ErrorKind.TLS);
+                    metrics.error(ErrorKind.TLS);
                 }
             });
         }
@@ -256,7 +257,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
                 session.startedTls(describe(ssl));
             } else {
                 LOG.debug("TLS handshake with {} failed: {}", session.clientAddress, f.cause().toString());
-                metrics.error(SmtpMetrics.ErrorKind.TLS);
+                metrics.error(ErrorKind.TLS);
             }
         });
     }
@@ -355,7 +356,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
                 LOG.warn("message {} not accepted: {}", message.queueId(), failure.toString());
             }
             if (outcome == SmtpReplies.QUEUE_FAILED) {
-                metrics.error(SmtpMetrics.ErrorKind.QUEUE_WRITE);
+                metrics.error(ErrorKind.QUEUE_WRITE);
             }
             if (closing || !ctx.channel().isActive()) {
                 return;
@@ -378,13 +379,13 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
      */
     private void reply(SmtpReply reply) {
         if (reply.code() >= 500 && reply.code() <= 504) {
-            metrics.error(SmtpMetrics.ErrorKind.COMMAND);
+            metrics.error(ErrorKind.COMMAND);
         }
         if (reply.isPermanent()) {
             session.errors++;
             if (session.errors >= settings.maxErrors() && !reply.closesConnection()) {
                 write(reply);
-                metrics.error(SmtpMetrics.ErrorKind.TOO_MANY_ERRORS);
+                metrics.error(ErrorKind.TOO_MANY_ERRORS);
                 send(SmtpReplies.TOO_MANY_ERRORS);
                 return;
             }
@@ -445,7 +446,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         if (awaitingSink) {
             return; // the client is waiting for us, not idle; the sink's reply comes first
         }
-        metrics.error(SmtpMetrics.ErrorKind.TIMEOUT);
+        metrics.error(ErrorKind.TIMEOUT);
         send(reply);
     }
 
@@ -492,7 +493,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         LOG.debug("session {} failed: {}", session.clientAddress, cause.toString());
-        metrics.error(SmtpMetrics.ErrorKind.SESSION);
+        metrics.error(ErrorKind.SESSION);
         if (session != null) {
             session.resetTransaction();
         }

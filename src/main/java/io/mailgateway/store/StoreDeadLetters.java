@@ -1,6 +1,7 @@
 package io.mailgateway.store;
 
 import io.mailgateway.message.MailHeaders;
+import io.mailgateway.metrics.SharedMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class StoreDeadLetters implements Processor {
 
     public StoreDeadLetters(MeterRegistry registry, List<String> stores) {
         this.registry = registry;
-        this.errors = StoreFailureCounter.counter(registry);
+        this.errors = SharedMeters.errors(registry, SharedMeters.ErrorKind.STORE);
         stores.forEach(this::counter);
     }
 

@@ -1,5 +1,6 @@
 package io.mailgateway.store;
 
+import io.mailgateway.metrics.SharedMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
@@ -16,11 +17,7 @@ public final class StoreFailureCounter implements Processor {
     private final Counter failures;
 
     public StoreFailureCounter(MeterRegistry registry) {
-        this.failures = counter(registry);
-    }
-
-    static Counter counter(MeterRegistry registry) {
-        return Counter.builder("smtp.errors").description("Errors by kind").tag("kind", "store").register(registry);
+        this.failures = SharedMeters.errors(registry, SharedMeters.ErrorKind.STORE);
     }
 
     @Override

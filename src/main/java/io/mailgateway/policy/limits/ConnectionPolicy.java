@@ -6,6 +6,7 @@ import io.mailgateway.policy.ConnectCheck;
 import io.mailgateway.policy.Connection;
 import io.mailgateway.policy.MailCheck;
 import io.mailgateway.policy.RcptCheck;
+import io.mailgateway.metrics.SharedMeters;
 import io.mailgateway.policy.Verdict;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +19,7 @@ import java.util.EnumMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +61,9 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
 
     private final Limits limits;
     private final Counter rateRefusedConnections;
+    /** Refused connections by outcome; admitted ones are smtp_connections_total minus these, so not a meter. */
     private final EnumMap<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
+    private final LongAdder admitted = new LongAdder();
     private final Counter messagesLimited;
     private final Counter greylisted;
     private final ConnectionCounter connections;
@@ -87,16 +91,13 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
 
     private ConnectionPolicy(Limits limits, Ticker ticker, Clock clock, MeterRegistry registry) {
         this.limits = limits;
-        // ACCEPTED only for the closing log line: admitted connections are smtp_connections_total minus the rejected
-        outcomes.put(Outcome.ACCEPTED, Counter.builder("mailgateway.limits.admitted").register(new SimpleMeterRegistry()));
-        outcomes.put(Outcome.TOO_MANY_CONNECTIONS, rejected(registry, "max_connections"));
-        outcomes.put(Outcome.TOO_MANY_FROM_CLIENT, rejected(registry, "max_per_ip"));
+        outcomes.put(Outcome.TOO_MANY_CONNECTIONS, SharedMeters.connectionsRejected(registry, "max_connections"));
+        outcomes.put(Outcome.TOO_MANY_FROM_CLIENT, SharedMeters.connectionsRejected(registry, "max_per_ip"));
         Counter rateLimitedConnections = rateLimited(registry, "connect");
         outcomes.put(Outcome.RATE_LIMITED, rateLimitedConnections);
-        this.rateRefusedConnections = rejected(registry, "rate_limit");
+        this.rateRefusedConnections = SharedMeters.connectionsRejected(registry, "rate_limit");
         this.messagesLimited = rateLimited(registry, "mail");
-        this.greylisted = Counter.builder("smtp.policy.results").description("Policy check outcomes by check and result")
-                .tag("check", "greylist").tag("result", "greylisted").register(registry);
+        this.greylisted = SharedMeters.policyResults(registry, "greylist", "greylisted");
         this.connections = new ConnectionCounter(limits.maxConnections(), limits.maxConnectionsPerIp());
         this.rateLimiter = limits.rateLimitEnabled()
                 ? new RateLimiter(limits.ratePerMinute(), limits.rateBurst(), limits.maxTracked(), ticker) : null;
@@ -141,7 +142,11 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
                 outcome = Outcome.RATE_LIMITED;
             }
         }
-        outcomes.get(outcome).increment();
+        if (outcome == Outcome.ACCEPTED) {
+            admitted.increment();
+        } else {
+            outcomes.get(outcome).increment();
+        }
         if (outcome == Outcome.RATE_LIMITED) {
             rateRefusedConnections.increment();
         }
@@ -214,7 +219,7 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
 
     /** Connections decided with this outcome since start (for logs and metrics). */
     public long count(Outcome outcome) {
-        return (long) outcomes.get(outcome).count();
+        return outcome == Outcome.ACCEPTED ? admitted.sum() : (long) outcomes.get(outcome).count();
     }
 
     /** MAIL commands refused by the rate limit since start. */
@@ -234,11 +239,6 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
     /** The rate limiter, or null when RATE_LIMIT_ENABLED is false. */
     public RateLimiter rateLimiter() {
         return rateLimiter;
-    }
-
-    private static Counter rejected(MeterRegistry registry, String reason) {
-        return Counter.builder("smtp.connections.rejected").description("Connections refused before the greeting")
-                .tag("reason", reason).register(registry);
     }
 
     private static Counter rateLimited(MeterRegistry registry, String phase) {
