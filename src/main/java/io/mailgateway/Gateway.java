@@ -156,6 +156,13 @@ public final class Gateway implements AutoCloseable {
     private void prepare() throws Exception {
         Logging.apply(config);
         LOG.info("{}", EffectiveConfig.describe(config));
+        for (io.mailgateway.config.ConfigNotice notice : config.notices()) {
+            if (notice.warning()) {
+                LOG.warn("configuration: {}", notice.text());
+            } else {
+                LOG.info("configuration: {}", notice.text());
+            }
+        }
         Path dataDir = config.dataDir();
         Files.createDirectories(dataDir);
         cleanSpool(dataDir.resolve("spool"));

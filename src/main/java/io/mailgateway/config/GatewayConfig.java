@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URL;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,77 +28,175 @@ public final class GatewayConfig {
     private final Map<String, String> sources;
     private String hostname;
 
-    private GatewayConfig(Map<String, String> values, Map<String, String> sources) {
+    private final List<ConfigNotice> notices;
+
+    private GatewayConfig(Map<String, String> values, Map<String, String> sources, List<ConfigNotice> notices) {
         this.values = values;
         this.sources = sources;
+        this.notices = notices;
     }
 
     public static GatewayConfig fromEnvironment() {
         return load(System.getenv(), System.getProperties());
     }
 
-    /** Resolves and checks every key; throws {@link ConfigException} naming the first bad one. */
+    /**
+     * Resolves and checks every key; throws {@link ConfigException} naming the first bad one.
+     * Each place a value can come from (system properties, environment, CONFIG_FILE) is read on
+     * its own first, with the tuning guide's names translated to ours ({@link TuningGuide}); then
+     * the places are stacked in that order of precedence.
+     */
     public static GatewayConfig load(Map<String, String> env, Properties systemProperties) {
-        Map<String, String> explicit = new LinkedHashMap<>();
-        Map<String, String> sources = new LinkedHashMap<>();
-        for (Setting s : Settings.ALL) {
-            String v = systemProperties.getProperty(s.key(), env.get(s.key()));
-            if (v != null) {
-                explicit.put(s.key(), v);
-                sources.put(s.key(), systemProperties.getProperty(s.key()) != null ? "system property" : "environment");
+        List<ConfigNotice> notices = new ArrayList<>();
+        Map<String, String> props = new LinkedHashMap<>();
+        for (String key : TuningGuide.knownKeys()) {
+            if (systemProperties.getProperty(key) != null) {
+                props.put(key, systemProperties.getProperty(key));
             }
         }
-        Map<String, String> fromFile = explicit.containsKey("CONFIG_FILE")
-                ? readEnvFile(Path.of(explicit.get("CONFIG_FILE"))) : Map.of();
+        List<Layer> layers = new ArrayList<>();
+        layers.add(Layer.of("system property", props, false, notices));
+        layers.add(Layer.of("environment", env, false, notices));
+        String configFile = layers.stream().map(l -> l.values.get("CONFIG_FILE")).filter(v -> v != null).findFirst().orElse(null);
+        if (configFile != null) {
+            EnvFile.Parsed file = EnvFile.read(Path.of(configFile.trim()));
+            notices.addAll(file.notices());
+            layers.add(Layer.of("CONFIG_FILE", file.values(), true, notices));
+        }
         Map<String, String> resolved = new LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
         for (Setting s : Settings.ALL) {
-            String v = explicit.getOrDefault(s.key(), fromFile.getOrDefault(s.key(), s.defaultValue()));
+            Layer from = layers.stream().filter(l -> l.values.containsKey(s.key())).findFirst().orElse(null);
+            String v = from != null ? from.values.get(s.key()) : s.defaultValue();
             if (v == null) {
                 continue;
             }
-            if (!explicit.containsKey(s.key())) {
-                sources.put(s.key(), fromFile.containsKey(s.key()) ? "CONFIG_FILE" : "default");
-            }
+            sources.put(s.key(), from == null ? "default" : from.sourceOf(s.key()));
             v = v.trim();
+            if (s.key().equals("STORAGE_TYPE")) {
+                v = storageTypeNames(v, notices);
+            }
             String problem = s.check().apply(v);
             if (problem != null) {
-                throw new ConfigException(s.key(), problem);
+                throw new ConfigException(s.key(), problem + (from != null && from.aliasOf.containsKey(s.key())
+                        ? " (given as " + from.aliasOf.get(s.key()) + ")" : ""));
             }
             resolved.put(s.key(), v);
         }
-        GatewayConfig config = new GatewayConfig(resolved, sources);
+        noteOverriddenAliases(layers, notices);
+        GatewayConfig config = new GatewayConfig(resolved, sources, List.copyOf(notices));
         config.checkAcrossKeys();
         return config;
     }
 
-    /** KEY=VALUE lines; '#' comments, blank lines, optional quotes and a leading "export ". */
-    static Map<String, String> readEnvFile(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ConfigException("CONFIG_FILE", "cannot read " + file + ": " + e.getMessage());
+    /** The values one place gives, in our key names, and which of them came from a guide name. */
+    private static final class Layer {
+        final String name;
+        final Map<String, String> values = new LinkedHashMap<>();
+        /** our key -> the guide key its value was given as. */
+        final Map<String, String> aliasOf = new LinkedHashMap<>();
+        /** guide keys given here whose value lost to our own name in the same place. */
+        final Map<String, String> guideKeysGiven = new LinkedHashMap<>();
+
+        private Layer(String name) {
+            this.name = name;
         }
-        Map<String, String> values = new LinkedHashMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).trim();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            if (line.startsWith("export ")) {
-                line = line.substring(7).trim();
-            }
-            int eq = line.indexOf('=');
-            if (eq <= 0) {
-                throw new ConfigException("CONFIG_FILE", file + " line " + (i + 1) + " is not KEY=VALUE");
-            }
-            String value = line.substring(eq + 1).trim();
-            if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
-                value = value.substring(1, value.length() - 1);
-            }
-            values.put(line.substring(0, eq).trim(), value);
+
+        String sourceOf(String key) {
+            return aliasOf.containsKey(key) ? name + " as " + aliasOf.get(key) : name;
         }
-        return values;
+
+        /**
+         * Our keys as given; each guide alias translated unless our own name is given too (ours
+         * wins, and the log says so); not-applicable guide keys noted with their reason; unknown
+         * keys that look like a typo of a known one warned about (every unknown key of a file,
+         * since a file holds only settings; in the environment only near misses, since it holds
+         * everybody's variables).
+         */
+        static Layer of(String name, Map<String, String> raw, boolean everyKeyIsOurs, List<ConfigNotice> notices) {
+            Layer layer = new Layer(name);
+            for (Setting s : Settings.ALL) {
+                if (raw.containsKey(s.key())) {
+                    layer.values.put(s.key(), raw.get(s.key()));
+                }
+            }
+            for (TuningGuide.Alias alias : TuningGuide.ALIASES) {
+                String given = raw.get(alias.guideKey());
+                if (given == null) {
+                    continue;
+                }
+                layer.guideKeysGiven.put(alias.guideKey(), alias.ourKey());
+                String ours = alias.translate().apply(given.trim(), raw);
+                if (raw.containsKey(alias.ourKey())) {
+                    notices.add(ConfigNotice.info(alias.guideKey() + " (the tuning guide's name) and " + alias.ourKey()
+                            + " are both set in " + name + ": " + alias.ourKey() + " wins"));
+                } else if (ours != null) {
+                    layer.values.put(alias.ourKey(), ours);
+                    layer.aliasOf.put(alias.ourKey(), alias.guideKey());
+                    notices.add(ConfigNotice.info(alias.guideKey() + "=" + EffectiveConfig.mask(alias.guideKey(), given.trim())
+                            + " (the tuning guide's name, " + name + ") read as " + alias.ourKey() + "="
+                            + EffectiveConfig.mask(alias.ourKey(), ours)));
+                }
+            }
+            for (String key : raw.keySet()) {
+                TuningGuide.NotApplicable na = TuningGuide.NOT_APPLICABLE.get(key);
+                if (na != null) {
+                    notices.add(ConfigNotice.info(key + " (" + name + ") has no meaning here: " + na.reason() + ". Instead: " + na.instead()));
+                } else if (!TuningGuide.isKnown(key)) {
+                    String closest = TuningGuide.closestKnownKey(key);
+                    // In the environment a near miss must also share the first word (SMTP_, QUEUE_):
+                    // SSL_CERT_FILE is OpenSSL's variable, not a typo of TLS_CERT_FILE.
+                    if (closest != null && !everyKeyIsOurs && !firstWord(closest).equals(firstWord(key))) {
+                        closest = null;
+                    }
+                    if (closest != null) {
+                        notices.add(ConfigNotice.warn("unknown key " + key + " (" + name + ") ignored: did you mean " + closest + "?"));
+                    } else if (everyKeyIsOurs) {
+                        notices.add(ConfigNotice.warn("unknown key " + key + " (" + name + ") ignored: not a setting of the gateway (docs/configuration.md)"));
+                    }
+                }
+            }
+            return layer;
+        }
+    }
+
+    private static String firstWord(String key) {
+        int underscore = key.indexOf('_');
+        return underscore < 0 ? key : key.substring(0, underscore);
+    }
+
+    /** A guide name given in one place but overridden by our own name given in a place that wins. */
+    private static void noteOverriddenAliases(List<Layer> layers, List<ConfigNotice> notices) {
+        for (int lower = 0; lower < layers.size(); lower++) {
+            for (Map.Entry<String, String> given : layers.get(lower).guideKeysGiven.entrySet()) {
+                for (int higher = 0; higher < lower; higher++) {
+                    Layer winner = layers.get(higher);
+                    if (winner.values.containsKey(given.getValue())) {
+                        notices.add(ConfigNotice.info(given.getKey() + " (the tuning guide's name, " + layers.get(lower).name
+                                + ") is overridden by " + given.getValue() + " from " + winner.sourceOf(given.getValue())));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /** STORAGE_TYPE as the guide writes it: "database" is our "sql". */
+    private static String storageTypeNames(String value, List<ConfigNotice> notices) {
+        List<String> names = new ArrayList<>();
+        for (String name : value.split(",")) {
+            String ours = TuningGuide.STORAGE_TYPE_NAMES.get(name.trim().toLowerCase(Locale.ROOT));
+            if (ours != null) {
+                notices.add(ConfigNotice.info("STORAGE_TYPE " + name.trim() + " (the tuning guide's name) is the " + ours + " store"));
+            }
+            names.add(ours != null ? ours : name.trim());
+        }
+        return String.join(",", names);
+    }
+
+    /** What the startup log should say about the configuration besides the values (logged once). */
+    public List<ConfigNotice> notices() {
+        return notices;
     }
 
     private void checkAcrossKeys() {
@@ -134,7 +232,7 @@ public final class GatewayConfig {
         return v;
     }
 
-    /** Where the value of {@code key} came from: "system property", "environment", "CONFIG_FILE" or "default"; null when unset. */
+    /** Where the value of {@code key} came from: "system property", "environment", "CONFIG_FILE" (each maybe "... as GUIDE_KEY") or "default"; null when unset. */
     public String source(String key) {
         return values.containsKey(key) ? sources.get(key) : null;
     }

@@ -74,4 +74,104 @@ class GatewayConfigTest {
             }
         }
     }
+
+    @Test
+    void should_read_the_guides_smtp_env_lines_as_written(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("smtp.env");
+        Files.writeString(file, String.join("\n",
+                "SMTP_MAX_MESSAGE_SIZE=52428800  # 50MB",
+                "QUEUE_MAX_AGE=86400  # 24 hours",
+                "STORAGE_TYPE=memory  # Or fast database",
+                "SMTP_HOSTNAME=\"mx # 1.example\"   # a quoted # stays",
+                "",
+                "[Service]",
+                "Nice=-20",
+                "LimitNOFILE=1048576",
+                "PRAGMA journal_mode=WAL;",
+                "net.core.somaxconn=65535",
+                "ulimit -n 65536",
+                "SMTP_MAX_RECIPIENS=10"));
+        GatewayConfig c = GatewayConfig.load(Map.of("CONFIG_FILE", file.toString()), new Properties());
+        assertThat(c.getLong("SMTP_MAX_MESSAGE_SIZE")).isEqualTo(52_428_800L);
+        assertThat(c.duration("QUEUE_MAX_AGE")).hasHours(24);
+        assertThat(c.storageTypes()).containsExactly("memory");
+        assertThat(c.get("SMTP_HOSTNAME")).isEqualTo("mx # 1.example");
+        assertThat(c.notices()).extracting(ConfigNotice::text)
+                .anyMatch(t -> t.startsWith("smtp.env line 6 is a systemd unit section header"))
+                .anyMatch(t -> t.startsWith("smtp.env line 7 is a systemd unit directive") && t.endsWith("Nice=-20"))
+                .anyMatch(t -> t.startsWith("smtp.env line 9 is SQLite advice, not a setting"))
+                .anyMatch(t -> t.startsWith("smtp.env line 10 is a kernel setting"))
+                .anyMatch(t -> t.startsWith("smtp.env line 11 is not a KEY=VALUE setting"));
+        assertThat(c.notices()).filteredOn(ConfigNotice::warning).extracting(ConfigNotice::text)
+                .containsExactly("unknown key SMTP_MAX_RECIPIENS (CONFIG_FILE) ignored: did you mean SMTP_MAX_RECIPIENTS?");
+    }
+
+    @Test
+    void should_refuse_an_unclosed_quote_naming_the_line(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("smtp.env");
+        Files.writeString(file, "SMTP_PORT=2600\nSMTP_HOSTNAME=\"mx.example\n");
+        assertThatThrownBy(() -> GatewayConfig.load(Map.of("CONFIG_FILE", file.toString()), new Properties()))
+                .hasMessageStartingWith("CONFIG_FILE: smtp.env line 2: the quote opened");
+    }
+
+    @Test
+    void should_take_the_guides_names_for_renamed_keys_and_say_so() {
+        GatewayConfig c = GatewayConfig.load(Map.of("DNS_CACHE_TTL", "600", "DNS_CACHE_SIZE", "500", "SPF_CACHE_SIZE", "70",
+                "DKIM_CACHE_SIZE", "80", "RELAY_CONNECTION_IDLE_TIMEOUT", "30", "QUEUE_PARALLEL_DELIVERY", "false",
+                "METRICS_ENABLED", "false"), new Properties());
+        assertThat(c.getLong("DNS_CACHE_MAX_TTL")).isEqualTo(600);
+        assertThat(c.getInt("DNS_CACHE_MAX_ENTRIES")).isEqualTo(500);
+        assertThat(c.getInt("SPF_CACHE_MAX_ENTRIES")).isEqualTo(70);
+        assertThat(c.getInt("DKIM_CACHE_MAX_ENTRIES")).isEqualTo(80);
+        assertThat(c.getLong("RELAY_CONNECTION_IDLE_TIME")).isEqualTo(30);
+        assertThat(c.getInt("QUEUE_PARALLEL_WORKERS")).isEqualTo(1);
+        assertThat(c.getInt("METRICS_PORT")).isEqualTo(-1);
+        assertThat(c.source("DNS_CACHE_MAX_TTL")).isEqualTo("environment as DNS_CACHE_TTL");
+        assertThat(c.notices()).extracting(ConfigNotice::text)
+                .contains("DNS_CACHE_TTL=600 (the tuning guide's name, environment) read as DNS_CACHE_MAX_TTL=600");
+        GatewayConfig off = GatewayConfig.load(Map.of("DNS_CACHE_SIZE", "500", "DNS_CACHE_ENABLED", "false"), new Properties());
+        assertThat(off.getInt("DNS_CACHE_MAX_ENTRIES")).as("the cache turned off wins over its size").isZero();
+        GatewayConfig on = GatewayConfig.load(Map.of("DNS_CACHE_ENABLED", "true", "METRICS_ENABLED", "true"), new Properties());
+        assertThat(on.getInt("DNS_CACHE_MAX_ENTRIES")).isEqualTo(10_000);
+        assertThat(on.getInt("METRICS_PORT")).isEqualTo(9090);
+    }
+
+    @Test
+    void should_let_our_name_win_over_the_guides_and_say_which_won(@TempDir Path dir) throws Exception {
+        GatewayConfig same = GatewayConfig.load(Map.of("DNS_CACHE_TTL", "600", "DNS_CACHE_MAX_TTL", "300"), new Properties());
+        assertThat(same.getLong("DNS_CACHE_MAX_TTL")).isEqualTo(300);
+        assertThat(same.notices()).extracting(ConfigNotice::text)
+                .contains("DNS_CACHE_TTL (the tuning guide's name) and DNS_CACHE_MAX_TTL are both set in environment: DNS_CACHE_MAX_TTL wins");
+        Path file = dir.resolve("smtp.env");
+        Files.writeString(file, "DNS_CACHE_TTL=600\n");
+        GatewayConfig layered = GatewayConfig.load(Map.of("CONFIG_FILE", file.toString(), "DNS_CACHE_MAX_TTL", "300"), new Properties());
+        assertThat(layered.getLong("DNS_CACHE_MAX_TTL")).isEqualTo(300);
+        assertThat(layered.notices()).extracting(ConfigNotice::text)
+                .contains("DNS_CACHE_TTL (the tuning guide's name, CONFIG_FILE) is overridden by DNS_CACHE_MAX_TTL from environment");
+        GatewayConfig guideWins = GatewayConfig.load(Map.of("CONFIG_FILE", file.toString(), "DNS_CACHE_TTL", "900"), new Properties());
+        assertThat(guideWins.getLong("DNS_CACHE_MAX_TTL")).isEqualTo(900);
+    }
+
+    @Test
+    void should_build_the_database_url_from_the_guides_db_host_port_and_name() {
+        GatewayConfig c = GatewayConfig.load(Map.of("DB_HOST", "db.internal", "DB_PORT", "6432", "DB_NAME", "mail"), new Properties());
+        assertThat(c.get("DB_URL")).isEqualTo("jdbc:postgresql://db.internal:6432/mail");
+        assertThat(GatewayConfig.load(Map.of("DB_HOST", "db.internal"), new Properties()).get("DB_URL"))
+                .isEqualTo("jdbc:postgresql://db.internal:5432/mailgateway");
+        assertThat(GatewayConfig.load(Map.of("DB_PORT", "6432"), new Properties()).get("DB_URL")).isEmpty();
+    }
+
+    @Test
+    void should_read_storage_type_database_as_the_sql_store() {
+        GatewayConfig c = GatewayConfig.load(Map.of("STORAGE_TYPE", "maildir,database"), new Properties());
+        assertThat(c.storageTypes()).containsExactly("maildir", "sql");
+        assertThat(c.notices()).extracting(ConfigNotice::text).contains("STORAGE_TYPE database (the tuning guide's name) is the sql store");
+    }
+
+    @Test
+    void should_refuse_a_cache_backend_that_is_not_built_yet() {
+        assertThat(GatewayConfig.load(Map.of("CACHE_BACKEND", "memory"), new Properties()).get("CACHE_BACKEND")).isEqualTo("memory");
+        assertThatThrownBy(() -> GatewayConfig.load(Map.of("CACHE_BACKEND", "redis"), new Properties()))
+                .hasMessageStartingWith("CACHE_BACKEND: redis (state shared by several nodes) is not built yet");
+    }
 }

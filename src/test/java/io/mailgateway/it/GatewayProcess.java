@@ -112,6 +112,7 @@ final class GatewayProcess implements AutoCloseable {
         for (Setting s : Settings.ALL) {
             environment.remove(s.key());
         }
+        io.mailgateway.config.TuningGuide.KEYS.forEach(environment::remove);
         environment.keySet().removeIf(k -> k.startsWith("CAMEL_"));
         environment.putAll(effective);
         return new GatewayProcess(pb.start(), log, port, "true".equals(effective.get("PROXY_PROTOCOL")));
