@@ -41,6 +41,13 @@ public final class DnsjavaResolver implements DnsResolver {
     private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.CompletableFuture<DnsAnswer>> inFlight =
             new java.util.concurrent.ConcurrentHashMap<>();
     private volatile long failureTtlSeconds;
+    private final long timeoutNanos;
+    /** How long a policy check waits for an answer (POLICY_DNS_TIMEOUT); the query itself may go on. */
+    private volatile long waitNanos;
+    /** Queries in a row that got no answer at all (timeouts, network errors), and when one last got any. */
+    private final java.util.concurrent.atomic.AtomicInteger silentSince = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long lastAnswerNanos;
+    private volatile long downUntilNanos;
 
     /** An answer, or (failure != null) a temporary error remembered briefly (RFC 2308 section 7.1). */
     private record Entry(DnsAnswer answer, String failure, long expiresAtNanos) {
@@ -64,7 +71,16 @@ public final class DnsjavaResolver implements DnsResolver {
         }
         r.setTimeout(timeout);
         r.setRetries(1);
+        // Each server's own query gives up after the timeout too (dnsjava's default is 10 s), so a
+        // lookup nobody waits for any more does not linger and hold later askers of the same name.
+        for (Resolver each : r.getResolvers()) {
+            each.setTimeout(timeout);
+        }
         this.resolver = r;
+        this.timeoutNanos = timeout.toNanos();
+        // dnsjava sends each query twice (one retry), each waiting up to the timeout; a little over that by default.
+        this.waitNanos = 2 * timeoutNanos + 500_000_000L;
+        this.lastAnswerNanos = nanoClock.getAsLong();
         this.maxEntries = maxEntries;
         this.maxTtlSeconds = maxTtlSeconds;
         this.nanoClock = nanoClock;
@@ -82,6 +98,9 @@ public final class DnsjavaResolver implements DnsResolver {
                 Duration.ofMillis(config.getLong("DNS_TIMEOUT")),
                 config.getInt("DNS_CACHE_MAX_ENTRIES"), config.getLong("DNS_CACHE_MAX_TTL"));
         r.failureTtlSeconds(config.getLong("DNS_CACHE_FAILURE_TTL"));
+        // At most DNS_TIMEOUT: waiting longer than the query itself lasts would change nothing.
+        long wait = Math.min(config.getLong("POLICY_DNS_TIMEOUT"), config.getLong("DNS_TIMEOUT"));
+        r.policyWait(Duration.ofMillis(wait));
         return r;
     }
 
@@ -92,6 +111,16 @@ public final class DnsjavaResolver implements DnsResolver {
      */
     public DnsjavaResolver failureTtlSeconds(long seconds) {
         this.failureTtlSeconds = seconds;
+        return this;
+    }
+
+    /**
+     * The longest a lookup waits for its answer. Shorter than the DNS timeout, so one slow or dead
+     * name costs the messages that need it this much, and the query still completes (and is
+     * cached) in the background for the messages after them.
+     */
+    public DnsjavaResolver policyWait(Duration wait) {
+        this.waitNanos = wait.toNanos();
         return this;
     }
 
@@ -160,56 +189,103 @@ public final class DnsjavaResolver implements DnsResolver {
                 cache.remove(key);
             }
         }
+        if (serversDown(now)) {
+            throw new DnsTemporaryException("DNS " + Type.string(type) + " " + qname
+                    + ": the DNS servers answered nothing for a while (remembered)");
+        }
         java.util.concurrent.CompletableFuture<DnsAnswer> mine = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.CompletableFuture<DnsAnswer> other = inFlight.putIfAbsent(key, mine);
         if (other != null) {
-            return await(other);
+            return await(other, qname, type);
         }
+        // The query runs on dnsjava's own I/O thread, up to DNS_TIMEOUT; the asker waits at most
+        // the policy wait. An answer that arrives later is still cached for the next message.
+        mine.whenComplete((answer, error) -> inFlight.remove(key, mine));
         try {
-            DnsAnswer answer = query(qname, type, key, now);
-            mine.complete(answer);
-            return answer;
-        } catch (DnsTemporaryException | RuntimeException e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            inFlight.remove(key, mine);
+            resolver.sendAsync(Message.newQuery(Record.newRecord(qname, type, DClass.IN)))
+                    .whenComplete((response, error) -> settle(mine, qname, type, key, response, error));
+        } catch (RuntimeException e) {
+            settle(mine, qname, type, key, null, e);
+        }
+        return await(mine, qname, type);
+    }
+
+    private void settle(java.util.concurrent.CompletableFuture<DnsAnswer> lookup, Name qname, int type, String key,
+            Message response, Throwable error) {
+        long now = nanoClock.getAsLong();
+        try {
+            if (error != null) {
+                throw new DnsTemporaryException("DNS " + Type.string(type) + " " + qname + ": " + unwrap(error), unwrap(error));
+            }
+            lookup.complete(answer(response, qname, type, key, now));
+            lastAnswerNanos = now;
+            silentSince.set(0);
+        } catch (DnsTemporaryException e) {
+            if (error != null) {
+                silentSince.incrementAndGet();
+            }
+            remember(key, e, now);
+            lookup.completeExceptionally(e);
+        } catch (RuntimeException e) {
+            lookup.completeExceptionally(e);
         }
     }
 
-    private static DnsAnswer await(java.util.concurrent.CompletableFuture<DnsAnswer> lookup) throws DnsTemporaryException {
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    private void remember(String key, DnsTemporaryException e, long now) {
+        long ttl = failureTtlSeconds;
+        if (ttl > 0 && maxEntries > 0) {
+            synchronized (cache) {
+                cache.put(key, new Entry(null, e.getMessage(), now + ttl * 1_000_000_000L));
+            }
+        }
+    }
+
+    /**
+     * All servers silent: at least three queries in a row went unanswered and none was answered for
+     * twice DNS_TIMEOUT. Then, for DNS_CACHE_FAILURE_TTL, lookups that the cache cannot answer fail
+     * at once instead of each waiting for its own timeout; the next lookup after that asks again.
+     */
+    private boolean serversDown(long now) {
+        long ttl = failureTtlSeconds;
+        if (ttl <= 0 || silentSince.get() < 3 || now - lastAnswerNanos < 2 * timeoutNanos) {
+            return false;
+        }
+        long until = downUntilNanos;
+        if (until == 0) {
+            downUntilNanos = now + ttl * 1_000_000_000L;
+            return true;
+        }
+        if (until - now > 0) {
+            return true;
+        }
+        downUntilNanos = 0; // the period is over: let this lookup probe the servers
+        silentSince.set(0);
+        return false;
+    }
+
+    private DnsAnswer await(java.util.concurrent.CompletableFuture<DnsAnswer> lookup, Name qname, int type)
+            throws DnsTemporaryException {
         try {
-            return lookup.join();
-        } catch (java.util.concurrent.CompletionException e) {
+            return lookup.get(waitNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new DnsTemporaryException("DNS " + Type.string(type) + " " + qname + ": no answer within "
+                    + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(waitNanos) + " ms (POLICY_DNS_TIMEOUT)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DnsTemporaryException("DNS " + Type.string(type) + " " + qname + ": interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof DnsTemporaryException t) {
                 throw new DnsTemporaryException(t.getMessage());
             }
-            throw e;
+            throw new IllegalStateException(e.getCause());
         }
     }
 
-    private DnsAnswer query(Name qname, int type, String key, long now) throws DnsTemporaryException {
-        try {
-            return ask(qname, type, key, now);
-        } catch (DnsTemporaryException e) {
-            long ttl = failureTtlSeconds;
-            if (ttl > 0 && maxEntries > 0) {
-                synchronized (cache) {
-                    cache.put(key, new Entry(null, e.getMessage(), now + ttl * 1_000_000_000L));
-                }
-            }
-            throw e;
-        }
-    }
-
-    private DnsAnswer ask(Name qname, int type, String key, long now) throws DnsTemporaryException {
-        Message response;
-        try {
-            Message query = Message.newQuery(Record.newRecord(qname, type, DClass.IN));
-            response = resolver.send(query);
-        } catch (IOException e) {
-            throw new DnsTemporaryException("DNS " + Type.string(type) + " " + qname + ": " + e, e);
-        }
+    private DnsAnswer answer(Message response, Name qname, int type, String key, long now) throws DnsTemporaryException {
         int rcode = response.getRcode();
         DnsAnswer answer;
         long ttl;
@@ -255,6 +331,11 @@ public final class DnsjavaResolver implements DnsResolver {
             }
         }
         return 0;
+    }
+
+    /** Queries in a row that got no answer at all (for tests). */
+    int silentQueries() {
+        return silentSince.get();
     }
 
     /** Entries currently cached (expired ones included until next touched). */

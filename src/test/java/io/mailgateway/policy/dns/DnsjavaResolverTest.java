@@ -201,6 +201,55 @@ class DnsjavaResolverTest {
     }
 
     @Test
+    void aCheckWaitsOnlyThePolicyWaitAndTheLateAnswerServesTheNextMessage() throws Exception {
+        server.add(new TXTRecord(n("late.example.test."), DClass.IN, 3600, "v=spf1 -all"));
+        server.delay(n("late.example.test."), Duration.ofMillis(600));
+        DnsjavaResolver r = resolver(100, 86400).policyWait(Duration.ofMillis(100));
+        assertThatThrownBy(() -> r.lookup("late.example.test", Type.TXT))
+                .isInstanceOf(DnsTemporaryException.class)
+                .hasMessageContaining("no answer within 100 ms (POLICY_DNS_TIMEOUT)");
+        org.awaitility.Awaitility.await("the late answer cached").atMost(Duration.ofSeconds(10)).until(() -> r.cacheSize() == 1);
+        assertThat(r.txt("late.example.test")).containsExactly("v=spf1 -all");
+        assertThat(server.queries("late.example.test")).as("the second message asked nobody").isEqualTo(1);
+    }
+
+    @Test
+    void silentServersFailLookupsAtOnceForTheFailureTtlThenAreAskedAgain() throws Exception {
+        for (String name : List.of("a", "b", "c", "d")) {
+            server.timeout(n(name + ".silent.test."));
+        }
+        DnsjavaResolver r = new DnsjavaResolver(List.of(server.address()), Duration.ofMillis(100), 100, 86400, clock::get)
+                .failureTtlSeconds(5);
+        for (String name : List.of("a", "b", "c")) {
+            assertThatThrownBy(() -> r.lookup(name + ".silent.test", Type.TXT)).isInstanceOf(DnsTemporaryException.class);
+        }
+        org.awaitility.Awaitility.await("three queries given up").atMost(Duration.ofSeconds(30)).until(() -> r.silentQueries() >= 3);
+        advanceSeconds(10); // nothing answered for far longer than twice the timeout
+        assertThatThrownBy(() -> r.lookup("d.silent.test", Type.TXT))
+                .isInstanceOf(DnsTemporaryException.class).hasMessageContaining("answered nothing for a while (remembered)");
+        assertThat(server.queries("d.silent.test")).as("not asked while the servers are silent").isZero();
+        advanceSeconds(6);
+        assertThatThrownBy(() -> r.lookup("d.silent.test", Type.TXT)).isInstanceOf(DnsTemporaryException.class)
+                .hasMessageNotContaining("remembered");
+        assertThat(server.queries("d.silent.test")).as("asked again after DNS_CACHE_FAILURE_TTL").isPositive();
+    }
+
+    @Test
+    void oneAnsweringQueryKeepsTheServersUp() throws Exception {
+        server.timeout(n("x.silent.test."));
+        server.add(new ARecord(n("ok.example.test."), DClass.IN, 0, InetAddress.getByName("192.0.2.9")));
+        DnsjavaResolver r = new DnsjavaResolver(List.of(server.address()), Duration.ofMillis(100), 100, 86400, clock::get)
+                .failureTtlSeconds(5);
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> r.lookup("x.silent.test", Type.TXT)).isInstanceOf(DnsTemporaryException.class);
+            advanceSeconds(6); // past the failure TTL of the name itself
+        }
+        assertThat(r.lookup("ok.example.test", Type.A).status()).isEqualTo(DnsAnswer.Status.OK);
+        advanceSeconds(10);
+        assertThat(r.lookup("ok.example.test", Type.A).status()).as("TTL 0: asked again, and answered").isEqualTo(DnsAnswer.Status.OK);
+    }
+
+    @Test
     void invalidNameHasNoRecords() throws Exception {
         String label = "a".repeat(64);
         assertThat(resolver(100, 86400).lookup(label + ".example.test", Type.TXT).status())

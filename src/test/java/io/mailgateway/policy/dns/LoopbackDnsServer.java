@@ -40,6 +40,14 @@ public final class LoopbackDnsServer implements AutoCloseable {
     private volatile long negativeTtl = 300;
     private volatile boolean running = true;
 
+    private static final java.util.concurrent.ScheduledExecutorService DELAYED =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "loopback-dns-delay");
+                t.setDaemon(true);
+                return t;
+            });
+    private final Map<Name, java.time.Duration> delays = new java.util.concurrent.ConcurrentHashMap<>();
+
     public LoopbackDnsServer() throws SocketException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         thread = new Thread(this::serve, "loopback-dns-" + socket.getLocalPort());
@@ -61,6 +69,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
     }
 
     public void clear() {
+        delays.clear();
         zone.clear();
         timeouts.clear();
         servfails.clear();
@@ -70,6 +79,11 @@ public final class LoopbackDnsServer implements AutoCloseable {
     /** Queries for name go unanswered, except for types it has records of. */
     public void timeout(Name name) {
         timeouts.add(name);
+    }
+
+    /** Answers for name are sent this late (a slow authoritative server behind the resolver). */
+    public void delay(Name name, java.time.Duration by) {
+        delays.put(name, by);
     }
 
     public void servfail(Name name) {
@@ -98,8 +112,18 @@ public final class LoopbackDnsServer implements AutoCloseable {
             try {
                 Message query = new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
                 byte[] out = answer(query);
-                if (out != null) {
-                    socket.send(new DatagramPacket(out, out.length, packet.getSocketAddress()));
+                java.time.Duration delay = delays.get(query.getQuestion().getName());
+                java.net.SocketAddress to = packet.getSocketAddress();
+                if (out != null && delay != null) {
+                    DELAYED.schedule(() -> {
+                        try {
+                            socket.send(new DatagramPacket(out, out.length, to));
+                        } catch (IOException e) {
+                            // closed meanwhile
+                        }
+                    }, delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                } else if (out != null) {
+                    socket.send(new DatagramPacket(out, out.length, to));
                 }
             } catch (IOException | RuntimeException e) {
                 // a query we cannot parse gets no answer
