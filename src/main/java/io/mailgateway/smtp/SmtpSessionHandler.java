@@ -58,6 +58,8 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private boolean counted;
     private ScheduledFuture<?> sessionTimer;
     private InputTimer inputTimer;
+    /** SESSION_MAX_LIFETIME passed while the client waited on us: ended after that reply. */
+    private boolean lifetimeOver;
 
     SmtpSessionHandler(SmtpServerSettings settings, MessageSink sink, SmtpFrameDecoder decoder,
                        CommandDispatcher dispatcher, ConnectionTracker tracker, PolicyChain policy, SmtpMetrics metrics,
@@ -311,6 +313,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         reply(outcome.reply());
+        if (endIfLifetimeOver()) {
+            return;
+        }
         ctx.channel().config().setAutoRead(ctx.channel().isWritable());
         decoder.resume();
         ctx.flush();
@@ -373,6 +378,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             write(outcome);
             if (tracker.isStopping()) {
                 send(SmtpReplies.SHUTTING_DOWN);
+                return;
+            }
+            if (endIfLifetimeOver()) {
                 return;
             }
             ctx.channel().config().setAutoRead(ctx.channel().isWritable());
@@ -453,10 +461,20 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (awaitingSink) {
-            return; // the client is waiting for us, not idle; the sink's reply comes first
+            // the client is waiting for us, not idle; the sink's reply comes first, then the lifetime's end
+            lifetimeOver |= reply == SmtpReplies.SESSION_TIMEOUT;
+            return;
         }
         metrics.error(ErrorKind.TIMEOUT);
         send(reply);
+    }
+
+    /** After a reply the client waited for: a lifetime that ran out meanwhile ends the session now. */
+    private boolean endIfLifetimeOver() {
+        if (lifetimeOver) {
+            timeout(SmtpReplies.SESSION_TIMEOUT);
+        }
+        return lifetimeOver;
     }
 
     /** Called on shutdown: tell the client to come back later (RFC 5321 3.8). */

@@ -29,12 +29,15 @@ class SessionTimeoutsTest {
     Path dir;
 
     private SmtpTestClient start(Duration idle, Duration inTransaction, Duration lifetime) throws Exception {
-        SmtpServerSettings settings = new SmtpServerSettings("mx.timeouts.test", List.of("example.com"), 1 << 20, 10, 10,
-                idle, inTransaction, lifetime, Duration.ZERO, Files.createDirectories(dir.resolve("spool")), 65536);
-        MessageSink sink = message -> {
+        return start(idle, inTransaction, lifetime, message -> {
             message.content().release();
             return CompletableFuture.completedFuture(SmtpReplies.QUEUED.withText("Ok: queued as " + message.queueId()));
-        };
+        });
+    }
+
+    private SmtpTestClient start(Duration idle, Duration inTransaction, Duration lifetime, MessageSink sink) throws Exception {
+        SmtpServerSettings settings = new SmtpServerSettings("mx.timeouts.test", List.of("example.com"), 1 << 20, 10, 10,
+                idle, inTransaction, lifetime, Duration.ZERO, Files.createDirectories(dir.resolve("spool")), 65536);
         server = new SmtpServer(settings, new SmtpServer.Socket("127.0.0.1", 0, 1, 128, true, false), sink);
         server.start();
         SmtpTestClient c = SmtpTestClient.connectEhlo(server.port());
@@ -97,6 +100,24 @@ class SessionTimeoutsTest {
     void should_end_a_session_at_its_maximum_lifetime_whatever_the_silence_limits() throws Exception {
         try (SmtpTestClient c = start(LONG, LONG, SHORT)) {
             c.send("MAIL FROM:<a@example.org>").expect(250, "2.1.0");
+            expectClosedWith(c, SmtpReplies.SESSION_TIMEOUT);
+        }
+    }
+
+    @Test
+    void should_answer_a_message_in_progress_before_ending_the_session_at_its_lifetime() throws Exception {
+        CompletableFuture<io.mailgateway.reply.SmtpReply> durable = new CompletableFuture<>();
+        try (SmtpTestClient c = start(LONG, LONG, SHORT, message -> {
+            message.content().release();
+            return durable; // held: the client waits on us past the lifetime
+        })) {
+            c.send("MAIL FROM:<a@example.org>").expect(250, "2.1.0");
+            c.send("RCPT TO:<bob@example.com>").expect(250, "2.1.5");
+            c.send("DATA").expect(354);
+            c.sendRaw("Subject: slow write\r\n\r\nbody\r\n.\r\n");
+            Thread.sleep(SHORT.multipliedBy(2).toMillis()); // the lifetime passes while the write is pending
+            durable.complete(SmtpReplies.QUEUED.withText("Ok: queued as SLOW"));
+            c.expect(250, "2.0.0");
             expectClosedWith(c, SmtpReplies.SESSION_TIMEOUT);
         }
     }
