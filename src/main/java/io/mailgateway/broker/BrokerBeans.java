@@ -31,9 +31,9 @@ public final class BrokerBeans implements Capability {
         // Artemis checks in-VM logins too: the gateway's own connections use the one user.
         ActiveMQConnectionFactory broker = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL,
                 credentials.user(), credentials.password());
-        // One cached session per worker thread: each sends without opening a session.
+        // One cached session per concurrent broker write (inbound route thread): each sends without opening a session.
         CachingConnectionFactory cached = new CachingConnectionFactory(broker);
-        cached.setSessionCacheSize(wiring.config().getInt("WORKER_THREADS"));
+        cached.setSessionCacheSize(wiring.config().getInt("BROKER_WRITE_CONCURRENCY"));
         cached.setCacheConsumers(false);
         wiring.bind("jmsConnections", cached);
         wiring.bind("jms", JmsComponent.jmsComponent(cached));

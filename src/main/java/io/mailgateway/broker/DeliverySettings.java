@@ -15,7 +15,7 @@ public final class DeliverySettings {
             "mailgateway.delivery.redelivery-delay", "60000",
             "mailgateway.delivery.redelivery-multiplier", "2.0",
             "mailgateway.delivery.max-redelivery-delay", "3600000",
-            "mailgateway.delivery.max-delivery-attempts", "130");
+            "mailgateway.delivery.max-delivery-attempts", "130"); // 1 + QUEUE_MAX_RETRIES (129)
 
     private DeliverySettings() {
     }
@@ -25,6 +25,7 @@ public final class DeliverySettings {
                 "mailgateway.delivery.redelivery-delay", String.valueOf(config.duration("QUEUE_INITIAL_RETRY_DELAY").toMillis()),
                 "mailgateway.delivery.redelivery-multiplier", String.valueOf(config.getDouble("QUEUE_RETRY_BACKOFF")),
                 "mailgateway.delivery.max-redelivery-delay", String.valueOf(config.duration("QUEUE_MAX_RETRY_DELAY").toMillis()),
-                "mailgateway.delivery.max-delivery-attempts", String.valueOf(config.getInt("QUEUE_MAX_RETRIES")));
+                // Artemis counts deliveries, the first one included; QUEUE_MAX_RETRIES counts retries only
+                "mailgateway.delivery.max-delivery-attempts", String.valueOf(1 + config.getInt("QUEUE_MAX_RETRIES")));
     }
 }

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *   <li>temporary failures (4xx, no connection): a copy with only those recipients, attempts + 1,
  *       the last error and a broker-scheduled delivery time ({@code _AMQ_SCHED_DELIVERY}) back
  *       into "delivery" ({@link RetrySchedule});</li>
- *   <li>permanent failures (5xx), and temporary ones past QUEUE_MAX_RETRIES or QUEUE_MAX_AGE: an
+ *   <li>permanent failures (5xx), and temporary ones past QUEUE_MAX_RETRIES retries or QUEUE_MAX_AGE: an
  *       RFC 3464 DSN to the envelope sender, injected into mail.accepted like a newly accepted
  *       message (never for the null sender), and the original into "delivery.dlq" with
  *       {@link MailHeaders#DLQ_REASON}.</li>

@@ -6,13 +6,14 @@ import java.time.Duration;
 /**
  * The retry schedule of the delivery queue: after attempt n (1-based) failed temporarily, the
  * next one comes {@code initial × backoff^(n-1)}, at most {@code max} later; a recipient gives
- * up after {@code maxAttempts} attempts or once the message is older than {@code maxAge}.
+ * up after {@code maxRetries} retries (so {@code 1 + maxRetries} attempts; QUEUE_MAX_RETRIES) or
+ * once the message is older than {@code maxAge}.
  */
-public record RetrySchedule(Duration initial, double backoff, Duration max, int maxAttempts, Duration maxAge,
+public record RetrySchedule(Duration initial, double backoff, Duration max, int maxRetries, Duration maxAge,
         Duration delayWarning) {
 
-    public RetrySchedule(Duration initial, double backoff, Duration max, int maxAttempts, Duration maxAge) {
-        this(initial, backoff, max, maxAttempts, maxAge, Duration.ZERO);
+    public RetrySchedule(Duration initial, double backoff, Duration max, int maxRetries, Duration maxAge) {
+        this(initial, backoff, max, maxRetries, maxAge, Duration.ZERO);
     }
 
     public static RetrySchedule fromConfig(GatewayConfig config) {
@@ -32,9 +33,14 @@ public record RetrySchedule(Duration initial, double backoff, Duration max, int 
         return Duration.ofMillis((long) Math.min(millis, (double) max.toMillis()));
     }
 
-    /** Whether a temporarily failed recipient is given up on after this many attempts, at this time. */
+    /** Most attempts of one recipient: the first one plus {@link #maxRetries} retries. */
+    public int maxAttempts() {
+        return 1 + maxRetries;
+    }
+
+    /** Whether a temporarily failed recipient is given up on after this many attempts (the first counts). */
     public boolean exhausted(int attemptsMade) {
-        return attemptsMade >= maxAttempts;
+        return attemptsMade >= maxAttempts();
     }
 
     public boolean expired(long receivedAtMillis, long nowMillis) {

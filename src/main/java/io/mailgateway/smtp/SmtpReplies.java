@@ -36,6 +36,8 @@ public final class SmtpReplies {
     // 4xx
     public static final SmtpReply SHUTTING_DOWN = SmtpReply.of(421, of(4, 3, 2), "Service shutting down, try again later").thenClose();
     public static final SmtpReply IDLE_TIMEOUT = SmtpReply.of(421, of(4, 4, 2), "Idle timeout, closing connection").thenClose();
+    // RFC 5321 4.5.3.2.7: the server timeout while a command or mail transaction is in progress (CONNECTION_TIMEOUT)
+    public static final SmtpReply TRANSACTION_TIMEOUT = SmtpReply.of(421, of(4, 4, 2), "Timeout waiting for client input during mail transaction, closing connection").thenClose();
     public static final SmtpReply SESSION_TIMEOUT = SmtpReply.of(421, of(4, 4, 2), "Session too long, closing connection").thenClose();
     public static final SmtpReply TOO_MANY_ERRORS = SmtpReply.of(421, of(4, 7, 0), "Too many errors, closing connection").thenClose();
     public static final SmtpReply TOO_MANY_RECIPIENTS = SmtpReply.of(452, of(4, 5, 3), "Too many recipients");

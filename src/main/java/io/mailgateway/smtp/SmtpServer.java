@@ -18,7 +18,6 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -29,11 +28,12 @@ import org.slf4j.LoggerFactory;
 /**
  * An SMTP listener on Netty. Each connection gets its own pipeline:
  * <ol>
- *   <li>{@link IdleStateHandler}: no input for the idle timeout means 421 and close;</li>
  *   <li>{@link SmtpFrameDecoder}: bytes to command lines or message content;</li>
  *   <li>{@link SmtpSessionHandler}: the SMTP state machine, which hands complete messages to the {@link MessageSink};
  *       at each phase it runs the {@link PolicyChain}: at connect, before the greeting, the
- *       {@link ConnectionPolicy} (connection caps, rate limit) and any other connect checks.</li>
+ *       {@link ConnectionPolicy} (connection caps, rate limit) and any other connect checks; its
+ *       {@link InputTimer} answers a silent client 421 4.4.2 (IDLE_TIMEOUT, or CONNECTION_TIMEOUT
+ *       within a transaction).</li>
  * </ol>
  */
 public final class SmtpServer {
@@ -155,7 +155,6 @@ public final class SmtpServer {
                             ch.pipeline().addLast("tls", security.tls().newHandler(ch.alloc(), false));
                         }
                         ch.pipeline()
-                                .addLast("idle", new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("frames", decoder)
                                 .addLast("session", new SmtpSessionHandler(settings, sink, decoder, dispatcher, tracker, policy, metrics, security,
                                         authWorkers));

@@ -17,7 +17,8 @@ public record SmtpServerSettings(
         int maxRecipients,
         int maxErrors,
         Duration idleTimeout,
-        Duration sessionTimeout,
+        Duration transactionTimeout,
+        Duration sessionMaxLifetime,
         Duration greetingDelay,
         Path spoolDir,
         int spoolThreshold,
@@ -25,9 +26,9 @@ public record SmtpServerSettings(
 
     /** Settings of a listener that relays nothing: only local domains are accepted. */
     public SmtpServerSettings(String hostname, List<String> localDomains, long maxMessageSize, int maxRecipients,
-            int maxErrors, Duration idleTimeout, Duration sessionTimeout, Duration greetingDelay, Path spoolDir,
-            int spoolThreshold) {
-        this(hostname, localDomains, maxMessageSize, maxRecipients, maxErrors, idleTimeout, sessionTimeout,
+            int maxErrors, Duration idleTimeout, Duration transactionTimeout, Duration sessionMaxLifetime, Duration greetingDelay,
+            Path spoolDir, int spoolThreshold) {
+        this(hostname, localDomains, maxMessageSize, maxRecipients, maxErrors, idleTimeout, transactionTimeout, sessionMaxLifetime,
                 greetingDelay, spoolDir, spoolThreshold, null);
     }
 

@@ -21,7 +21,6 @@ import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.NetUtil;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -58,6 +57,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private boolean awaitingSink;
     private boolean counted;
     private ScheduledFuture<?> sessionTimer;
+    private InputTimer inputTimer;
+    /** SESSION_MAX_LIFETIME passed while the client waited on us: ended after that reply. */
+    private boolean lifetimeOver;
 
     SmtpSessionHandler(SmtpServerSettings settings, MessageSink sink, SmtpFrameDecoder decoder,
                        CommandDispatcher dispatcher, ConnectionTracker tracker, PolicyChain policy, SmtpMetrics metrics,
@@ -112,8 +114,12 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         String client = remote == null ? "unknown" : remote.getAddress().getHostAddress();
         session = new SmtpSession(settings, client, policy, () -> new MessageBuffer(ctx.alloc(),
                 settings.spoolDir(), settings.spoolThreshold(), settings.maxMessageSize()));
+        // SESSION_MAX_LIFETIME: however busy; CONNECTION_TIMEOUT and IDLE_TIMEOUT: how long silent (InputTimer)
         sessionTimer = ctx.executor().schedule(() -> timeout(SmtpReplies.SESSION_TIMEOUT),
-                settings.sessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                settings.sessionMaxLifetime().toMillis(), TimeUnit.MILLISECONDS);
+        inputTimer = new InputTimer(ctx.executor(), settings.idleTimeout(), settings.transactionTimeout(),
+                this::transactionInProgress, () -> awaitingSink, this::timeout);
+        inputTimer.start();
         session.connection = Connection.from(remote == null ? null : remote.getAddress());
         session.tlsOffered = security.tls() != null && !security.implicitTls();
         session.authRequired = security.authRequired();
@@ -166,6 +172,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             if (msg instanceof HAProxyMessage header) {
                 onProxyHeader(header);
                 return;
+            }
+            if (inputTimer != null) {
+                inputTimer.touch();
             }
             if (!greeted) {
                 LOG.info("early talker {} refused", session.clientAddress);
@@ -290,6 +299,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
 
     private void authenticated(AuthOutcome outcome) {
         awaitingSink = false;
+        inputTimer.touch();
         if (closing || !ctx.channel().isActive()) {
             return;
         }
@@ -303,6 +313,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         reply(outcome.reply());
+        if (endIfLifetimeOver()) {
+            return;
+        }
         ctx.channel().config().setAutoRead(ctx.channel().isWritable());
         decoder.resume();
         ctx.flush();
@@ -351,6 +364,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         ctx.channel().config().setAutoRead(false);
         sink.accept(message).whenComplete((reply, failure) -> ctx.executor().execute(() -> {
             awaitingSink = false;
+            inputTimer.touch(); // the client waited on us; its silence counts from our reply
             SmtpReply outcome = failure != null ? SmtpReplies.QUEUE_FAILED : reply;
             if (failure != null) {
                 LOG.warn("message {} not accepted: {}", message.queueId(), failure.toString());
@@ -364,6 +378,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             write(outcome);
             if (tracker.isStopping()) {
                 send(SmtpReplies.SHUTTING_DOWN);
+                return;
+            }
+            if (endIfLifetimeOver()) {
                 return;
             }
             ctx.channel().config().setAutoRead(ctx.channel().isWritable());
@@ -430,13 +447,13 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelWritabilityChanged();
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            timeout(SmtpReplies.IDLE_TIMEOUT);
-        } else {
-            ctx.fireUserEventTriggered(evt);
-        }
+    /**
+     * RFC 5321 4.5.3.2: a command is in progress from MAIL to the end of the message (RCPT, DATA
+     * or BDAT chunks still to come) and inside an AUTH exchange; the client then gets the
+     * server timeout (CONNECTION_TIMEOUT), otherwise the idle timeout.
+     */
+    private boolean transactionInProgress() {
+        return session.transaction != null || session.receiving != SmtpSession.Receiving.COMMANDS || session.sasl != null;
     }
 
     private void timeout(SmtpReply reply) {
@@ -444,10 +461,20 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (awaitingSink) {
-            return; // the client is waiting for us, not idle; the sink's reply comes first
+            // the client is waiting for us, not idle; the sink's reply comes first, then the lifetime's end
+            lifetimeOver |= reply == SmtpReplies.SESSION_TIMEOUT;
+            return;
         }
         metrics.error(ErrorKind.TIMEOUT);
         send(reply);
+    }
+
+    /** After a reply the client waited for: a lifetime that ran out meanwhile ends the session now. */
+    private boolean endIfLifetimeOver() {
+        if (lifetimeOver) {
+            timeout(SmtpReplies.SESSION_TIMEOUT);
+        }
+        return lifetimeOver;
     }
 
     /** Called on shutdown: tell the client to come back later (RFC 5321 3.8). */
@@ -468,6 +495,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         }
         if (sessionTimer != null) {
             sessionTimer.cancel(false);
+        }
+        if (inputTimer != null) {
+            inputTimer.stop();
         }
         if (session != null) {
             if (greeted) {

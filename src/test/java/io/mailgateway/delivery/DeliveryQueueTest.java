@@ -323,7 +323,7 @@ class DeliveryQueueTest {
         Map<String, Object> headers = new java.util.HashMap<>();
         headers.put(MailHeaders.QUEUE_ID, id);
         headers.putAll(Envelopes.headers(sender, List.of(rcpt), List.of()));
-        headers.put(MailHeaders.ATTEMPTS, TestGateway.QUEUE_MAX_RETRIES - 1);
+        headers.put(MailHeaders.ATTEMPTS, TestGateway.QUEUE_MAX_RETRIES); // the first attempt and all retries but one
         headers.put(MailHeaders.RECEIVED_AT, System.currentTimeMillis());
         headers.put(MailHeaders.LAST_ERROR, rcpt + ": 451 4.3.2 earlier");
         TestGateway.camel().createProducerTemplate().sendBodyAndHeaders("jms:queue:delivery?deliveryPersistent=true",
@@ -333,10 +333,10 @@ class DeliveryQueueTest {
         Dsn dsn = Dsn.parse(Files.readAllBytes(TestGateway.newMail(sender).get(0)));
         assertThat(dsn.recipients.get(0).getHeader("Final-Recipient", null)).isEqualTo("rfc822; " + rcpt);
         assertThat(dsn.recipients.get(0).getHeader("Status", null)).isEqualTo("4.3.2");
-        assertThat(dsn.human).contains("retries exhausted after " + TestGateway.QUEUE_MAX_RETRIES + " attempts");
+        assertThat(dsn.human).contains("retries exhausted after " + (TestGateway.QUEUE_MAX_RETRIES + 1) + " attempts");
         assertThat(hop().attempts(rcpt)).hasSize(1);
         assertThat(DeliveryQueues.browse("delivery.dlq", id).get(0).get(MailHeaders.DLQ_REASON))
-                .isEqualTo("retries exhausted after " + TestGateway.QUEUE_MAX_RETRIES + " attempts");
+                .isEqualTo("retries exhausted after " + (TestGateway.QUEUE_MAX_RETRIES + 1) + " attempts");
     }
 
     /** A DSN read with Angus Mail: the three parts of RFC 3464 / RFC 6522. */

@@ -30,10 +30,23 @@ class RetryScheduleTest {
         assertThat(s.delayAfter(2)).isEqualTo(Duration.ofMillis(300));
         assertThat(s.delayAfter(3)).isEqualTo(Duration.ofMillis(450));
         assertThat(s.delayAfter(4)).isEqualTo(Duration.ofMillis(500));
-        assertThat(s.exhausted(2)).isFalse();
-        assertThat(s.exhausted(3)).isTrue();
+        assertThat(s.maxRetries()).isEqualTo(3);
+        assertThat(s.exhausted(3)).as("the first attempt and two retries").isFalse();
+        assertThat(s.exhausted(4)).as("the first attempt and three retries").isTrue();
         assertThat(s.expired(0, Duration.ofHours(2).toMillis() - 1)).isFalse();
         assertThat(s.expired(0, Duration.ofHours(2).toMillis())).isTrue();
+    }
+
+    @Test
+    void should_count_retries_after_the_first_attempt_in_the_schedule_and_the_broker() {
+        GatewayConfig none = GatewayConfig.load(Map.of("QUEUE_MAX_RETRIES", "0"), new Properties());
+        assertThat(RetrySchedule.fromConfig(none).exhausted(1)).as("the first attempt is the last").isTrue();
+        assertThat(io.mailgateway.broker.DeliverySettings.brokerProperties(none))
+                .containsEntry("mailgateway.delivery.max-delivery-attempts", "1");
+        GatewayConfig defaults = GatewayConfig.load(Map.of(), new Properties());
+        assertThat(RetrySchedule.fromConfig(defaults).maxAttempts()).isEqualTo(130);
+        assertThat(io.mailgateway.broker.DeliverySettings.brokerProperties(defaults))
+                .containsEntry("mailgateway.delivery.max-delivery-attempts", "130");
     }
 
     @Test

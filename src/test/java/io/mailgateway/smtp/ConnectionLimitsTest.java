@@ -39,7 +39,12 @@ class ConnectionLimitsTest {
 
     private static ConnectionPolicy.Limits limits(int maxConnections, int perIp, boolean rate, int perMinute, int burst,
                                                   String whitelist, boolean greylist, Path greylistDb) {
-        return new ConnectionPolicy.Limits(maxConnections, perIp, rate, perMinute, burst, CidrSet.parse(whitelist),
+        return limits(maxConnections, perIp, rate, perMinute, burst, 0, whitelist, greylist, greylistDb);
+    }
+
+    private static ConnectionPolicy.Limits limits(int maxConnections, int perIp, boolean rate, int perMinute, int burst,
+                                                  int connectionsPerMinute, String whitelist, boolean greylist, Path greylistDb) {
+        return new ConnectionPolicy.Limits(maxConnections, perIp, rate, perMinute, burst, connectionsPerMinute, CidrSet.parse(whitelist),
                 Duration.ofSeconds(60), 100_000, greylist, Duration.ofSeconds(300), Duration.ofHours(4),
                 Duration.ofDays(36), 100_000, greylistDb);
     }
@@ -51,7 +56,7 @@ class ConnectionLimitsTest {
     private int start(ConnectionPolicy.Limits limits, String bindAddress) throws Exception {
         policy = new ConnectionPolicy(limits, clock, clock);
         SmtpServerSettings settings = new SmtpServerSettings("mx.limits.test", List.of("example.com"), 1 << 20, 10, 10,
-                Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ZERO, Files.createDirectories(dir.resolve("spool")), 65536);
+                Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ZERO, Files.createDirectories(dir.resolve("spool")), 65536);
         MessageSink sink = message -> {
             message.content().release();
             return CompletableFuture.completedFuture(SmtpReplies.QUEUED.withText("Ok: queued as " + message.queueId()));
@@ -152,32 +157,60 @@ class ConnectionLimitsTest {
     }
 
     @Test
-    void should_rate_limit_connections_and_messages_per_address_with_a_retry_hint() throws Exception {
-        start(limits(100, 0, true, 1, 2, "", false, null)); // a burst of 2, then one token a minute
-        SmtpTestClient c = greetedFrom("127.0.0.4"); // token 1
+    void should_count_messages_not_connections_against_the_per_minute_rate() throws Exception {
+        int n = 5; // RATE_LIMIT_PER_MINUTE=5, RATE_LIMIT_BURST=5
+        start(limits(100, 0, true, n, n, "127.0.0.9/32", false, null));
+        for (int i = 0; i < n; i++) { // n one-message sessions: a connection takes no token
+            SmtpTestClient c = greetedFrom("127.0.0.4");
+            c.send("EHLO rate.test").expect(250);
+            assertThat(c.sendMail("a@example.org", List.of("bob@example.com"), BODY)).isNotBlank();
+            c.send("QUIT").expect(221);
+        }
+        SmtpTestClient next = greetedFrom("127.0.0.4"); // still greeted: no connection rate set
+        next.send("EHLO rate.test").expect(250);
+        SmtpTestClient.Reply refused = next.send("MAIL FROM:<a@example.org>").expect(450, "4.7.1"); // message n+1
+        assertThat(refused.text()).contains("try again in 12 seconds"); // 60 s / 5 a minute
+        next.send("NOOP").expect(250); // the session goes on
+        greetedFrom("127.0.0.5").send("EHLO neighbour.test").expect(250); // its own bucket
+        clock.advance(Duration.ofSeconds(12));
+        next.send("MAIL FROM:<a@example.org>").expect(250, "2.1.0");
+        next.send("RCPT TO:<bob@example.com>").expect(250, "2.1.5");
+        next.send("RSET").expect(250);
+        next.send("MAIL FROM:<a@example.org>").expect(450, "4.7.1");
+
+        SmtpTestClient white = greetedFrom("127.0.0.9"); // whitelisted: never limited
+        white.send("EHLO white.test").expect(250);
+        for (int i = 0; i < 3 * n; i++) {
+            assertThat(white.sendMail("a@example.org", List.of("bob@example.com"), BODY)).isNotBlank();
+        }
+        assertThat(policy.count(ConnectionPolicy.Outcome.RATE_LIMITED)).isZero();
+        assertThat(policy.messagesRateLimited()).isEqualTo(2);
+    }
+
+    @Test
+    void should_rate_limit_connections_in_a_bucket_of_their_own_with_a_retry_hint() throws Exception {
+        // CONNECTION_RATE_LIMIT_PER_MINUTE=2; messages: one a minute, burst 1
+        start(limits(100, 0, true, 1, 1, 2, "127.0.0.9/32", false, null));
+        SmtpTestClient c = greetedFrom("127.0.0.4");
         c.send("EHLO rate.test").expect(250);
-        assertThat(c.sendMail("a@example.org", List.of("bob@example.com"), BODY)).isNotBlank(); // token 2
+        assertThat(c.sendMail("a@example.org", List.of("bob@example.com"), BODY)).isNotBlank(); // the one message token
         c.send("QUIT").expect(221);
+        greetedFrom("127.0.0.4").send("EHLO rate.test").expect(250); // second connection: the message left it one
 
         SmtpTestClient refused = from("127.0.0.4");
         SmtpTestClient.Reply reply = refused.expect(421, "4.7.0");
-        assertThat(reply.text()).contains("try again in 60 seconds");
+        assertThat(reply.text()).contains("try again in 30 seconds"); // 60 s / 2 a minute
         assertThat(refused.isClosedByServer()).isTrue();
         greetedFrom("127.0.0.5").send("EHLO neighbour.test").expect(250); // its own bucket
-
-        clock.advance(Duration.ofSeconds(60));
-        SmtpTestClient next = greetedFrom("127.0.0.4"); // the token that came back
+        for (int i = 0; i < 4; i++) {
+            greetedFrom("127.0.0.9"); // whitelisted
+        }
+        clock.advance(Duration.ofSeconds(30));
+        SmtpTestClient next = greetedFrom("127.0.0.4");
         next.send("EHLO rate.test").expect(250);
-        SmtpTestClient.Reply mail = next.send("MAIL FROM:<a@example.org>").expect(450, "4.7.1");
-        assertThat(mail.text()).contains("try again in 60 seconds");
-        next.send("NOOP").expect(250); // the session goes on
-        clock.advance(Duration.ofSeconds(30));
         assertThat(next.send("MAIL FROM:<a@example.org>").expect(450, "4.7.1").text()).contains("try again in 30 seconds");
-        clock.advance(Duration.ofSeconds(30));
-        next.send("MAIL FROM:<a@example.org>").expect(250, "2.1.0");
-        next.send("RCPT TO:<bob@example.com>").expect(250, "2.1.5");
         assertThat(policy.count(ConnectionPolicy.Outcome.RATE_LIMITED)).isEqualTo(1);
-        assertThat(policy.messagesRateLimited()).isEqualTo(2);
+        assertThat(policy.messagesRateLimited()).isEqualTo(1);
     }
 
     @Test

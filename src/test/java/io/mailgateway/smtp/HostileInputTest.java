@@ -183,7 +183,7 @@ class HostileInputTest {
 
     @Test
     void should_close_a_session_that_lasts_too_long_even_when_busy() throws Exception {
-        int port = TestGateway.extraListener("hostile-session-timeout", "connectionTimeout=2&idleTimeout=30");
+        int port = TestGateway.extraListener("hostile-session-timeout", "sessionMaxLifetime=2&idleTimeout=30");
         long start = System.nanoTime();
         AtomicInteger answered = new AtomicInteger();
         try (SmtpTestClient c = SmtpTestClient.connectEhlo(port)) {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Test settings: LOCAL_DOMAINS example.com,localhost,test.local; at most 5 recipients;
  * 4 MiB messages; spool to disk past 64 KiB; 5 errors per session. Mail for {@value #RELAY_DOMAIN}
  * is relayed to a {@link CaptureSmtpServer} ({@link #nextHop()}) through the delivery queue, retried after 0.5 s, 1 s, 2 s ... (at most 5 s apart), at most
- * {@value #QUEUE_MAX_RETRIES} attempts, bounced {@value #QUEUE_MAX_AGE_SECONDS} s after receipt, with a
+ * {@value #QUEUE_MAX_RETRIES} retries (one attempt more), bounced {@value #QUEUE_MAX_AGE_SECONDS} s after receipt, with a
  * delay warning to the sender from 1 s after receipt.
  * SPF, DKIM and DMARC are on (the defaults) against {@link #dns()}, a loopback DNS server; /metrics and the status endpoints (Gateway#httpPort) on free ports.
  */

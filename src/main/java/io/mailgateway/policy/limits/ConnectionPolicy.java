@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The session-level limits of one SMTP listener, by SMTP phase:
  * <ul>
- *   <li>connect ({@link #onConnect}): total cap, per-client cap, one rate-limit token;</li>
- *   <li>MAIL ({@link #onMail}): one rate-limit token per message;</li>
+ *   <li>connect ({@link #onConnect}): total cap, per-client cap, and, when set, the connection
+ *       rate (CONNECTION_RATE_LIMIT_PER_MINUTE, a bucket of its own);</li>
+ *   <li>MAIL ({@link #onMail}): the message rate (RATE_LIMIT_PER_MINUTE, RATE_LIMIT_BURST):
+ *       one token per message, and only messages take them;</li>
  *   <li>RCPT ({@link #onRcpt}): greylisting, when enabled.</li>
  * </ul>
  * Clients in the whitelist skip the per-client cap, the rate limit and greylisting (like
@@ -42,16 +44,20 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionPolicy.class);
 
-    /** The limits; see docs/policy.md and the keys of the same names in docs/configuration.md. */
+    /**
+     * The limits; see docs/policy.md and the keys of the same names in docs/configuration.md.
+     * {@code ratePerMinute}/{@code rateBurst}: messages per client; {@code connectionRatePerMinute}:
+     * connections per client (its bucket holds one minute's worth), 0 for none.
+     */
     public record Limits(int maxConnections, int maxConnectionsPerIp,
-                         boolean rateLimitEnabled, int ratePerMinute, int rateBurst, CidrSet whitelist,
+                         boolean rateLimitEnabled, int ratePerMinute, int rateBurst, int connectionRatePerMinute, CidrSet whitelist,
                          Duration cleanupInterval, int maxTracked,
                          boolean greylistEnabled, Duration greylistDelay, Duration greylistExpiry,
                          Duration greylistPassLifetime, int greylistMaxEntries, Path greylistDb) {
 
         /** No caps that matter, no rate limit, no greylisting. */
         public static Limits none() {
-            return new Limits(Integer.MAX_VALUE, 0, false, 1, 1, CidrSet.empty(), Duration.ofMinutes(1), 1,
+            return new Limits(Integer.MAX_VALUE, 0, false, 1, 1, 0, CidrSet.empty(), Duration.ofMinutes(1), 1,
                     false, Duration.ZERO, Duration.ofHours(4), Duration.ofDays(36), 1, null);
         }
     }
@@ -68,6 +74,7 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
     private final Counter greylisted;
     private final ConnectionCounter connections;
     private final RateLimiter rateLimiter;
+    private final RateLimiter connectionRateLimiter;
     private final Greylist greylist;
     private ScheduledExecutorService scheduler;
 
@@ -101,6 +108,9 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
         this.connections = new ConnectionCounter(limits.maxConnections(), limits.maxConnectionsPerIp());
         this.rateLimiter = limits.rateLimitEnabled()
                 ? new RateLimiter(limits.ratePerMinute(), limits.rateBurst(), limits.maxTracked(), ticker) : null;
+        this.connectionRateLimiter = limits.rateLimitEnabled() && limits.connectionRatePerMinute() > 0
+                ? new RateLimiter(limits.connectionRatePerMinute(), limits.connectionRatePerMinute(), limits.maxTracked(), ticker)
+                : null;
         this.greylist = limits.greylistEnabled()
                 ? new Greylist(limits.greylistDelay(), limits.greylistExpiry(), limits.greylistPassLifetime(),
                         limits.greylistMaxEntries(), clock, limits.greylistDb() == null ? null : GreylistStore.open(limits.greylistDb()))
@@ -108,7 +118,7 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
     }
 
     public synchronized void start() {
-        if (scheduler != null || (rateLimiter == null && greylist == null)) {
+        if (scheduler != null || (rateLimiter == null && connectionRateLimiter == null && greylist == null)) {
             return;
         }
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -123,7 +133,7 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
         }
     }
 
-    /** Counts a new connection and takes its token; on refusal nothing stays counted. */
+    /** Counts a new connection and, with a connection rate set, takes its token; on refusal nothing stays counted. */
     @Override
     public Verdict onConnect(Connection client) {
         InetAddress address = client.address();
@@ -135,8 +145,8 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
             case OK -> Outcome.ACCEPTED;
         };
         long wait = 0;
-        if (outcome == Outcome.ACCEPTED && !exempt && rateLimiter != null) {
-            wait = rateLimiter.tryAcquire(key);
+        if (outcome == Outcome.ACCEPTED && !exempt && connectionRateLimiter != null) {
+            wait = connectionRateLimiter.tryAcquire(key);
             if (wait > 0) {
                 connections.release(key);
                 outcome = Outcome.RATE_LIMITED;
@@ -166,7 +176,11 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
         connections.release(exempt(address) ? null : ClientKey.of(address));
     }
 
-    /** One token for a new message, taken at MAIL FROM so an over-limit client sends no data. */
+    /**
+     * One token for a new message, taken at MAIL FROM: a message attempt counts whether or not
+     * it is accepted in the end, and an over-limit client is refused before it sends any data
+     * (charging at end of data would let it spend our bandwidth, spool and checks first).
+     */
     @Override
     public Verdict onMail(Connection client, Mailbox sender) {
         if (rateLimiter == null || exempt(client.address())) {
@@ -205,6 +219,9 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
                 int removed = rateLimiter.cleanup();
                 LOG.debug("rate limit: dropped {} idle buckets, {} left", removed, rateLimiter.tracked());
             }
+            if (connectionRateLimiter != null) {
+                connectionRateLimiter.cleanup();
+            }
             if (greylist != null) {
                 greylist.cleanup();
             }
@@ -236,13 +253,14 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
         return connections;
     }
 
-    /** The rate limiter, or null when RATE_LIMIT_ENABLED is false. */
+    /** The message rate limiter, or null when RATE_LIMIT_ENABLED is false. */
     public RateLimiter rateLimiter() {
         return rateLimiter;
     }
 
     private static Counter rateLimited(MeterRegistry registry, String phase) {
-        return Counter.builder("smtp.rate.limited").description("Rate-limit refusals, at connect or at MAIL")
+        return Counter.builder("smtp.rate.limited")
+                .description("Rate-limit refusals: connections at connect (CONNECTION_RATE_LIMIT_PER_MINUTE), messages at MAIL (RATE_LIMIT_PER_MINUTE)")
                 .tag("phase", phase).register(registry);
     }
 

@@ -7,7 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A token bucket per client ({@link ClientKey}): {@code burst} tokens, refilled at
- * {@code perMinute} tokens a minute. Each connection and each message (MAIL FROM) takes one.
+ * {@code perMinute} tokens a minute. What takes a token is the caller's choice: the connection
+ * policy keeps one limiter for messages (MAIL FROM) and, when set, another for connections.
  *
  * <p>Implemented as GCRA (the "virtual scheduling" form of a token bucket): a bucket is one
  * {@link AtomicLong}, its theoretical arrival time (TAT). Taking a token is one CAS, so the

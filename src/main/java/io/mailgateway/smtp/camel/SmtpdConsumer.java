@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * for a DMARC reject); otherwise 250 with the queue ID only when the route's accepted: step
  * confirmed the durable write ({@link AcceptedComponent#DURABLE}); any exception, or a route that
  * ended without that write, means 451 4.3.0 and the client keeps the message.
- * Routes run on a pool of worker threads (WORKER_THREADS), never on a Netty event loop, so
- * many blocking durable sends are in flight together and share journal syncs.
+ * Routes run on a pool of their own (BROKER_WRITE_CONCURRENCY threads), never on a Netty worker
+ * event loop (WORKER_THREADS), so many blocking durable sends are in flight together and share
+ * journal syncs while the event loops go on reading other sessions.
  */
 public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
 
@@ -83,7 +84,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
     protected void doStart() throws Exception {
         super.doStart();
         workers = getEndpoint().getCamelContext().getExecutorServiceManager()
-                .newFixedThreadPool(this, "smtpd-worker", endpoint.getWorkerThreads());
+                .newFixedThreadPool(this, "smtpd-route", endpoint.getBrokerWriteConcurrency());
         metrics = endpoint.metrics();
         ServerTls tls = endpoint.serverTls();
         SmtpServer.Auth auth = endpoint.auth();

@@ -38,11 +38,12 @@ public class SmtpdEndpoint extends DefaultEndpoint {
     private int maxErrors = 10;
     private long greetingDelay;
     private long idleTimeout = 300;
-    private long connectionTimeout = 1800;
+    private long connectionTimeout = 300;
+    private long sessionMaxLifetime = 1800;
     private int spoolThreshold = 262_144;
     private String spoolDir = "data/spool";
-    private int workerThreads = 200;
-    private int ioThreads;
+    private int workerThreads;
+    private int brokerWriteConcurrency = 200;
     private int backlog = 1024;
     private boolean tcpNoDelay = true;
     private boolean keepAlive = true;
@@ -53,6 +54,7 @@ public class SmtpdEndpoint extends DefaultEndpoint {
     private boolean rateLimitEnabled = true;
     private int rateLimitPerMinute = 1200;
     private int rateLimitBurst = 300;
+    private int connectionRateLimitPerMinute;
     private String rateLimitWhitelist = "127.0.0.0/8,::1";
     private long rateLimitCleanupInterval = 60;
     private int rateLimitMaxTracked = 100_000;
@@ -83,10 +85,11 @@ public class SmtpdEndpoint extends DefaultEndpoint {
         greetingDelay = c.getLong("SMTP_GREETING_DELAY");
         idleTimeout = c.getLong("IDLE_TIMEOUT");
         connectionTimeout = c.getLong("CONNECTION_TIMEOUT");
+        sessionMaxLifetime = c.getLong("SESSION_MAX_LIFETIME");
         spoolThreshold = c.getInt("SPOOL_THRESHOLD");
         spoolDir = c.dataDir().resolve("spool").toString();
         workerThreads = c.getInt("WORKER_THREADS");
-        ioThreads = c.getInt("IO_THREADS");
+        brokerWriteConcurrency = c.getInt("BROKER_WRITE_CONCURRENCY");
         backlog = c.getInt("LISTEN_BACKLOG");
         tcpNoDelay = c.getBoolean("TCP_NODELAY");
         keepAlive = c.getBoolean("TCP_KEEPALIVE");
@@ -96,6 +99,7 @@ public class SmtpdEndpoint extends DefaultEndpoint {
         rateLimitEnabled = c.getBoolean("RATE_LIMIT_ENABLED");
         rateLimitPerMinute = c.getInt("RATE_LIMIT_PER_MINUTE");
         rateLimitBurst = c.getInt("RATE_LIMIT_BURST");
+        connectionRateLimitPerMinute = c.getInt("CONNECTION_RATE_LIMIT_PER_MINUTE");
         rateLimitWhitelist = c.get("RATE_LIMIT_WHITELIST");
         rateLimitCleanupInterval = c.getLong("RATE_LIMIT_CLEANUP_INTERVAL");
         rateLimitMaxTracked = c.getInt("RATE_LIMIT_MAX_TRACKED");
@@ -129,13 +133,13 @@ public class SmtpdEndpoint extends DefaultEndpoint {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("smtpd option rateLimitWhitelist: " + e.getMessage(), e);
         }
-        if (maxConnections < 1 || maxConnectionsPerIp < 0 || rateLimitPerMinute < 1 || rateLimitBurst < 1
+        if (maxConnections < 1 || maxConnectionsPerIp < 0 || rateLimitPerMinute < 1 || rateLimitBurst < 1 || connectionRateLimitPerMinute < 0
                 || rateLimitCleanupInterval < 1 || rateLimitMaxTracked < 1 || greylistMaxEntries < 1) {
             throw new IllegalArgumentException("smtpd limits: maxConnections, rateLimit* and greylistMaxEntries must be positive "
-                    + "(maxConnectionsPerIp 0 means no per-address cap)");
+                    + "(maxConnectionsPerIp and connectionRateLimitPerMinute: 0 means none)");
         }
         return new ConnectionPolicy(new ConnectionPolicy.Limits(maxConnections, maxConnectionsPerIp,
-                rateLimitEnabled, rateLimitPerMinute, rateLimitBurst, whitelist,
+                rateLimitEnabled, rateLimitPerMinute, rateLimitBurst, connectionRateLimitPerMinute, whitelist,
                 Duration.ofSeconds(rateLimitCleanupInterval), rateLimitMaxTracked,
                 greylist, Duration.ofSeconds(greylistDelay), Duration.ofSeconds(greylistExpiry),
                 Duration.ofSeconds(greylistPassLifetime), greylistMaxEntries, greylistPersist ? Path.of(greylistDb) : null),
@@ -158,7 +162,8 @@ public class SmtpdEndpoint extends DefaultEndpoint {
         return new SmtpServerSettings(hostname,
                 Arrays.stream(localDomains.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
                 maxMessageSize, maxRecipients, maxErrors,
-                Duration.ofSeconds(idleTimeout), Duration.ofSeconds(connectionTimeout), Duration.ofMillis(greetingDelay),
+                Duration.ofSeconds(idleTimeout), Duration.ofSeconds(connectionTimeout), Duration.ofSeconds(sessionMaxLifetime),
+                Duration.ofMillis(greetingDelay),
                 Path.of(spoolDir), spoolThreshold, relayedRecipient());
     }
 
@@ -194,7 +199,9 @@ public class SmtpdEndpoint extends DefaultEndpoint {
     }
 
     SmtpServer.Socket socket(int listenPort) {
-        return new SmtpServer.Socket(host, listenPort, ioThreads, backlog, tcpNoDelay, keepAlive);
+        // WORKER_THREADS 0: one event loop per core (Netty's own 0 would mean two per core)
+        int eventLoops = workerThreads > 0 ? workerThreads : Runtime.getRuntime().availableProcessors();
+        return new SmtpServer.Socket(host, listenPort, eventLoops, backlog, tcpNoDelay, keepAlive);
     }
 
     /** The users (beans "authenticator" and "senderPolicy", bound by AuthBeans), or null: no AUTH. */
@@ -252,20 +259,25 @@ public class SmtpdEndpoint extends DefaultEndpoint {
     /** Milliseconds before the greeting. */
     public long getGreetingDelay() { return greetingDelay; }
     public void setGreetingDelay(long greetingDelay) { this.greetingDelay = greetingDelay; }
-    /** Seconds without input before 421. */
+    /** Seconds without input, no transaction in progress, before 421 (IDLE_TIMEOUT). */
     public long getIdleTimeout() { return idleTimeout; }
     public void setIdleTimeout(long idleTimeout) { this.idleTimeout = idleTimeout; }
-    /** Longest session in seconds. */
+    /** Seconds without input within a command or mail transaction before 421 (CONNECTION_TIMEOUT, RFC 5321 4.5.3.2). */
     public long getConnectionTimeout() { return connectionTimeout; }
     public void setConnectionTimeout(long connectionTimeout) { this.connectionTimeout = connectionTimeout; }
+    /** Longest session in seconds (SESSION_MAX_LIFETIME). */
+    public long getSessionMaxLifetime() { return sessionMaxLifetime; }
+    public void setSessionMaxLifetime(long sessionMaxLifetime) { this.sessionMaxLifetime = sessionMaxLifetime; }
     public int getSpoolThreshold() { return spoolThreshold; }
     public void setSpoolThreshold(int spoolThreshold) { this.spoolThreshold = spoolThreshold; }
     public String getSpoolDir() { return spoolDir; }
     public void setSpoolDir(String spoolDir) { this.spoolDir = spoolDir; }
+    /** Netty worker event loops of the listener, 0 for one per CPU core (WORKER_THREADS). */
     public int getWorkerThreads() { return workerThreads; }
     public void setWorkerThreads(int workerThreads) { this.workerThreads = workerThreads; }
-    public int getIoThreads() { return ioThreads; }
-    public void setIoThreads(int ioThreads) { this.ioThreads = ioThreads; }
+    /** Route threads: messages at end of data in checks or their durable write at once (BROKER_WRITE_CONCURRENCY). */
+    public int getBrokerWriteConcurrency() { return brokerWriteConcurrency; }
+    public void setBrokerWriteConcurrency(int brokerWriteConcurrency) { this.brokerWriteConcurrency = brokerWriteConcurrency; }
     public int getBacklog() { return backlog; }
     public void setBacklog(int backlog) { this.backlog = backlog; }
     public boolean isTcpNoDelay() { return tcpNoDelay; }
@@ -283,10 +295,14 @@ public class SmtpdEndpoint extends DefaultEndpoint {
     public void setMaxConnectionsPerIp(int maxConnectionsPerIp) { this.maxConnectionsPerIp = maxConnectionsPerIp; }
     public boolean isRateLimitEnabled() { return rateLimitEnabled; }
     public void setRateLimitEnabled(boolean rateLimitEnabled) { this.rateLimitEnabled = rateLimitEnabled; }
+    /** Messages per minute per client (RATE_LIMIT_PER_MINUTE); bucket size rateLimitBurst. */
     public int getRateLimitPerMinute() { return rateLimitPerMinute; }
     public void setRateLimitPerMinute(int rateLimitPerMinute) { this.rateLimitPerMinute = rateLimitPerMinute; }
     public int getRateLimitBurst() { return rateLimitBurst; }
     public void setRateLimitBurst(int rateLimitBurst) { this.rateLimitBurst = rateLimitBurst; }
+    /** New connections per minute per client, 0 for no limit (CONNECTION_RATE_LIMIT_PER_MINUTE). */
+    public int getConnectionRateLimitPerMinute() { return connectionRateLimitPerMinute; }
+    public void setConnectionRateLimitPerMinute(int connectionRateLimitPerMinute) { this.connectionRateLimitPerMinute = connectionRateLimitPerMinute; }
     /** CIDR list exempt from the per-IP cap, rate limit and greylisting. */
     public String getRateLimitWhitelist() { return rateLimitWhitelist; }
     public void setRateLimitWhitelist(String rateLimitWhitelist) { this.rateLimitWhitelist = rateLimitWhitelist; }
