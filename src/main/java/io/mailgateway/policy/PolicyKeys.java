@@ -22,7 +22,7 @@ public final class PolicyKeys implements SettingGroup {
                 new Setting("DNS_TIMEOUT", "5000",
                         "Milliseconds to wait for a DNS answer; a timeout or SERVFAIL is a temporary error (temperror), never \"no record\".", integer(100, 120_000)),
                 new Setting("POLICY_DNS_TIMEOUT", "2000",
-                        "Milliseconds a check (SPF, DKIM, DMARC) waits for one DNS answer before it gives temperror (a larger value than DNS_TIMEOUT counts as DNS_TIMEOUT). The query itself goes on up to DNS_TIMEOUT and its answer is cached for the next message, so a slow or dead name costs only the messages that need it, this long.", integer(10, 120_000)),
+                        "Milliseconds the end-of-data checks (SPF, DKIM, DMARC) of one message wait for DNS in all, before the lookups still unanswered give temperror (a value above DNS_TIMEOUT counts as DNS_TIMEOUT). The queries go on up to DNS_TIMEOUT and late answers are cached for the next message, so a slow or dead name costs only the messages that need it, at most this long each.", integer(10, 120_000)),
                 new Setting("DNS_CACHE_MAX_ENTRIES", "10000",
                         "Most DNS answers kept in the cache (least recently used dropped first); answers live for their TTL, negative ones for the SOA's negative TTL. 0 turns the cache off.", integer(0, 10_000_000)),
                 new Setting("DNS_CACHE_MAX_TTL", "86400",

@@ -7,6 +7,8 @@ import io.mailgateway.policy.DataCheck;
 import io.mailgateway.policy.EndOfData;
 import io.mailgateway.policy.Verdict;
 import io.mailgateway.policy.Verdicts;
+import io.mailgateway.policy.dns.DnsBudget;
+import io.mailgateway.policy.dns.DnsjavaResolver;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -25,6 +27,8 @@ public class CheckStep implements Processor {
 
     /** Exchange property with the {@link Verdicts} of the message; only within the inbound route. */
     public static final String VERDICTS = "MailVerdicts";
+    /** Exchange property: System.nanoTime() after which this message's checks get no more DNS waits. */
+    static final String DNS_DEADLINE = "MailDnsDeadline";
 
     private String name;
     private DataCheck check;
@@ -50,8 +54,22 @@ public class CheckStep implements Processor {
         Message in = exchange.getIn();
         EndOfData message = new EndOfData(in.getHeader(MailHeaders.QUEUE_ID, String.class), EnvelopeCodec.read(in),
                 in.getMandatoryBody(MessageContent.class), verdicts.results());
-        Verdict verdict = check.onData(message);
+        Verdict verdict = DnsBudget.until(dnsDeadline(exchange), () -> check.onData(message));
         verdicts.add(name(), verdict);
+    }
+
+    /**
+     * When this message's checks stop waiting for DNS: POLICY_DNS_TIMEOUT after its first check
+     * started, shared by all its checks (the gateway's resolver says how long; without one, never).
+     */
+    private static long dnsDeadline(Exchange exchange) {
+        Long deadline = exchange.getProperty(DNS_DEADLINE, Long.class);
+        if (deadline == null) {
+            DnsjavaResolver resolver = exchange.getContext().getRegistry().lookupByNameAndType("dnsResolver", DnsjavaResolver.class);
+            deadline = resolver == null ? Long.MAX_VALUE : System.nanoTime() + resolver.policyWait().toNanos();
+            exchange.setProperty(DNS_DEADLINE, deadline);
+        }
+        return deadline;
     }
 
     /** The verdicts recorded on this exchange so far (created on first use). */

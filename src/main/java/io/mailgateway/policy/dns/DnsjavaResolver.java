@@ -124,6 +124,11 @@ public final class DnsjavaResolver implements DnsResolver {
         return this;
     }
 
+    /** The longest a lookup waits (POLICY_DNS_TIMEOUT), also the DNS time of one message's checks in all ({@link DnsBudget}). */
+    public Duration policyWait() {
+        return Duration.ofNanos(waitNanos);
+    }
+
     /** "host:port,host,[v6]:port" → addresses (port 53 when absent). */
     public static List<InetSocketAddress> parseServers(String value) {
         List<InetSocketAddress> out = new ArrayList<>();
@@ -269,11 +274,16 @@ public final class DnsjavaResolver implements DnsResolver {
 
     private DnsAnswer await(java.util.concurrent.CompletableFuture<DnsAnswer> lookup, Name qname, int type)
             throws DnsTemporaryException {
+        long wait = Math.min(waitNanos, DnsBudget.remainingNanos());
         try {
-            return lookup.get(waitNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (wait <= 0 && !lookup.isDone()) {
+                throw new DnsTemporaryException("DNS " + Type.string(type) + " " + qname
+                        + ": this message's time for DNS is used up (POLICY_DNS_TIMEOUT)");
+            }
+            return lookup.get(Math.max(wait, 0), java.util.concurrent.TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new DnsTemporaryException("DNS " + Type.string(type) + " " + qname + ": no answer within "
-                    + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(waitNanos) + " ms (POLICY_DNS_TIMEOUT)");
+                    + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(wait) + " ms (POLICY_DNS_TIMEOUT)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DnsTemporaryException("DNS " + Type.string(type) + " " + qname + ": interrupted");

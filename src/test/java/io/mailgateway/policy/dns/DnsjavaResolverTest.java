@@ -214,6 +214,25 @@ class DnsjavaResolverTest {
     }
 
     @Test
+    void theChecksOfOneMessageShareOneDnsWait() throws Exception {
+        server.add(new ARecord(n("cached.example.test."), DClass.IN, 3600, InetAddress.getByName("192.0.2.7")));
+        server.timeout(n("first.example.test."));
+        server.timeout(n("second.example.test."));
+        DnsjavaResolver r = resolver(100, 86400).policyWait(Duration.ofMillis(200));
+        r.lookup("cached.example.test", Type.A);
+        long deadline = System.nanoTime() + Duration.ofMillis(200).toNanos();
+        DnsBudget.until(deadline, () -> {
+            assertThatThrownBy(() -> r.lookup("first.example.test", Type.TXT)).isInstanceOf(DnsTemporaryException.class)
+                    .hasMessageContaining("no answer within");
+            assertThatThrownBy(() -> r.lookup("second.example.test", Type.TXT)).isInstanceOf(DnsTemporaryException.class)
+                    .hasMessageContaining("this message's time for DNS is used up (POLICY_DNS_TIMEOUT)");
+            assertThat(r.lookup("cached.example.test", Type.A).status()).as("the cache answers whatever is left").isEqualTo(DnsAnswer.Status.OK);
+            return null;
+        });
+        assertThat(DnsBudget.remainingNanos()).as("no budget outside the checks").isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void silentServersFailLookupsAtOnceForTheFailureTtlThenAreAskedAgain() throws Exception {
         for (String name : List.of("a", "b", "c", "d")) {
             server.timeout(n(name + ".silent.test."));
