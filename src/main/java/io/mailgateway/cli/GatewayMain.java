@@ -9,7 +9,8 @@ import io.mailgateway.config.GatewayConfig;
  * CONFIG_FILE, defaults). {@code archive list|extract} reads the archive store ({@link ArchiveCommand});
  * {@code dkim keygen} makes a signing key ({@link DkimCommand}); {@code queue ...} and
  * {@code dlq ...} inspect and repair the running gateway's delivery queue ({@link QueueCommand});
- * {@code user ...} manages the users AUTH checks ({@link UserCommand}).
+ * {@code user ...} manages the users AUTH checks ({@link UserCommand}); {@code --benchmark[=NAME]}
+ * runs the JMH benchmarks of our own code ({@link BenchmarkCommand}).
  */
 public final class GatewayMain {
 
@@ -75,6 +76,7 @@ public final class GatewayMain {
                 System.out.println(DkimCommand.USAGE);
                 System.out.println(QueueCommand.USAGE);
                 System.out.println(UserCommand.USAGE);
+                System.out.println(BenchmarkCommand.USAGE);
                 return;
             }
             if (args[0].equals("dkim")) {
@@ -84,7 +86,9 @@ public final class GatewayMain {
             // A command's output is its stdout (`queue list --json | jq`): no broker client log lines there.
             org.apache.logging.log4j.core.config.Configurator.setAllLevels(
                     org.apache.logging.log4j.LogManager.ROOT_LOGGER_NAME, org.apache.logging.log4j.Level.OFF);
-            int status = command(java.util.Arrays.asList(args), System.out, System.err);
+            int status = BenchmarkCommand.isBenchmark(args[0])
+                    ? BenchmarkCommand.run(args[0], java.util.Arrays.asList(args).subList(1, args.length), System.out, System.err)
+                    : command(java.util.Arrays.asList(args), System.out, System.err);
             org.apache.logging.log4j.LogManager.shutdown();
             System.exit(status);
             return;
