@@ -13,9 +13,8 @@ import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,7 +34,7 @@ public final class ClamdClient implements AutoCloseable {
 
     private final SocketAddress address;
     private final Duration timeout;
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledThreadPoolExecutor watchdog = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "clamd-watchdog");
         t.setDaemon(true);
         return t;
@@ -44,6 +43,8 @@ public final class ClamdClient implements AutoCloseable {
     public ClamdClient(String address, Duration timeout) {
         this.address = parseAddress(address);
         this.timeout = timeout;
+        // a finished scan's deadline leaves the queue at once, not VIRUS_TIMEOUT later
+        watchdog.setRemoveOnCancelPolicy(true);
     }
 
     /** CLAMD_ADDRESS: host:port, [v6]:port, or an absolute path of a unix socket. */
