@@ -20,6 +20,7 @@ import io.mailgateway.message.MessageContentConverters;
 import io.mailgateway.metrics.HttpEndpoints;
 import io.mailgateway.metrics.MetricsBeans;
 import io.mailgateway.policy.PolicyBeans;
+import io.mailgateway.policy.scan.ScanBeans;
 import io.mailgateway.smtp.camel.SmtpBeans;
 import io.mailgateway.smtp.camel.SmtpdConsumer;
 import io.mailgateway.store.StoreBeans;
@@ -149,7 +150,7 @@ public final class Gateway implements AutoCloseable {
      * ({@link StoreBeans}; the SQL store shares the database AUTH opened).
      */
     private static List<Capability> capabilities() {
-        return List.of(new MetricsBeans(), new BrokerBeans(), new StoresBeans(), new PolicyBeans(), new AuthBeans(),
+        return List.of(new MetricsBeans(), new BrokerBeans(), new StoresBeans(), new PolicyBeans(), new ScanBeans(), new AuthBeans(),
                 new SmtpBeans(), new DeliveryBeans(), new FetchBeans());
     }
 

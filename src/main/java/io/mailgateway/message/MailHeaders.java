@@ -57,4 +57,8 @@ public final class MailHeaders {
     public static final String AUTH_RESULTS = "MailAuthResults";
     /** "true" when DMARC (or an operator rule) says quarantine: stores flag the message. */
     public static final String QUARANTINE = "MailQuarantine";
+    /** The spam score the spamCheck step gave (e.g. "8.50"), absent when it did not score the message. */
+    public static final String SPAM_SCORE = "MailSpamScore";
+    /** The spamCheck step's verdict on a stored message: clean, spam (quarantined) or unscanned. */
+    public static final String SPAM_VERDICT = "MailSpamVerdict";
 }

@@ -69,7 +69,12 @@ public final class MessageContent {
     }
 
     public long size() {
-        return prefix.length + head.length + storage.size() - skip;
+        return prefix.length + receivedSize();
+    }
+
+    /** Octets of {@link #openReceived()}: the message as received, without what the gateway prepended. */
+    public long receivedSize() {
+        return head.length + storage.size() - skip;
     }
 
     /** The whole message: what the gateway prepended, then the message as received. */

@@ -6,5 +6,5 @@ package io.mailgateway.store.sql;
  */
 record MessageRow(String queueId, long receivedAt, String sender, String recipients, String subject,
                   long size, String clientIp, String helo, String authResults, boolean quarantined, byte[] body, String bodyRef,
-                  String envelope) {
+                  String envelope, Double spamScore, String spamVerdict) {
 }

@@ -15,8 +15,9 @@ import javax.sql.DataSource;
 class MessageWriter {
 
     static final String INSERT = "INSERT INTO messages (queue_id, received_at, sender, recipients, subject, size,"
-            + " status, client_ip, helo, auth_results, quarantined, body, body_ref, envelope)"
-            + " VALUES (?, ?, ?, ?, ?, ?, 'stored', ?, ?, ?, ?, ?, ?, ?)"
+            + " status, client_ip, helo, auth_results, quarantined, body, body_ref, envelope,"
+            + " spam_score, spam_verdict)"
+            + " VALUES (?, ?, ?, ?, ?, ?, 'stored', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (queue_id) DO NOTHING";
 
     private final DataSource dataSource;
@@ -69,6 +70,12 @@ class MessageWriter {
         }
         ps.setString(12, row.bodyRef());
         ps.setString(13, row.envelope());
+        if (row.spamScore() != null) {
+            ps.setDouble(14, row.spamScore());
+        } else {
+            ps.setNull(14, Types.DOUBLE);
+        }
+        ps.setString(15, row.spamVerdict());
     }
 
     private static void rollbackQuietly(Connection c, Exception cause) {

@@ -68,7 +68,8 @@ public class SqlStore extends StoreStep {
                 Subjects.of(head), sizeOf(in, head, inline), envelope.client().address(), envelope.client().helo(),
                 in.getHeader(MailHeaders.AUTH_RESULTS, String.class),
                 "true".equals(in.getHeader(MailHeaders.QUARANTINE, String.class)), inline, ref,
-                in.getHeader(MailHeaders.ENVELOPE, String.class));
+                in.getHeader(MailHeaders.ENVELOPE, String.class), in.getHeader(MailHeaders.SPAM_SCORE, Double.class),
+                in.getHeader(MailHeaders.SPAM_VERDICT, String.class));
         if (batching != null) {
             batching.insert(row);
         } else {

@@ -65,6 +65,6 @@ final class SqlTestSupport {
 
     static MessageRow row(String queueId, byte[] body) {
         return new MessageRow(queueId, 1_764_000_000_000L, "s@example.org", "r@example.com", "hello", body.length,
-                "127.0.0.1", "client.test", null, false, body, null, null);
+                "127.0.0.1", "client.test", null, false, body, null, null, null, null);
     }
 }

@@ -1,0 +1,54 @@
+package io.mailgateway.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/** What the tests' own daemons (rspamd, clamd) share: a free loopback port, and waiting until one answers. */
+public final class LocalDaemon {
+
+    private LocalDaemon() {
+    }
+
+    /** One readiness probe: true when the daemon answered as it should; an IOException means "not yet". */
+    interface Probe {
+        boolean ready() throws IOException, InterruptedException;
+    }
+
+    /** A loopback port free right now (bound to 0, then released). */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Probes until ready; fails with the daemon's log if it exits first or is not ready within {@code limit}. */
+    static void awaitReady(String name, Process process, Path log, Duration limit, Probe probe)
+            throws IOException, InterruptedException {
+        Instant end = Instant.now().plus(limit);
+        while (Instant.now().isBefore(end)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited: " + Files.readString(log));
+            }
+            try {
+                if (probe.ready()) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(100);
+        }
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        throw new IllegalStateException(name + " did not answer within " + limit + ": " + Files.readString(log));
+    }
+}
