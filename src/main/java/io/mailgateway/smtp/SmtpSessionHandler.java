@@ -239,9 +239,10 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
      * sessions on it. At PIPELINE_MAX_COMMANDS we therefore stop reading, flush, and read on only
      * once those replies are written: backpressure, as TCP itself does. Refusing the excess
      * (421/503) would break honest clients: RFC 2920 3.2 forbids losing input, and a legitimate
-     * transaction (MAIL, SMTP_MAX_RECIPIENTS RCPTs, DATA) may be deeper than the window. Postfix
-     * likewise keeps reading and only flushes. A client that never reads its replies is stopped by
-     * the write buffer (channelReadComplete below), as before.
+     * transaction (MAIL, SMTP_MAX_RECIPIENTS RCPTs, DATA) may be deeper than the window. Postfix's
+     * smtpd does the same in effect: it answers as it reads and flushes when its input is drained
+     * or its output buffer is full. A client that never reads its replies is stopped by the write
+     * buffer (channelReadComplete below), as before.
      */
     private void countInWindow() {
         if (++unflushedCommands < options.pipelineMaxCommands() || windowFull || closing || awaitingSink) {
