@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * QUEUE_ENABLED=false, a store-only gateway process: a RELAY_DOMAINS recipient gets 550 5.7.1 at
- * RCPT while a local one in the same transaction is stored in its Maildir; the delivery route
+ * RCPT while a local one in the same transaction is stored in its Maildir, and so does any remote
+ * recipient of an authenticated submission (STARTTLS, AUTH PLAIN); the delivery route
  * is not started (no consumer on the broker queue "delivery", while the store's queue has its
  * own) and the gateway is still ready.
  */
@@ -32,13 +33,18 @@ class QueueDisabledIT {
     void should_refuse_relayed_recipients_store_local_mail_and_leave_the_delivery_queue_without_consumer() throws Exception {
         int metricsPort = GatewayProcess.freePort();
         int httpPort = GatewayProcess.freePort();
+        int submission = GatewayProcess.freePort();
         Map<String, String> env = Map.of(
                 "DATA_DIR", dir.resolve("data").toString(),
+                "SUBMISSION_PORT", String.valueOf(submission),
                 "METRICS_PORT", String.valueOf(metricsPort),
                 "HTTP_PORT", String.valueOf(httpPort),
                 "STORAGE_TYPE", "maildir",
                 "RELAY_DOMAINS", "relay.test",
                 "QUEUE_ENABLED", "false");
+        GatewayProcess.CommandResult added = GatewayProcess.commandWithInput(dir, env, "s3cret-passw0rd\n",
+                "user", "add", "carol@example.com", "--password-stdin");
+        assertThat(added.status()).as("user add: %s %s", added.out(), added.err()).isZero();
         try (GatewayProcess gateway = GatewayProcess.start(dir, env)) {
             try (SmtpTestClient c = SmtpTestClient.connectEhlo(gateway.port())) {
                 c.send("MAIL FROM:<sender@example.org>").expect(250, "2.1.0");
@@ -47,6 +53,16 @@ class QueueDisabledIT {
                 c.send("DATA").expect(354);
                 c.sendRaw("Subject: store only\r\n\r\nhi\r\n.\r\n".getBytes(StandardCharsets.US_ASCII));
                 c.expect(250, "2.0.0");
+            }
+            try (SmtpTestClient c = SmtpTestClient.connectEhlo(submission)) {
+                c.send("STARTTLS").expect(220, "2.0.0");
+                c.startTls();
+                c.send("EHLO client.test").expect(250);
+                String plain = java.util.Base64.getEncoder().encodeToString(
+                        "\0carol@example.com\0s3cret-passw0rd".getBytes(StandardCharsets.UTF_8));
+                c.send("AUTH PLAIN " + plain).expect(235, "2.7.0");
+                c.send("MAIL FROM:<carol@example.com>").expect(250, "2.1.0");
+                c.send("RCPT TO:<someone@remote.test>").expect(550, "5.7.1");
             }
             Path inbox = dir.resolve("data/maildir/example.com/near/new");
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.isDirectory(inbox) && count(inbox) == 1);
