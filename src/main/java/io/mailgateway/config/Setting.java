@@ -25,6 +25,19 @@ public record Setting(String key, String defaultValue, String meaning, Function<
         };
     }
 
+    /** 0, which means {@code zeroMeans} (e.g. "the kernel's default"), or a whole number between min and max. */
+    public static Function<String, String> zeroOrBetween(long min, long max, String zeroMeans) {
+        return v -> {
+            try {
+                long n = Long.parseLong(v.trim());
+                return n == 0 || (n >= min && n <= max) ? null
+                        : "must be 0 (" + zeroMeans + ") or between " + min + " and " + max + ", got " + v;
+            } catch (NumberFormatException e) {
+                return "must be a whole number, got '" + v + "'";
+            }
+        };
+    }
+
     public static Function<String, String> bool() {
         return v -> v.trim().equalsIgnoreCase("true") || v.trim().equalsIgnoreCase("false")
                 ? null : "must be true or false, got '" + v + "'";

@@ -1,5 +1,6 @@
 package io.mailgateway.delivery;
 
+import static io.mailgateway.config.Setting.bool;
 import static io.mailgateway.config.Setting.decimal;
 import static io.mailgateway.config.Setting.domainList;
 import static io.mailgateway.config.Setting.duration;
@@ -15,6 +16,10 @@ import java.util.List;
  * (copied into docs/configuration.md) and check.
  */
 public final class DeliveryKeys implements SettingGroup {
+
+    /** Smallest BDAT chunk: below this the command line costs more than the chunk. */
+    static final int MIN_CHUNK = 1024;
+    static final int MAX_CHUNK = 64 * 1024 * 1024;
 
     @Override
     public List<Setting> settings() {
@@ -35,6 +40,8 @@ public final class DeliveryKeys implements SettingGroup {
                         "Messages of the delivery queue handled at once (concurrent consumers of the broker queue \"delivery\").", integer(1, 1024)),
                 new Setting("QUEUE_PARALLEL_WORKERS", "4",
                         "Next hops of one message tried at the same time; 1 tries them one after the other.", integer(1, 256)),
+                new Setting("QUEUE_ENABLED", "true",
+                        "false: the gateway keeps no delivery queue, a store-only gateway. Recipients it would relay (TRANSPORT_MAP, RELAY_DOMAINS, or any domain after AUTH) get 550 5.7.1 at RCPT, the delivery route's consumer is not started; local mail is stored as ever.", bool()),
                 new Setting("TRANSPORT_MAP", "*=mx",
                         "Next hop per recipient domain, comma-separated DOMAIN=TRANSPORT: mx (MX lookup of the domain), smtp:host:port (MX lookup of host, as in Postfix) or smtp:[host]:port (that host, no MX lookup); * is every other domain. An entry for a domain also makes it relayed.",
                         TransportMap::check),
@@ -57,6 +64,8 @@ public final class DeliveryKeys implements SettingGroup {
                         "Idle outbound connections kept per next-hop address for reuse (RSET between messages); 0 opens one connection per message.", integer(0, 1000)),
                 new Setting("RELAY_CONNECTION_IDLE_TIME", "10",
                         "Seconds an idle pooled outbound connection is kept before QUIT.", integer(1, 3600)),
+                new Setting("BDAT_CHUNK_SIZE", "1048576",
+                        "Octets per BDAT chunk (RFC 3030 CHUNKING) when relaying to a next hop that offers CHUNKING: no dot-stuffing, no end-of-data scan at the receiver; one chunk is held in memory per sending worker. 0 never uses BDAT (always DATA).", Setting.zeroOrBetween(MIN_CHUNK, MAX_CHUNK, "always DATA")),
                 new Setting("DKIM_SIGN_DOMAINS", "",
                         "Domains whose outgoing mail is DKIM-signed, as domain:selector pairs, comma separated (e.g. example.com:sel1,example.org:mail), key in $DATA_DIR/dkim/DOMAIN.SELECTOR.key (PKCS#8 PEM, made by `dkim keygen`); a domain listed twice (RSA and Ed25519 selector) gets both signatures; empty means no signing.",
                         io.mailgateway.policy.dkim.DkimSigner::checkDomains));

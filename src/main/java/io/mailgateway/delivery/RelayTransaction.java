@@ -11,7 +11,9 @@ import java.util.Map;
 
 /**
  * One mail transaction (RFC 5321 3.3) on an open connection: MAIL, the RCPTs, DATA and the
- * content, with PIPELINING (RFC 2920) when offered, and a final reply per recipient.
+ * content, with PIPELINING (RFC 2920) when offered, and a final reply per recipient. When the
+ * next hop offers CHUNKING and BDAT_CHUNK_SIZE is not 0, BDAT chunks (RFC 3030) carry the content
+ * instead of DATA: no dot-stuffing, and the receiver need not scan for the end of data.
  */
 final class RelayTransaction {
 
@@ -20,12 +22,15 @@ final class RelayTransaction {
     private final MessageContent message;
     private final Duration commandTimeout;
     private final Duration dataTimeout;
+    /** Octets per BDAT chunk; 0: always DATA. */
+    private final int bdatChunkSize;
     private final Map<String, RemoteReply> results = new LinkedHashMap<>();
     /** Whether any reply of this transaction arrived (a reused connection found dead gets none). */
     private boolean anyReply;
 
     RelayTransaction(SmtpConnection conn, RelayEnvelope envelope, MessageContent message,
-            Duration commandTimeout, Duration dataTimeout) {
+            Duration commandTimeout, Duration dataTimeout, int bdatChunkSize) {
+        this.bdatChunkSize = bdatChunkSize;
         this.conn = conn;
         this.envelope = envelope;
         this.message = message;
@@ -118,14 +123,26 @@ final class RelayTransaction {
         return mail.toString();
     }
 
-    /** RFC 2920: MAIL, every RCPT and DATA in one write, then the replies in order. */
+    /** RFC 3030: BDAT when the next hop offers CHUNKING and chunks are not turned off. */
+    private boolean chunking() {
+        return bdatChunkSize > 0 && conn.offers("CHUNKING");
+    }
+
+    /**
+     * RFC 2920: MAIL, every RCPT and DATA in one write, then the replies in order. With BDAT
+     * the batch ends after the RCPTs: the first chunk goes once they are answered, so a message
+     * whose recipients are all refused is never sent.
+     */
     private void pipelined(String mail, List<String> rcpts) throws RelayIoException, IOException {
-        String[] batch = new String[rcpts.size() + 2];
+        boolean bdat = chunking();
+        String[] batch = new String[rcpts.size() + (bdat ? 1 : 2)];
         batch[0] = mail;
         for (int i = 0; i < rcpts.size(); i++) {
             batch[i + 1] = "RCPT TO:<" + rcpts.get(i) + ">";
         }
-        batch[batch.length - 1] = "DATA";
+        if (!bdat) {
+            batch[batch.length - 1] = "DATA";
+        }
         conn.write(batch);
         ClientReply mailReply = read(commandTimeout, "sending MAIL FROM");
         if (mailReply.code() == 421) {
@@ -142,6 +159,10 @@ final class RelayTransaction {
             } else {
                 results.put(r, reply.toRemote());
             }
+        }
+        if (bdat) {
+            chunks(accepted);
+            return;
         }
         ClientReply data = read(commandTimeout, "sending DATA");
         if (data.code() == 354 && accepted.isEmpty()) {
@@ -176,6 +197,10 @@ final class RelayTransaction {
         if (accepted.isEmpty()) {
             return; // no DATA: the pool's RSET ends the transaction
         }
+        if (chunking()) {
+            chunks(accepted);
+            return;
+        }
         content(conn.command("DATA", commandTimeout, "sending DATA"), accepted);
     }
 
@@ -188,6 +213,19 @@ final class RelayTransaction {
             conn.sendData(in, dataTimeout);
         }
         ClientReply end = read(dataTimeout, "waiting for the reply to end of data");
+        accepted.forEach(r -> results.put(r, end.toRemote()));
+        conn.countTransaction();
+    }
+
+    /** The content as BDAT chunks; the last chunk's reply (or a refused chunk's) is every accepted recipient's. */
+    private void chunks(List<String> accepted) throws RelayIoException, IOException {
+        if (accepted.isEmpty()) {
+            return; // no content: the pool's RSET ends the transaction
+        }
+        ClientReply end;
+        try (InputStream in = message.openStream()) {
+            end = BdatSender.send(conn, in, bdatChunkSize, conn.offers("PIPELINING"), dataTimeout);
+        }
         accepted.forEach(r -> results.put(r, end.toRemote()));
         conn.countTransaction();
     }

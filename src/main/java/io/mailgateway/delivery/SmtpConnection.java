@@ -171,6 +171,29 @@ final class SmtpConnection {
         channel.writeAndFlush(end);
     }
 
+    /**
+     * Writes "BDAT n" (with LAST on the final chunk) and the n octets of {@code chunk} in one
+     * flush (RFC 3030 2); waits first while the channel is not writable, as {@link #sendData}.
+     * Takes over {@code chunk} (released once written, or here on failure).
+     */
+    void sendChunk(ByteBuf chunk, boolean last, Duration stall) throws RelayIoException {
+        try {
+            awaitWritable(stall);
+        } catch (RelayIoException e) {
+            chunk.release();
+            throw e;
+        }
+        ByteBuf command = channel.alloc().buffer(32);
+        ByteBufUtil.writeAscii(command, "BDAT " + chunk.readableBytes() + (last ? " LAST" : "") + "\r\n");
+        channel.write(command);
+        channel.writeAndFlush(chunk);
+    }
+
+    /** A buffer from the channel's allocator (for content about to be written). */
+    ByteBuf buffer(int capacity) {
+        return channel.alloc().buffer(capacity);
+    }
+
     private void awaitWritable(Duration stall) throws RelayIoException {
         long deadline = System.nanoTime() + stall.toNanos();
         synchronized (writability) {

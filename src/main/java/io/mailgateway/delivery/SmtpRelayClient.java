@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Behaviour: EHLO (HELO on a 5xx), opportunistic STARTTLS without certificate checks
  * (Postfix {@code smtp_tls_security_level=may}) with one plaintext retry if the handshake
- * fails, PIPELINING, SIZE=, BODY=8BITMIME, SMTPUTF8; the next host of the list after a
+ * fails, PIPELINING, SIZE=, BODY=8BITMIME, SMTPUTF8, BDAT chunks of BDAT_CHUNK_SIZE when CHUNKING is
+ * offered (RFC 3030); the next host of the list after a
  * connect failure or a 4xx/5xx greeting (RFC 5321 5.1); a timeout on every step
  * (RFC 5321 4.5.3.2); content streamed with channel backpressure.
  *
@@ -100,7 +101,8 @@ public final class SmtpRelayClient implements RelayClient {
             lastHost = address.getHostString();
             SmtpConnection pooled = take(address);
             if (pooled != null) {
-                RelayTransaction tx = new RelayTransaction(pooled, envelope, message, settings.commandTimeout(), settings.dataTimeout());
+                RelayTransaction tx = new RelayTransaction(pooled, envelope, message, settings.commandTimeout(), settings.dataTimeout(),
+                        settings.bdatChunkSize());
                 Map<String, RemoteReply> replies = tx.run();
                 if (tx.anyReply() || pooled.reusable()) {
                     LOG.debug("{}: {} via {} (tls={}, reused)", envelope.queueId(), replies, pooled.host(), pooled.isTls());
@@ -118,7 +120,7 @@ public final class SmtpRelayClient implements RelayClient {
                 continue;
             }
             Map<String, RemoteReply> replies = new RelayTransaction(conn, envelope, message,
-                    settings.commandTimeout(), settings.dataTimeout()).run();
+                    settings.commandTimeout(), settings.dataTimeout(), settings.bdatChunkSize()).run();
             LOG.debug("{}: {} via {} (tls={}, new connection)", envelope.queueId(), replies, conn.host(), conn.isTls());
             finish(conn);
             return new RelayResult(replies, lastHost);

@@ -15,6 +15,11 @@ final class ConnectionTracker {
         channels.add(channel);
     }
 
+    /** The sessions open now. */
+    ChannelGroup channels() {
+        return channels;
+    }
+
     boolean isStopping() {
         return stopping;
     }

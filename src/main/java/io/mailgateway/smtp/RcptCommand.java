@@ -47,6 +47,9 @@ final class RcptCommand implements SmtpCommand {
         if (disposition.isEmpty()) {
             return SmtpReplies.RELAY_DENIED;
         }
+        if (disposition.get() == Disposition.RELAY && !session.relayQueue) {
+            return SmtpReplies.RELAY_DISABLED; // QUEUE_ENABLED=false: nothing could ever send it on
+        }
         if (!MailboxNames.acceptable(recipient, disposition.get())) {
             return SmtpReplies.BAD_MAILBOX_NAME;
         }

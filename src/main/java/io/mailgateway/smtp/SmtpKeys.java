@@ -44,6 +44,18 @@ public final class SmtpKeys implements SettingGroup {
                         "Disable Nagle's algorithm on SMTP sessions (replies go out at once).", bool()),
                 new Setting("TCP_KEEPALIVE", "true",
                         "TCP keep-alive on SMTP sessions, so dead peers are noticed.", bool()),
+                new Setting("TCP_KEEPALIVE_IDLE", "60",
+                        "Seconds an SMTP session's connection is quiet before the first keep-alive probe (TCP_KEEPIDLE; with TCP_KEEPALIVE=true); 0 keeps the kernel's net.ipv4.tcp_keepalive_time.", integer(0, 32_767)),
+                new Setting("TCP_KEEPALIVE_INTERVAL", "10",
+                        "Seconds between keep-alive probes that get no answer (TCP_KEEPINTVL); 0 keeps the kernel's net.ipv4.tcp_keepalive_intvl.", integer(0, 32_767)),
+                new Setting("TCP_KEEPALIVE_COUNT", "6",
+                        "Unanswered keep-alive probes before the kernel drops the connection (TCP_KEEPCNT), so a vanished client frees its connection slot after IDLE + INTERVAL x COUNT seconds; 0 keeps the kernel's net.ipv4.tcp_keepalive_probes.", integer(0, 127)),
+                new Setting("SOCKET_RECV_BUFFER", "0",
+                        "Receive buffer of each SMTP connection in octets (SO_RCVBUF); 0 leaves it to the kernel, which autotunes it. Linux doubles the value and caps it at net.core.rmem_max; a fixed size turns autotuning off.", TcpOptions.BUFFER_SIZE),
+                new Setting("SOCKET_SEND_BUFFER", "0",
+                        "Send buffer of each SMTP connection in octets (SO_SNDBUF); 0 leaves it to the kernel (autotuning). Linux doubles the value and caps it at net.core.wmem_max.", TcpOptions.BUFFER_SIZE),
+                new Setting("PIPELINE_MAX_COMMANDS", "100",
+                        "Pipelined commands (RFC 2920) one session takes from a burst before it stops reading, sends their replies and waits until they are written; then it reads on. Nothing is refused or lost: a deep burst is served in windows of this size.", integer(1, 100_000)),
                 new Setting("PROXY_PROTOCOL", "false",
                         "Every SMTP listener expects a PROXY protocol v1/v2 header first (HAProxy send-proxy-v2) and takes the client address from it; a connection without one is closed unanswered. Only behind a proxy (docs/deployment.md).", bool()));
     }

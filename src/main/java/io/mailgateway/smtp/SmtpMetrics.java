@@ -52,6 +52,7 @@ public final class SmtpMetrics {
     private final AtomicInteger active = new AtomicInteger();
     private final Counter received;
     private final Counter bytes;
+    private final Counter pipelineThrottled;
     private final Map<Result, Timer> processing = new EnumMap<>(Result.class);
     private final Map<ErrorKind, Counter> errors = new EnumMap<>(ErrorKind.class);
     private final Map<String, Counter> responses = new ConcurrentHashMap<>();
@@ -69,6 +70,9 @@ public final class SmtpMetrics {
         received = Counter.builder("smtp.messages.received").description("Messages accepted (250 queued as)")
                 .register(registry);
         bytes = Counter.builder("smtp.bytes.received").description("Octets of accepted messages")
+                .register(registry);
+        pipelineThrottled = Counter.builder("smtp.pipeline.throttled")
+                .description("Pipelined bursts that reached PIPELINE_MAX_COMMANDS: input paused until their replies were written")
                 .register(registry);
         for (Result r : Result.values()) {
             processing.put(r, Timer.builder("smtp.processing.duration")
@@ -112,6 +116,10 @@ public final class SmtpMetrics {
 
     void refusedWithoutProxyHeader() {
         noProxyHeader.increment();
+    }
+
+    void pipelineThrottled() {
+        pipelineThrottled.increment();
     }
 
     void error(ErrorKind kind) {

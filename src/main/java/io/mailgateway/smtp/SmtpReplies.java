@@ -64,6 +64,13 @@ public final class SmtpReplies {
 
     // 5xx: policy and content
     public static final SmtpReply RELAY_DENIED = SmtpReply.of(550, of(5, 7, 1), "Relay access denied");
+    /**
+     * QUEUE_ENABLED=false: a recipient we would relay, on a gateway that keeps no delivery queue.
+     * Permanent, not 451 4.3.2: it is this gateway's configuration, not a passing state, and a
+     * 4xx would have the sender retry for days (RFC 5321 4.2.1) to the same answer. X.7.1
+     * (RFC 3463: delivery not authorized) is what relay refusals carry; local mail still goes in.
+     */
+    public static final SmtpReply RELAY_DISABLED = SmtpReply.of(550, of(5, 7, 1), "Relaying disabled: this server keeps no delivery queue");
     /** A syntactically valid local part that names no mailbox the gateway can serve (message.MailboxNames). */
     public static final SmtpReply BAD_MAILBOX_NAME = SmtpReply.of(553, of(5, 1, 3), "Mailbox name not allowed");
     public static final SmtpReply UTF8_REQUIRED = SmtpReply.of(553, of(5, 6, 7), "Address needs SMTPUTF8");

@@ -72,6 +72,9 @@ public final class SmtpServer {
     private final SmtpMetrics metrics;
     private Security security = Security.PLAIN;
     private boolean proxyProtocol;
+    private ListenerOptions options = ListenerOptions.DEFAULTS;
+    /** Tests only: NIO even where epoll is available, to check the NIO spelling of the options. */
+    private boolean nioOnly;
     /** Password checks run here, never on an event loop: a hash costs tens of milliseconds on purpose. */
     private java.util.concurrent.ExecutorService authWorkers;
     private EventLoopGroup boss;
@@ -120,6 +123,23 @@ public final class SmtpServer {
         return this;
     }
 
+    /** Before {@link #start}: socket options, pipelining window and relaying of this listener. */
+    public SmtpServer options(ListenerOptions options) {
+        this.options = options;
+        return this;
+    }
+
+    /** Tests only, before {@link #start}: the NIO transport even where epoll is available. */
+    SmtpServer nioOnly() {
+        this.nioOnly = true;
+        return this;
+    }
+
+    /** Tests only: the accepted connections open now (to read their socket options back). */
+    List<Channel> openSessions() {
+        return List.copyOf(tracker.channels());
+    }
+
     /** The users: their passwords (AUTH) and whose addresses they may send from (MAIL). */
     public record Auth(Authenticator authenticator, SenderPolicy senders) {
     }
@@ -131,7 +151,7 @@ public final class SmtpServer {
     }
 
     public void start() throws InterruptedException {
-        boolean epoll = Epoll.isAvailable();
+        boolean epoll = Epoll.isAvailable() && !nioOnly;
         boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         workers = epoll ? new EpollEventLoopGroup(socket.ioThreads()) : new NioEventLoopGroup(socket.ioThreads());
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -157,9 +177,10 @@ public final class SmtpServer {
                         ch.pipeline()
                                 .addLast("frames", decoder)
                                 .addLast("session", new SmtpSessionHandler(settings, sink, decoder, dispatcher, tracker, policy, metrics, security,
-                                        authWorkers));
+                                        authWorkers, options));
                     }
                 });
+        options.tcp().applyTo(bootstrap, epoll);
         limits.start();
         if (security.auth() != null) {
             authWorkers = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {

@@ -51,6 +51,8 @@ public final class SmtpSession {
     final PolicyChain policy;
     /** What the checks see of this client (address, then HELO name). */
     Connection connection;
+    /** The gateway keeps a delivery queue (QUEUE_ENABLED): relayed recipients can be taken. */
+    boolean relayQueue = true;
     /** Whether the connect checks accepted it: they are told when it ends. */
     boolean admitted;
 

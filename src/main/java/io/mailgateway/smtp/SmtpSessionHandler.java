@@ -49,6 +49,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private final SmtpMetrics metrics;
     private final SmtpServer.Security security;
     private final java.util.concurrent.Executor authWorkers;
+    private final ListenerOptions options;
 
     private ChannelHandlerContext ctx;
     private SmtpSession session;
@@ -60,10 +61,15 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private InputTimer inputTimer;
     /** SESSION_MAX_LIFETIME passed while the client waited on us: ended after that reply. */
     private boolean lifetimeOver;
+    /** Commands answered since our replies were last flushed (the RFC 2920 window). */
+    private int unflushedCommands;
+    /** Input paused because a burst filled the window, until its replies are written. */
+    private boolean windowFull;
 
     SmtpSessionHandler(SmtpServerSettings settings, MessageSink sink, SmtpFrameDecoder decoder,
                        CommandDispatcher dispatcher, ConnectionTracker tracker, PolicyChain policy, SmtpMetrics metrics,
-                       SmtpServer.Security security, java.util.concurrent.Executor authWorkers) {
+                       SmtpServer.Security security, java.util.concurrent.Executor authWorkers, ListenerOptions options) {
+        this.options = options;
         this.security = security;
         this.authWorkers = authWorkers;
         this.settings = settings;
@@ -124,6 +130,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         session.tlsOffered = security.tls() != null && !security.implicitTls();
         session.authRequired = security.authRequired();
         session.auth = security.auth();
+        session.relayQueue = options.relayQueue();
         SslHandler implicit = ctx.pipeline().get(SslHandler.class);
         if (implicit != null) {
             // SMTPS: the greeting below waits in the SslHandler until the handshake is done
@@ -230,6 +237,46 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
                 }
             }
             case COMMANDS -> { }
+        }
+        countInWindow();
+    }
+
+    /**
+     * RFC 2920 lets a client send commands ahead of our replies. We answer each as it is decoded
+     * and flush when the client's burst has been read (channelReadComplete), so a deep burst
+     * would be parsed in one go: every reply held unflushed, the event loop kept from the other
+     * sessions on it. At PIPELINE_MAX_COMMANDS we therefore stop reading, flush, and read on only
+     * once those replies are written: backpressure, as TCP itself does. Refusing the excess
+     * (421/503) would break honest clients: RFC 2920 3.2 forbids losing input, and a legitimate
+     * transaction (MAIL, SMTP_MAX_RECIPIENTS RCPTs, DATA) may be deeper than the window. Postfix's
+     * smtpd does the same in effect: it answers as it reads and flushes when its input is drained
+     * or its output buffer is full. A client that never reads its replies is stopped by the write
+     * buffer (channelReadComplete below), as before.
+     */
+    private void countInWindow() {
+        if (++unflushedCommands < options.pipelineMaxCommands() || windowFull || closing || awaitingSink) {
+            return;
+        }
+        windowFull = true;
+        metrics.pipelineThrottled();
+        decoder.pause();
+        ctx.channel().config().setAutoRead(false);
+        // completes once every reply before it is written to the socket
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> ctx.executor().execute(this::windowWritten));
+    }
+
+    /** The window's replies are out: read on (on a later event loop turn, so other sessions run first). */
+    private void windowWritten() {
+        windowFull = false;
+        unflushedCommands = 0;
+        if (closing || awaitingSink || !ctx.channel().isActive()) {
+            return;
+        }
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        decoder.resume(); // may fill the window again
+        ctx.flush();
+        if (!windowFull) {
+            unflushedCommands = 0; // what it decoded is answered and flushed
         }
     }
 
@@ -435,6 +482,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush();
+        if (!windowFull) {
+            unflushedCommands = 0; // the burst is read and answered
+        }
         if (!ctx.channel().isWritable()) {
             // A client that pipelines without reading our replies must not grow our memory.
             ctx.channel().config().setAutoRead(false);
@@ -443,7 +493,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable() && !awaitingSink && !closing);
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable() && !awaitingSink && !closing && !windowFull);
         ctx.fireChannelWritabilityChanged();
     }
 

@@ -26,7 +26,9 @@ import javax.net.ssl.SSLSocket;
  * (default: accept everything), and can hold replies back, stay silent or do STARTTLS.
  *
  * <p>Script keys: "CONNECT" for the greeting, the command line otherwise ("MAIL FROM:<a@b>"),
- * "." for the reply after end of data. A script returns the whole reply (lines separated by
+ * "." for the reply after end of data. BDAT (RFC 3030) is served when {@link #extensions} lists
+ * CHUNKING: the exact octets of each chunk are read and a message's chunks kept together in
+ * {@link Session#data}; the script key is the BDAT line. A script returns the whole reply (lines separated by
  * "\n"), {@link #SILENT} to never answer, or null for the default.
  */
 final class CaptureSmtpServer implements AutoCloseable {
@@ -47,6 +49,8 @@ final class CaptureSmtpServer implements AutoCloseable {
         final java.util.Map<String, Integer> pendingAtReply = new java.util.concurrent.ConcurrentHashMap<>();
         volatile boolean tls;
         volatile String sni;
+        /** The chunks of the message being sent with BDAT, until its LAST chunk. */
+        private final ByteArrayOutputStream chunks = new ByteArrayOutputStream();
         private int replies;
     }
 
@@ -157,6 +161,10 @@ final class CaptureSmtpServer implements AutoCloseable {
                     if (!reply(in, out, session, ".", "250 2.0.0 Ok: queued")) {
                         return;
                     }
+                } else if (upper.startsWith("BDAT ") && extensions.contains("CHUNKING")) {
+                    if (!chunk(in, out, session, line)) {
+                        return;
+                    }
                 } else if (upper.equals("QUIT")) {
                     reply(in, out, session, line, "221 2.0.0 bye");
                     return;
@@ -170,6 +178,33 @@ final class CaptureSmtpServer implements AutoCloseable {
         } catch (IOException | NoSuchAlgorithmException e) {
             // the client went away
         }
+    }
+
+    /** BDAT n [LAST]: reads exactly n octets, answers; the LAST chunk completes a message. */
+    private boolean chunk(InputStream in, OutputStream out, Session session, String line)
+            throws IOException, NoSuchAlgorithmException {
+        String[] parts = line.trim().split(" +");
+        int size = Integer.parseInt(parts[1]);
+        boolean last = parts.length > 2 && parts[2].equalsIgnoreCase("LAST");
+        byte[] octets = in.readNBytes(size);
+        if (octets.length < size) {
+            throw new IOException("eof in a BDAT chunk");
+        }
+        session.chunks.write(octets);
+        String scripted = script.apply(line);
+        if (scripted != null && !scripted.startsWith("2")) {
+            session.chunks.reset(); // RFC 3030 2: a refused chunk fails the transaction
+            return reply(in, out, session, line, scripted);
+        }
+        if (last) {
+            byte[] message = session.chunks.toByteArray();
+            session.chunks.reset();
+            session.data.add(message);
+            session.sha256.add(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(message)));
+            session.sizes.add((long) message.length);
+            return reply(in, out, session, line, "250 2.0.0 Ok: queued");
+        }
+        return reply(in, out, session, line, "250 2.0.0 " + size + " octets received");
     }
 
     /** Sends the scripted or default reply; false when the script says to stay silent. */

@@ -37,6 +37,30 @@ class DataEncoderTest {
         }
     }
 
+    /** BDAT chunks (RFC 3030): the same line-end repair, no dot-stuffing, nothing added at the end. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "a\\r\\nb\\r\\n|a\\r\\nb\\r\\n",
+        ".\\r\\n|.\\r\\n",
+        "x\\r\\n.y\\r\\n..z|x\\r\\n.y\\r\\n..z",
+        "bare\\nlf\\n.\\n|bare\\r\\nlf\\r\\n.\\r\\n",
+        "bare\\rcr\\r.x|bare\\r\\ncr\\r\\n.x",
+        "no end|no end",
+        "ends in cr\\r|ends in cr\\r\\n",
+    })
+    void should_only_make_line_ends_crlf_for_chunks(String in, String expected) {
+        byte[] src = unescape(in).getBytes(StandardCharsets.ISO_8859_1);
+        for (int split = 0; split <= src.length; split++) {
+            DataEncoder e = DataEncoder.forChunks();
+            ByteBuf out = Unpooled.buffer();
+            e.encode(src, 0, split, out);
+            e.encode(src, split, src.length - split, out);
+            e.finishChunks(out);
+            assertThat(out.toString(StandardCharsets.ISO_8859_1)).as("split at %d", split).isEqualTo(unescape(expected));
+            out.release();
+        }
+    }
+
     private static String unescape(String s) {
         return s.replace("\\r", "\r").replace("\\n", "\n");
     }

@@ -91,7 +91,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
         List<Object> checks = endpoint.sessionChecks();
         server = new SmtpServer(endpoint.serverSettings(), endpoint.socket(), this, endpoint.connectionPolicy(), checks, metrics)
                 .security(new SmtpServer.Security(endpoint.isStartTls() ? tls : null, false, false, auth))
-                .proxyProtocol(endpoint.isProxyProtocol());
+                .proxyProtocol(endpoint.isProxyProtocol()).options(endpoint.listenerOptions());
         server.start();
         // RFC 6409: submission, STARTTLS then AUTH before MAIL
         if (endpoint.getSubmissionPort() >= 0) {
@@ -101,7 +101,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
             }
             submission = new SmtpServer(endpoint.serverSettings(), endpoint.socket(endpoint.getSubmissionPort()), this,
                     endpoint.submissionPolicy(), checks, metrics).security(new SmtpServer.Security(tls, false, true, auth))
-                    .proxyProtocol(endpoint.isProxyProtocol());
+                    .proxyProtocol(endpoint.isProxyProtocol()).options(endpoint.listenerOptions());
             submission.start();
         }
         // RFC 8314: submission over implicit TLS
@@ -111,7 +111,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
             } else {
                 smtps = new SmtpServer(endpoint.serverSettings(), endpoint.socket(endpoint.getSmtpsPort()), this,
                         endpoint.submissionPolicy(), checks, metrics).security(new SmtpServer.Security(tls, true, true, auth))
-                        .proxyProtocol(endpoint.isProxyProtocol());
+                        .proxyProtocol(endpoint.isProxyProtocol()).options(endpoint.listenerOptions());
                 smtps.start();
             }
         }

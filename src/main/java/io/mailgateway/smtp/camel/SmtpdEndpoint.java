@@ -6,7 +6,9 @@ import io.mailgateway.policy.limits.CidrSet;
 import io.mailgateway.policy.limits.ConnectionPolicy;
 import io.mailgateway.auth.Authenticator;
 import io.mailgateway.auth.SenderPolicy;
+import io.mailgateway.smtp.ListenerOptions;
 import io.mailgateway.smtp.SmtpMetrics;
+import io.mailgateway.smtp.TcpOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mailgateway.smtp.SmtpServer;
@@ -71,6 +73,14 @@ public class SmtpdEndpoint extends DefaultEndpoint {
     private int smtpsPort = -1;
     private boolean startTls = true;
     private boolean proxyProtocol;
+    // socket tuning, pipelining window, relaying (docs/configuration.md)
+    private int tcpKeepAliveIdle = 60;
+    private int tcpKeepAliveInterval = 10;
+    private int tcpKeepAliveCount = 6;
+    private int socketRecvBuffer;
+    private int socketSendBuffer;
+    private int pipelineMaxCommands = 100;
+    private boolean queueEnabled = true;
 
     SmtpdEndpoint(String uri, SmtpdComponent component) {
         super(uri, component);
@@ -111,6 +121,23 @@ public class SmtpdEndpoint extends DefaultEndpoint {
         greylistPersist = c.getBoolean("GREYLIST_PERSIST");
         greylistDb = c.dataDir().resolve("greylist.db").toString();
         proxyProtocol = c.getBoolean("PROXY_PROTOCOL");
+        tcpKeepAliveIdle = c.getInt("TCP_KEEPALIVE_IDLE");
+        tcpKeepAliveInterval = c.getInt("TCP_KEEPALIVE_INTERVAL");
+        tcpKeepAliveCount = c.getInt("TCP_KEEPALIVE_COUNT");
+        socketRecvBuffer = c.getInt("SOCKET_RECV_BUFFER");
+        socketSendBuffer = c.getInt("SOCKET_SEND_BUFFER");
+        pipelineMaxCommands = c.getInt("PIPELINE_MAX_COMMANDS");
+        queueEnabled = c.getBoolean("QUEUE_ENABLED");
+    }
+
+    /** Socket options, pipelining window and relaying of every listener of this endpoint. */
+    ListenerOptions listenerOptions() {
+        try {
+            return new ListenerOptions(new TcpOptions(tcpKeepAliveIdle, tcpKeepAliveInterval, tcpKeepAliveCount,
+                    socketRecvBuffer, socketSendBuffer), pipelineMaxCommands, queueEnabled);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("smtpd options: " + e.getMessage(), e);
+        }
     }
 
     /** A fresh policy per start of the listener (it owns a scheduler and the greylist file). */
@@ -222,6 +249,24 @@ public class SmtpdEndpoint extends DefaultEndpoint {
     public void setSmtpsPort(int smtpsPort) { this.smtpsPort = smtpsPort; }
     public boolean isProxyProtocol() { return proxyProtocol; }
     public void setProxyProtocol(boolean proxyProtocol) { this.proxyProtocol = proxyProtocol; }
+    /** Seconds before the first keep-alive probe (TCP_KEEPALIVE_IDLE); 0: the kernel's. */
+    public int getTcpKeepAliveIdle() { return tcpKeepAliveIdle; }
+    public void setTcpKeepAliveIdle(int tcpKeepAliveIdle) { this.tcpKeepAliveIdle = tcpKeepAliveIdle; }
+    public int getTcpKeepAliveInterval() { return tcpKeepAliveInterval; }
+    public void setTcpKeepAliveInterval(int tcpKeepAliveInterval) { this.tcpKeepAliveInterval = tcpKeepAliveInterval; }
+    public int getTcpKeepAliveCount() { return tcpKeepAliveCount; }
+    public void setTcpKeepAliveCount(int tcpKeepAliveCount) { this.tcpKeepAliveCount = tcpKeepAliveCount; }
+    /** SO_RCVBUF of accepted connections in octets; 0: the kernel's autotuning. */
+    public int getSocketRecvBuffer() { return socketRecvBuffer; }
+    public void setSocketRecvBuffer(int socketRecvBuffer) { this.socketRecvBuffer = socketRecvBuffer; }
+    public int getSocketSendBuffer() { return socketSendBuffer; }
+    public void setSocketSendBuffer(int socketSendBuffer) { this.socketSendBuffer = socketSendBuffer; }
+    /** Pipelined commands taken before input pauses until their replies are written. */
+    public int getPipelineMaxCommands() { return pipelineMaxCommands; }
+    public void setPipelineMaxCommands(int pipelineMaxCommands) { this.pipelineMaxCommands = pipelineMaxCommands; }
+    /** false: no delivery queue, relayed recipients get 550 5.7.1 at RCPT (QUEUE_ENABLED). */
+    public boolean isQueueEnabled() { return queueEnabled; }
+    public void setQueueEnabled(boolean queueEnabled) { this.queueEnabled = queueEnabled; }
     public boolean isStartTls() { return startTls; }
     public void setStartTls(boolean startTls) { this.startTls = startTls; }
 
