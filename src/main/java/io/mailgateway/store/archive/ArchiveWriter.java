@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -38,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * <p>Opening a file drops an incomplete tail left by a crash mid-append (complete records before
  * it are untouched), so later appends never follow garbage; opening a directory for the first
  * time removes temporary files that an earlier run left there.
+ *
+ * <p>An fsync that fails fails every append it covered, and every append not yet known synced:
+ * after a failed fsync the kernel may have dropped those pages yet report the next fsync a
+ * success, so a later sync proves nothing about them. The file is closed and, when next opened,
+ * cut back to what the last successful fsync covered, so their redeliveries append them again
+ * instead of finding (and skipping) copies that may never reach the disk.
  */
 public final class ArchiveWriter implements AutoCloseable {
 
@@ -54,15 +61,43 @@ public final class ArchiveWriter implements AutoCloseable {
     private final Set<Path> cleanedDirs = new HashSet<>();
     private final Object lock = new Object();
     private final Object syncLock = new Object();
+    private final HourFileOpener opener;
     private Path currentPath;
     private FileChannel channel;
     private long written;
-    private long synced;
-    /** Appends up to this one were forced by closing their file. */
-    private long forcedByClose;
+    /** Appends to the current file not yet known to be on disk, oldest first. */
+    private final ArrayDeque<Append> unsynced = new ArrayDeque<>();
+    /** Length of the current file that its last successful fsync covered. */
+    private long syncedLength;
+    /** A file whose fsync failed, and the length up to which its content is known synced. */
+    private Path untrusted;
+    private long untrustedFrom;
+
+    /** Opens an hour file for reading and appending (a test puts faults in between). */
+    interface HourFileOpener {
+        FileChannel open(Path file) throws IOException;
+    }
+
+    /** One append waiting for the fsync that makes it durable; its fields are guarded by the lock. */
+    private static final class Append {
+        final long seq;
+        final long end;
+        boolean synced;
+        IOException failure;
+
+        Append(long seq, long end) {
+            this.seq = seq;
+            this.end = end;
+        }
+    }
 
     public ArchiveWriter(Path root) {
+        this(root, file -> FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
+    }
+
+    ArchiveWriter(Path root, HourFileOpener opener) {
         this.root = root;
+        this.opener = opener;
     }
 
     public Path root() {
@@ -85,15 +120,15 @@ public final class ArchiveWriter implements AutoCloseable {
     public boolean append(MboxEntry entry, boolean skipIfPresent) throws IOException {
         ByteBuffer record = ArchiveFrames.encode(entry.queueId(), entry.encode()); // compress outside the lock
         Path file = hourFile(root, entry.receivedAt());
-        long mySeq;
+        Append mine;
         synchronized (lock) {
             open(file);
             if (skipIfPresent && present(entry.queueId())) {
                 return false;
             }
             long start = channel.size();
+            long pos = start;
             try {
-                long pos = start;
                 while (record.hasRemaining()) {
                     pos += channel.write(record, pos);
                 }
@@ -101,9 +136,9 @@ public final class ArchiveWriter implements AutoCloseable {
                 dropPartial(start);
                 throw e;
             }
-            mySeq = ++written;
+            mine = appended(pos);
         }
-        sync(mySeq);
+        sync(mine);
         return true;
     }
 
@@ -130,7 +165,7 @@ public final class ArchiveWriter implements AutoCloseable {
                 MboxEntry.write(queueId, sender, receivedAt, new SequenceInputStream(new ByteArrayInputStream(head), message), out);
             }
             head = null; // not held while waiting for the lock
-            long mySeq;
+            Append mine;
             try (FileChannel compressed = FileChannel.open(temp, StandardOpenOption.READ)) {
                 long length = compressed.size();
                 ByteBuffer index = ArchiveFrames.index(queueId, length);
@@ -140,8 +175,8 @@ public final class ArchiveWriter implements AutoCloseable {
                         return false;
                     }
                     long start = channel.size();
+                    long pos = start;
                     try {
-                        long pos = start;
                         while (index.hasRemaining()) {
                             pos += channel.write(index, pos);
                         }
@@ -157,10 +192,10 @@ public final class ArchiveWriter implements AutoCloseable {
                         dropPartial(start);
                         throw e;
                     }
-                    mySeq = ++written;
+                    mine = appended(pos);
                 }
             }
-            sync(mySeq);
+            sync(mine);
             return true;
         } finally {
             Files.deleteIfExists(temp);
@@ -183,42 +218,92 @@ public final class ArchiveWriter implements AutoCloseable {
         }
     }
 
-    private void sync(long mySeq) throws IOException {
+    /** Under the lock: an append that ends at {@code end} now waits for its fsync. */
+    private Append appended(long end) {
+        Append a = new Append(++written, end);
+        unsynced.add(a);
+        return a;
+    }
+
+    /**
+     * Returns once {@code mine} is on disk: covered by an fsync that succeeded, its own or one
+     * another thread ran meanwhile (group commit). Throws if an fsync that covered it failed.
+     */
+    private void sync(Append mine) throws IOException {
         synchronized (syncLock) {
-            if (synced >= mySeq) {
-                return; // another thread's fsync covered this append
-            }
             long target;
+            long length;
             FileChannel ch;
             synchronized (lock) {
+                if (mine.synced || mine.failure != null) {
+                    outcome(mine);
+                    return;
+                }
                 target = written;
+                length = unsynced.getLast().end;
                 ch = channel;
             }
             try {
-                if (ch == null) {
-                    throw new ClosedChannelException();
-                }
                 ch.force(false);
-                synced = target;
-            } catch (ClosedChannelException closed) {
-                // A switch to another hour file (or close) forces the file before closing it; a
-                // channel closed by an interrupt was not, and the caller's transaction rolls back.
-                long covered;
+            } catch (IOException e) {
                 synchronized (lock) {
-                    covered = forcedByClose;
+                    if (channel == ch) {
+                        failUnsynced(e);
+                    }
+                    outcome(mine);
                 }
-                if (covered < mySeq) {
-                    throw new IOException("archive file closed before its fsync", closed);
+                return;
+            }
+            synchronized (lock) {
+                if (channel == ch) {
+                    syncedLength = Math.max(syncedLength, length);
                 }
-                synced = Math.max(synced, covered);
+                while (!unsynced.isEmpty() && unsynced.peek().seq <= target) {
+                    unsynced.poll().synced = true;
+                }
+                outcome(mine);
             }
         }
     }
 
+    /** Under the lock: returns if {@code a} is on disk, else throws why not. */
+    private static void outcome(Append a) throws IOException {
+        if (a.failure != null) {
+            throw a.failure;
+        }
+        if (!a.synced) {
+            throw new IOException("archive file closed before its fsync");
+        }
+    }
+
+    /**
+     * Under the lock, after an fsync of the current file failed (or could not run: the file was
+     * closed by an interrupted thread): every append not yet known synced fails, none of them
+     * can be declared durable by a later fsync, and the file is closed, to be cut back to what
+     * was synced when next opened.
+     */
+    private void failUnsynced(IOException cause) {
+        LOG.error("archive {}: fsync failed; {} append(s) since the last good fsync fail and are cut from the file",
+                currentPath, unsynced.size(), cause);
+        for (Append a : unsynced) {
+            a.failure = new IOException("archive fsync failed: " + cause.getMessage(), cause);
+        }
+        unsynced.clear();
+        untrusted = currentPath;
+        untrustedFrom = syncedLength;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("archive {}: close after a failed fsync: {}", currentPath, e.toString());
+        }
+        channel = null;
+        currentPath = null;
+    }
+
     private void open(Path file) throws IOException {
         if (channel != null && !channel.isOpen()) {
-            channel = null; // closed under a thread that was interrupted in I/O
-            currentPath = null;
+            // closed under a thread that was interrupted in I/O: what it did not sync fails
+            failUnsynced(new ClosedChannelException());
         }
         if (file.equals(currentPath) && channel != null) {
             return;
@@ -230,11 +315,16 @@ public final class ArchiveWriter implements AutoCloseable {
             removeStaleTemps(dir);
         }
         boolean created = !Files.exists(file);
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel ch = opener.open(file);
+        long length = 0;
         try {
             if (created) {
                 DurableFiles.syncDirectory(dir);
             } else {
+                if (file.equals(untrusted) && ch.size() > untrustedFrom) {
+                    LOG.warn("archive {}: cutting {} bytes written after its last good fsync", file, ch.size() - untrustedFrom);
+                    ch.truncate(untrustedFrom);
+                }
                 ArchiveFrames.Scan scan = ArchiveFrames.scan(ch);
                 if (scan.truncated()) {
                     LOG.warn("archive {}: dropping an incomplete record of {} bytes at offset {} (a crash mid-append)",
@@ -243,13 +333,18 @@ public final class ArchiveWriter implements AutoCloseable {
                 }
                 // What is in the file now is on disk, so a redelivery that finds its queue ID here may skip.
                 ch.force(true);
+                length = ch.size();
             }
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
+        if (file.equals(untrusted)) {
+            untrusted = null;
+        }
         channel = ch;
         currentPath = file;
+        syncedLength = length;
     }
 
     /** Temporary files of an earlier run (a crash or kill mid-append), never this writer's own. */
@@ -266,8 +361,14 @@ public final class ArchiveWriter implements AutoCloseable {
 
     private void closeCurrent() throws IOException {
         if (channel != null) {
-            channel.force(false); // appends not yet synced by their threads are covered here
-            forcedByClose = written;
+            try {
+                channel.force(false); // appends not yet synced by their threads are covered here
+            } catch (IOException e) {
+                failUnsynced(e);
+                throw e;
+            }
+            unsynced.forEach(a -> a.synced = true);
+            unsynced.clear();
             channel.close();
             channel = null;
             currentPath = null;
