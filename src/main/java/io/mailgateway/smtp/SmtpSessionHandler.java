@@ -56,6 +56,8 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private boolean greeted;
     private boolean closing;
     private boolean awaitingSink;
+    /** The message's spool file lags behind the input (MessageBuffer): reading waits for it. */
+    private boolean spoolBacklogged;
     private boolean counted;
     private ScheduledFuture<?> sessionTimer;
 
@@ -111,7 +113,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private void begin(InetSocketAddress remote) {
         String client = remote == null ? "unknown" : remote.getAddress().getHostAddress();
         session = new SmtpSession(settings, client, policy, () -> new MessageBuffer(ctx.alloc(),
-                settings.spoolDir(), settings.spoolThreshold(), settings.maxMessageSize()));
+                settings.spoolDir(), settings.spoolThreshold(), settings.maxMessageSize(), ctx.executor(), this::spoolBacklogged));
         sessionTimer = ctx.executor().schedule(() -> timeout(SmtpReplies.SESSION_TIMEOUT),
                 settings.sessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
         session.connection = Connection.from(remote == null ? null : remote.getAddress());
@@ -338,22 +340,25 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             reply(SmtpReplies.MESSAGE_TOO_BIG);
             return;
         }
-        MessageContent content = tx.buffer.finish();
+        // the content is complete once the spool writer has written all of it
+        java.util.concurrent.CompletableFuture<MessageContent> content = tx.buffer.finish();
         tx.buffer = null;
         Envelope envelope = new Envelope(tx.sender, tx.senderParameters, tx.recipients,
                 new Client(session.clientAddress, session.helo, session.tls, session.authUser));
-        ReceivedMessage message = new ReceivedMessage(QueueIds.next(), envelope, session.protocol(),
-                System.currentTimeMillis(), content);
+        String queueId = QueueIds.next();
+        String protocol = session.protocol();
+        long receivedAt = System.currentTimeMillis();
         session.resetTransaction();
         // Hold further input until the sink answers: the reply to this message comes first.
         awaitingSink = true;
         decoder.pause();
         ctx.channel().config().setAutoRead(false);
-        sink.accept(message).whenComplete((reply, failure) -> ctx.executor().execute(() -> {
+        content.thenComposeAsync(bytes -> sink.accept(new ReceivedMessage(queueId, envelope, protocol, receivedAt, bytes)),
+                ctx.executor()).whenComplete((reply, failure) -> ctx.executor().execute(() -> {
             awaitingSink = false;
             SmtpReply outcome = failure != null ? SmtpReplies.QUEUE_FAILED : reply;
             if (failure != null) {
-                LOG.warn("message {} not accepted: {}", message.queueId(), failure.toString());
+                LOG.warn("message {} not accepted: {}", queueId, failure.toString());
             }
             if (outcome == SmtpReplies.QUEUE_FAILED) {
                 metrics.error(ErrorKind.QUEUE_WRITE);
@@ -426,8 +431,19 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable() && !awaitingSink && !closing);
+        ctx.channel().config().setAutoRead(mayRead());
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Input is read unless replies pile up, a reply is awaited, the session closes, or the spool lags. */
+    private boolean mayRead() {
+        return ctx.channel().isWritable() && !awaitingSink && !closing && !spoolBacklogged;
+    }
+
+    /** Called by the spool writer, on the event loop: bounded memory while the disk lags. */
+    private void spoolBacklogged(boolean full) {
+        spoolBacklogged = full;
+        ctx.channel().config().setAutoRead(mayRead());
     }
 
     @Override
