@@ -16,7 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -64,31 +63,12 @@ public final class ArchiveWriter implements AutoCloseable {
     private final HourFileOpener opener;
     private Path currentPath;
     private FileChannel channel;
-    private long written;
-    /** Appends to the current file not yet known to be on disk, oldest first. */
-    private final ArrayDeque<Append> unsynced = new ArrayDeque<>();
-    /** Length of the current file that its last successful fsync covered. */
-    private long syncedLength;
-    /** A file whose fsync failed, and the length up to which its content is known synced. */
-    private Path untrusted;
-    private long untrustedFrom;
+    /** Which appends to the current file are on disk; guarded by the lock. */
+    private final PendingAppends pending = new PendingAppends();
 
     /** Opens an hour file for reading and appending (a test puts faults in between). */
     interface HourFileOpener {
         FileChannel open(Path file) throws IOException;
-    }
-
-    /** One append waiting for the fsync that makes it durable; its fields are guarded by the lock. */
-    private static final class Append {
-        final long seq;
-        final long end;
-        boolean synced;
-        IOException failure;
-
-        Append(long seq, long end) {
-            this.seq = seq;
-            this.end = end;
-        }
     }
 
     public ArchiveWriter(Path root) {
@@ -120,7 +100,7 @@ public final class ArchiveWriter implements AutoCloseable {
     public boolean append(MboxEntry entry, boolean skipIfPresent) throws IOException {
         ByteBuffer record = ArchiveFrames.encode(entry.queueId(), entry.encode()); // compress outside the lock
         Path file = hourFile(root, entry.receivedAt());
-        Append mine;
+        PendingAppends.Append mine;
         synchronized (lock) {
             open(file);
             if (skipIfPresent && present(entry.queueId())) {
@@ -136,7 +116,7 @@ public final class ArchiveWriter implements AutoCloseable {
                 dropPartial(start);
                 throw e;
             }
-            mine = appended(pos);
+            mine = pending.appended(pos);
         }
         sync(mine);
         return true;
@@ -165,7 +145,7 @@ public final class ArchiveWriter implements AutoCloseable {
                 MboxEntry.write(queueId, sender, receivedAt, new SequenceInputStream(new ByteArrayInputStream(head), message), out);
             }
             head = null; // not held while waiting for the lock
-            Append mine;
+            PendingAppends.Append mine;
             try (FileChannel compressed = FileChannel.open(temp, StandardOpenOption.READ)) {
                 long length = compressed.size();
                 ByteBuffer index = ArchiveFrames.index(queueId, length);
@@ -192,7 +172,7 @@ public final class ArchiveWriter implements AutoCloseable {
                         dropPartial(start);
                         throw e;
                     }
-                    mine = appended(pos);
+                    mine = pending.appended(pos);
                 }
             }
             sync(mine);
@@ -218,29 +198,20 @@ public final class ArchiveWriter implements AutoCloseable {
         }
     }
 
-    /** Under the lock: an append that ends at {@code end} now waits for its fsync. */
-    private Append appended(long end) {
-        Append a = new Append(++written, end);
-        unsynced.add(a);
-        return a;
-    }
-
     /**
      * Returns once {@code mine} is on disk: covered by an fsync that succeeded, its own or one
      * another thread ran meanwhile (group commit). Throws if an fsync that covered it failed.
      */
-    private void sync(Append mine) throws IOException {
+    private void sync(PendingAppends.Append mine) throws IOException {
         synchronized (syncLock) {
-            long target;
-            long length;
+            PendingAppends.Append covered;
             FileChannel ch;
             synchronized (lock) {
-                if (mine.synced || mine.failure != null) {
-                    outcome(mine);
+                if (mine.resolved()) {
+                    mine.outcome();
                     return;
                 }
-                target = written;
-                length = unsynced.getLast().end;
+                covered = pending.last();
                 ch = channel;
             }
             try {
@@ -248,49 +219,30 @@ public final class ArchiveWriter implements AutoCloseable {
             } catch (IOException e) {
                 synchronized (lock) {
                     if (channel == ch) {
-                        failUnsynced(e);
+                        failPending(e);
                     }
-                    outcome(mine);
+                    mine.outcome(); // else the file was closed meanwhile, which settled mine
                 }
                 return;
             }
             synchronized (lock) {
                 if (channel == ch) {
-                    syncedLength = Math.max(syncedLength, length);
+                    pending.synced(covered);
                 }
-                while (!unsynced.isEmpty() && unsynced.peek().seq <= target) {
-                    unsynced.poll().synced = true;
-                }
-                outcome(mine);
+                mine.outcome();
             }
-        }
-    }
-
-    /** Under the lock: returns if {@code a} is on disk, else throws why not. */
-    private static void outcome(Append a) throws IOException {
-        if (a.failure != null) {
-            throw a.failure;
-        }
-        if (!a.synced) {
-            throw new IOException("archive file closed before its fsync");
         }
     }
 
     /**
      * Under the lock, after an fsync of the current file failed (or could not run: the file was
-     * closed by an interrupted thread): every append not yet known synced fails, none of them
-     * can be declared durable by a later fsync, and the file is closed, to be cut back to what
-     * was synced when next opened.
+     * closed by an interrupted thread): every append not yet known synced fails, and the file is
+     * closed, to be cut back to what was synced when next opened.
      */
-    private void failUnsynced(IOException cause) {
+    private void failPending(IOException cause) {
+        int failed = pending.failAll(currentPath, cause);
         LOG.error("archive {}: fsync failed; {} append(s) since the last good fsync fail and are cut from the file",
-                currentPath, unsynced.size(), cause);
-        for (Append a : unsynced) {
-            a.failure = new IOException("archive fsync failed: " + cause.getMessage(), cause);
-        }
-        unsynced.clear();
-        untrusted = currentPath;
-        untrustedFrom = syncedLength;
+                currentPath, failed, cause);
         try {
             channel.close();
         } catch (IOException e) {
@@ -303,7 +255,7 @@ public final class ArchiveWriter implements AutoCloseable {
     private void open(Path file) throws IOException {
         if (channel != null && !channel.isOpen()) {
             // closed under a thread that was interrupted in I/O: what it did not sync fails
-            failUnsynced(new ClosedChannelException());
+            failPending(new ClosedChannelException());
         }
         if (file.equals(currentPath) && channel != null) {
             return;
@@ -321,9 +273,10 @@ public final class ArchiveWriter implements AutoCloseable {
             if (created) {
                 DurableFiles.syncDirectory(dir);
             } else {
-                if (file.equals(untrusted) && ch.size() > untrustedFrom) {
-                    LOG.warn("archive {}: cutting {} bytes written after its last good fsync", file, ch.size() - untrustedFrom);
-                    ch.truncate(untrustedFrom);
+                long trusted = pending.trustedLength(file);
+                if (trusted >= 0 && ch.size() > trusted) {
+                    LOG.warn("archive {}: cutting {} bytes written after its last good fsync", file, ch.size() - trusted);
+                    ch.truncate(trusted);
                 }
                 ArchiveFrames.Scan scan = ArchiveFrames.scan(ch);
                 if (scan.truncated()) {
@@ -339,12 +292,9 @@ public final class ArchiveWriter implements AutoCloseable {
             ch.close();
             throw e;
         }
-        if (file.equals(untrusted)) {
-            untrusted = null;
-        }
+        pending.opened(file, length);
         channel = ch;
         currentPath = file;
-        syncedLength = length;
     }
 
     /** Temporary files of an earlier run (a crash or kill mid-append), never this writer's own. */
@@ -364,11 +314,10 @@ public final class ArchiveWriter implements AutoCloseable {
             try {
                 channel.force(false); // appends not yet synced by their threads are covered here
             } catch (IOException e) {
-                failUnsynced(e);
+                failPending(e);
                 throw e;
             }
-            unsynced.forEach(a -> a.synced = true);
-            unsynced.clear();
+            pending.allSynced();
             channel.close();
             channel = null;
             currentPath = null;
