@@ -1,6 +1,7 @@
 package io.mailgateway.store.sql;
 
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +75,8 @@ final class GroupCommitWriter implements AutoCloseable {
             // Not yet taken: dropped. In a batch already: it may still commit, which the
             // redelivery's ON CONFLICT DO NOTHING absorbs.
             queue.remove(p);
-            throw new SQLException("SQL store write not committed within " + timeout.toMillis()
+            // SQLTimeoutException is a SQLTransientException: SqlFailures has the broker redeliver
+            throw new SQLTimeoutException("SQL store write not committed within " + timeout.toMillis()
                     + " ms (STORAGE_BATCH_TIMEOUT); the broker redelivers the message");
         } catch (InterruptedException e) {
             queue.remove(p);

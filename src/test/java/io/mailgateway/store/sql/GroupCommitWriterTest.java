@@ -57,7 +57,8 @@ class GroupCommitWriterTest {
         };
         try (GroupCommitWriter writer = new GroupCommitWriter(hanging, 100, Duration.ofMillis(200))) {
             assertThatThrownBy(() -> writer.insert(row("HANG1")))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("STORAGE_BATCH_TIMEOUT");
+                    .isInstanceOf(SQLException.class).hasMessageContaining("STORAGE_BATCH_TIMEOUT")
+                    .satisfies(e -> assertThat(SqlFailures.isPermanent(e)).as("permanent (no redelivery)").isFalse());
 
             databaseAnswers.countDown();
             writer.insert(row("HANG1")); // the broker's redelivery: no second row if the first committed late
@@ -81,7 +82,8 @@ class GroupCommitWriterTest {
         };
         try (GroupCommitWriter writer = new GroupCommitWriter(failingOnce, 100, Duration.ofSeconds(30))) {
             assertThatThrownBy(() -> writer.insert(row("ERR1")))
-                    .isInstanceOf(SQLException.class).hasCauseInstanceOf(OutOfMemoryError.class);
+                    .isInstanceOf(SQLException.class).hasCauseInstanceOf(OutOfMemoryError.class)
+                    .satisfies(e -> assertThat(SqlFailures.isPermanent(e)).as("permanent (no redelivery)").isFalse());
 
             writer.insert(row("ERR2"));
             writer.insert(row("ERR1"));
