@@ -30,7 +30,7 @@ import net.jqwik.api.constraints.Size;
  *       {@code LF.CRLF}, {@code LF.LF}, {@code CR.CR} stay part of the one message.</li>
  * </ul>
  */
-class SmtpFuzzProperties {
+class SmtpFuzzTest {
 
     private static final Pattern REPLY_LINE = Pattern.compile("([2-5][0-9][0-9])([ -])(.*)");
     private static final Pattern ENHANCED = Pattern.compile("([245])\\.[0-9]{1,3}\\.[0-9]{1,3}( .*)?");
@@ -123,7 +123,7 @@ class SmtpFuzzProperties {
                 .map(s -> s + "\r\n");
         Arbitrary<byte[]> fragments = Arbitraries.frequencyOf(Tuple.of(10, commands), Tuple.of(2, junk), Tuple.of(1, longLine))
                 .map(s -> s.getBytes(StandardCharsets.UTF_8));
-        return fragments.list().ofMaxSize(40).map(SmtpFuzzProperties::concat);
+        return fragments.list().ofMaxSize(40).map(SmtpFuzzTest::concat);
     }
 
     /** Bodies made of text, dots, CR, LF and CRLF in any order, or plain random octets. */
@@ -133,7 +133,7 @@ class SmtpFuzzProperties {
                 Arbitraries.of(".", "..", "\r\n", "\r", "\n", ".\r\n", "\r\n.", "From x\r\n", "Subject: s\r\n", "text")
                         .map(s -> s.getBytes(StandardCharsets.US_ASCII)),
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(64));
-        return pieces.list().ofMaxSize(60).map(SmtpFuzzProperties::concat);
+        return pieces.list().ofMaxSize(60).map(SmtpFuzzTest::concat);
     }
 
     /** Bodies with bare LF / CR dot sequences and commands behind them: smuggling attempts. */
