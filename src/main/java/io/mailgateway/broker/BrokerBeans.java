@@ -31,6 +31,9 @@ public final class BrokerBeans implements Capability {
         // Artemis checks in-VM logins too: the gateway's own connections use the one user.
         ActiveMQConnectionFactory broker = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL,
                 credentials.user(), credentials.password());
+        // Artemis' default, stated: each persistent send returns only after the broker's journal
+        // sync, which is what the 250 after DATA promises (AcceptanceSyncSettingsTest reads it back).
+        broker.setBlockOnDurableSend(true);
         // One cached session per concurrent broker write (inbound route thread): each sends without opening a session.
         CachingConnectionFactory cached = new CachingConnectionFactory(broker);
         cached.setSessionCacheSize(wiring.config().getInt("BROKER_WRITE_CONCURRENCY"));

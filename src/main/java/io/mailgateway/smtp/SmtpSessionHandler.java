@@ -56,6 +56,8 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private boolean greeted;
     private boolean closing;
     private boolean awaitingSink;
+    /** The message's spool file lags behind the input (MessageBuffer): reading waits for it. */
+    private boolean spoolBacklogged;
     private boolean counted;
     private ScheduledFuture<?> sessionTimer;
     private InputTimer inputTimer;
@@ -119,7 +121,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private void begin(InetSocketAddress remote) {
         String client = remote == null ? "unknown" : remote.getAddress().getHostAddress();
         session = new SmtpSession(settings, client, policy, () -> new MessageBuffer(ctx.alloc(),
-                settings.spoolDir(), settings.spoolThreshold(), settings.maxMessageSize()));
+                settings.spoolDir(), settings.spoolThreshold(), settings.maxMessageSize(), ctx.executor(), this::spoolBacklogged));
         // SESSION_MAX_LIFETIME: however busy; CONNECTION_TIMEOUT and IDLE_TIMEOUT: how long silent (InputTimer)
         sessionTimer = ctx.executor().schedule(() -> timeout(SmtpReplies.SESSION_TIMEOUT),
                 settings.sessionMaxLifetime().toMillis(), TimeUnit.MILLISECONDS);
@@ -272,7 +274,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         if (closing || awaitingSink || !ctx.channel().isActive()) {
             return;
         }
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        ctx.channel().config().setAutoRead(mayRead());
         decoder.resume(); // may fill the window again
         ctx.flush();
         if (!windowFull) {
@@ -363,7 +365,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         if (endIfLifetimeOver()) {
             return;
         }
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        ctx.channel().config().setAutoRead(mayRead());
         decoder.resume();
         ctx.flush();
     }
@@ -398,23 +400,26 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             reply(SmtpReplies.MESSAGE_TOO_BIG);
             return;
         }
-        MessageContent content = tx.buffer.finish();
+        // the content is complete once the spool writer has written all of it
+        java.util.concurrent.CompletableFuture<MessageContent> content = tx.buffer.finish();
         tx.buffer = null;
         Envelope envelope = new Envelope(tx.sender, tx.senderParameters, tx.recipients,
                 new Client(session.clientAddress, session.helo, session.tls, session.authUser));
-        ReceivedMessage message = new ReceivedMessage(QueueIds.next(), envelope, session.protocol(),
-                System.currentTimeMillis(), content);
+        String queueId = QueueIds.next();
+        String protocol = session.protocol();
+        long receivedAt = System.currentTimeMillis();
         session.resetTransaction();
         // Hold further input until the sink answers: the reply to this message comes first.
         awaitingSink = true;
         decoder.pause();
         ctx.channel().config().setAutoRead(false);
-        sink.accept(message).whenComplete((reply, failure) -> ctx.executor().execute(() -> {
+        content.thenComposeAsync(bytes -> sink.accept(new ReceivedMessage(queueId, envelope, protocol, receivedAt, bytes)),
+                ctx.executor()).whenComplete((reply, failure) -> ctx.executor().execute(() -> {
             awaitingSink = false;
             inputTimer.touch(); // the client waited on us; its silence counts from our reply
             SmtpReply outcome = failure != null ? SmtpReplies.QUEUE_FAILED : reply;
             if (failure != null) {
-                LOG.warn("message {} not accepted: {}", message.queueId(), failure.toString());
+                LOG.warn("message {} not accepted: {}", queueId, failure.toString());
             }
             if (outcome == SmtpReplies.QUEUE_FAILED) {
                 metrics.error(ErrorKind.QUEUE_WRITE);
@@ -430,7 +435,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             if (endIfLifetimeOver()) {
                 return;
             }
-            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+            ctx.channel().config().setAutoRead(mayRead());
             decoder.resume();
             ctx.flush();
         }));
@@ -493,8 +498,19 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable() && !awaitingSink && !closing && !windowFull);
+        ctx.channel().config().setAutoRead(mayRead());
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Input is read unless replies pile up, a reply is awaited, the session closes, a pipelined burst filled the window, or the spool lags. */
+    private boolean mayRead() {
+        return ctx.channel().isWritable() && !awaitingSink && !closing && !windowFull && !spoolBacklogged;
+    }
+
+    /** Called by the spool writer, on the event loop: bounded memory while the disk lags. */
+    private void spoolBacklogged(boolean full) {
+        spoolBacklogged = full;
+        ctx.channel().config().setAutoRead(mayRead());
     }
 
     /**

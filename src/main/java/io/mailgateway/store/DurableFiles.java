@@ -9,6 +9,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
 
 /**
  * The few file-system steps every store needs to make a write survive a crash: data fsync'd
@@ -31,11 +32,24 @@ public final class DurableFiles {
         }
     }
 
+    /** Sees each directory just fsync'd ({@link #observeDirectorySyncs}); none by default. */
+    private static volatile Consumer<Path> directorySynced = dir -> { };
+
     /** fsync a directory so that a create or rename in it survives a crash. */
     public static void syncDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         }
+        directorySynced.accept(dir);
+    }
+
+    /**
+     * Test seam: {@code observer} is told of every directory fsync from now on (null: none). A
+     * lost directory entry after a power cut cannot be produced in a test, so the tests check
+     * that the fsync which prevents it happens, and after the entry exists.
+     */
+    public static void observeDirectorySyncs(Consumer<Path> observer) {
+        directorySynced = observer == null ? dir -> { } : observer;
     }
 
     /** Creates the missing directories of {@code dir}, fsyncing the parent of each one created. */
@@ -47,7 +61,8 @@ public final class DurableFiles {
         try {
             Files.createDirectory(dir);
         } catch (FileAlreadyExistsException e) {
-            return; // made meanwhile by another consumer, which syncs it
+            // made meanwhile by another consumer, whose fsync may not have run yet: ours must
+            // not be acknowledged before the entry is durable, so sync it here too
         }
         syncDirectory(dir.getParent());
     }

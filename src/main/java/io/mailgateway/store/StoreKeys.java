@@ -2,6 +2,7 @@ package io.mailgateway.store;
 
 import static io.mailgateway.config.Setting.any;
 import static io.mailgateway.config.Setting.bool;
+import static io.mailgateway.config.Setting.duration;
 import static io.mailgateway.config.Setting.integer;
 
 import io.mailgateway.config.Setting;
@@ -32,6 +33,8 @@ public final class StoreKeys implements SettingGroup {
                         "SQL store: insert messages in batches, one transaction per batch; the broker acks only after the commit.", bool()),
                 new Setting("STORAGE_BATCH_SIZE", "100",
                         "SQL store: most messages per batch transaction.", integer(1, 10_000)),
+                new Setting("STORAGE_BATCH_TIMEOUT", "30s",
+                        "SQL store: longest wait for a message's batch to commit; past it the store fails that message and the broker redelivers it. Seconds or a number with ms, s, m.", StoreKeys::positiveDuration),
                 new Setting("SQL_INLINE_BODY_LIMIT", "262144",
                         "SQL store: bodies up to this many octets are kept in the row; larger ones go to the blob store and the row keeps a reference.", integer(0, 1_073_741_824)),
                 new Setting("BLOB_STORE", "file",
@@ -51,5 +54,13 @@ public final class StoreKeys implements SettingGroup {
                         "S3 store: secret key, used together with AWS_ACCESS_KEY_ID.", any()),
                 new Setting("MEMORY_STORE_MAX_MESSAGES", "10000",
                         "Memory store (not durable): most messages kept; the oldest are dropped first.", integer(1, 10_000_000)));
+    }
+
+    private static String positiveDuration(String v) {
+        String problem = duration().apply(v);
+        if (problem == null && v.trim().matches("0+(\\.0+)?\\s*[a-z]*")) {
+            problem = "must be more than 0, got " + v;
+        }
+        return problem;
     }
 }

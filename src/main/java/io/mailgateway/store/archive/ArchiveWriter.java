@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * <p>Opening a file drops an incomplete tail left by a crash mid-append (complete records before
  * it are untouched), so later appends never follow garbage; opening a directory for the first
  * time removes temporary files that an earlier run left there.
+ *
+ * <p>An fsync that fails fails every append it covered, and every append not yet known synced:
+ * after a failed fsync the kernel may have dropped those pages yet report the next fsync a
+ * success, so a later sync proves nothing about them. The file is closed and, when next opened,
+ * cut back to what the last successful fsync covered, so their redeliveries append them again
+ * instead of finding (and skipping) copies that may never reach the disk.
  */
 public final class ArchiveWriter implements AutoCloseable {
 
@@ -54,15 +60,24 @@ public final class ArchiveWriter implements AutoCloseable {
     private final Set<Path> cleanedDirs = new HashSet<>();
     private final Object lock = new Object();
     private final Object syncLock = new Object();
+    private final HourFileOpener opener;
     private Path currentPath;
     private FileChannel channel;
-    private long written;
-    private long synced;
-    /** Appends up to this one were forced by closing their file. */
-    private long forcedByClose;
+    /** Which appends to the current file are on disk; guarded by the lock. */
+    private final PendingAppends pending = new PendingAppends();
+
+    /** Opens an hour file for reading and appending (a test puts faults in between). */
+    interface HourFileOpener {
+        FileChannel open(Path file) throws IOException;
+    }
 
     public ArchiveWriter(Path root) {
+        this(root, file -> FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
+    }
+
+    ArchiveWriter(Path root, HourFileOpener opener) {
         this.root = root;
+        this.opener = opener;
     }
 
     public Path root() {
@@ -85,15 +100,15 @@ public final class ArchiveWriter implements AutoCloseable {
     public boolean append(MboxEntry entry, boolean skipIfPresent) throws IOException {
         ByteBuffer record = ArchiveFrames.encode(entry.queueId(), entry.encode()); // compress outside the lock
         Path file = hourFile(root, entry.receivedAt());
-        long mySeq;
+        PendingAppends.Append mine;
         synchronized (lock) {
             open(file);
             if (skipIfPresent && present(entry.queueId())) {
                 return false;
             }
             long start = channel.size();
+            long pos = start;
             try {
-                long pos = start;
                 while (record.hasRemaining()) {
                     pos += channel.write(record, pos);
                 }
@@ -101,9 +116,9 @@ public final class ArchiveWriter implements AutoCloseable {
                 dropPartial(start);
                 throw e;
             }
-            mySeq = ++written;
+            mine = pending.appended(pos);
         }
-        sync(mySeq);
+        sync(mine);
         return true;
     }
 
@@ -130,7 +145,7 @@ public final class ArchiveWriter implements AutoCloseable {
                 MboxEntry.write(queueId, sender, receivedAt, new SequenceInputStream(new ByteArrayInputStream(head), message), out);
             }
             head = null; // not held while waiting for the lock
-            long mySeq;
+            PendingAppends.Append mine;
             try (FileChannel compressed = FileChannel.open(temp, StandardOpenOption.READ)) {
                 long length = compressed.size();
                 ByteBuffer index = ArchiveFrames.index(queueId, length);
@@ -140,8 +155,8 @@ public final class ArchiveWriter implements AutoCloseable {
                         return false;
                     }
                     long start = channel.size();
+                    long pos = start;
                     try {
-                        long pos = start;
                         while (index.hasRemaining()) {
                             pos += channel.write(index, pos);
                         }
@@ -157,10 +172,10 @@ public final class ArchiveWriter implements AutoCloseable {
                         dropPartial(start);
                         throw e;
                     }
-                    mySeq = ++written;
+                    mine = pending.appended(pos);
                 }
             }
-            sync(mySeq);
+            sync(mine);
             return true;
         } finally {
             Files.deleteIfExists(temp);
@@ -183,42 +198,64 @@ public final class ArchiveWriter implements AutoCloseable {
         }
     }
 
-    private void sync(long mySeq) throws IOException {
+    /**
+     * Returns once {@code mine} is on disk: covered by an fsync that succeeded, its own or one
+     * another thread ran meanwhile (group commit). Throws if an fsync that covered it failed.
+     */
+    private void sync(PendingAppends.Append mine) throws IOException {
         synchronized (syncLock) {
-            if (synced >= mySeq) {
-                return; // another thread's fsync covered this append
-            }
-            long target;
+            PendingAppends.Append covered;
             FileChannel ch;
             synchronized (lock) {
-                target = written;
+                if (mine.resolved()) {
+                    mine.outcome();
+                    return;
+                }
+                covered = pending.last();
                 ch = channel;
             }
             try {
-                if (ch == null) {
-                    throw new ClosedChannelException();
-                }
                 ch.force(false);
-                synced = target;
-            } catch (ClosedChannelException closed) {
-                // A switch to another hour file (or close) forces the file before closing it; a
-                // channel closed by an interrupt was not, and the caller's transaction rolls back.
-                long covered;
+            } catch (IOException e) {
                 synchronized (lock) {
-                    covered = forcedByClose;
+                    if (channel == ch) {
+                        failPending(e);
+                    }
+                    mine.outcome(); // else the file was closed meanwhile, which settled mine
                 }
-                if (covered < mySeq) {
-                    throw new IOException("archive file closed before its fsync", closed);
+                return;
+            }
+            synchronized (lock) {
+                if (channel == ch) {
+                    pending.synced(covered);
                 }
-                synced = Math.max(synced, covered);
+                mine.outcome();
             }
         }
     }
 
+    /**
+     * Under the lock, after an fsync of the current file failed (or could not run: the file was
+     * closed by an interrupted thread): every append not yet known synced fails, and the file is
+     * closed, to be cut back to what was synced when next opened.
+     */
+    private void failPending(IOException cause) {
+        int failed = pending.failAll(currentPath, cause);
+        LOG.error("archive {}: fsync failed; {} append(s) since the last good fsync fail and are cut from the file",
+                currentPath, failed, cause);
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("archive {}: close after a failed fsync: {}", currentPath, e.toString());
+        }
+        channel = null;
+        currentPath = null;
+    }
+
     private void open(Path file) throws IOException {
         if (channel != null && !channel.isOpen()) {
-            channel = null; // closed under a thread that was interrupted in I/O
-            currentPath = null;
+            // closed under a thread that was interrupted in I/O: what it did not sync fails
+            failPending(new ClosedChannelException());
         }
         if (file.equals(currentPath) && channel != null) {
             return;
@@ -230,11 +267,17 @@ public final class ArchiveWriter implements AutoCloseable {
             removeStaleTemps(dir);
         }
         boolean created = !Files.exists(file);
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel ch = opener.open(file);
+        long length = 0;
         try {
             if (created) {
                 DurableFiles.syncDirectory(dir);
             } else {
+                long trusted = pending.trustedLength(file);
+                if (trusted >= 0 && ch.size() > trusted) {
+                    LOG.warn("archive {}: cutting {} bytes written after its last good fsync", file, ch.size() - trusted);
+                    ch.truncate(trusted);
+                }
                 ArchiveFrames.Scan scan = ArchiveFrames.scan(ch);
                 if (scan.truncated()) {
                     LOG.warn("archive {}: dropping an incomplete record of {} bytes at offset {} (a crash mid-append)",
@@ -243,11 +286,13 @@ public final class ArchiveWriter implements AutoCloseable {
                 }
                 // What is in the file now is on disk, so a redelivery that finds its queue ID here may skip.
                 ch.force(true);
+                length = ch.size();
             }
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
+        pending.opened(file, length);
         channel = ch;
         currentPath = file;
     }
@@ -266,8 +311,13 @@ public final class ArchiveWriter implements AutoCloseable {
 
     private void closeCurrent() throws IOException {
         if (channel != null) {
-            channel.force(false); // appends not yet synced by their threads are covered here
-            forcedByClose = written;
+            try {
+                channel.force(false); // appends not yet synced by their threads are covered here
+            } catch (IOException e) {
+                failPending(e);
+                throw e;
+            }
+            pending.allSynced();
             channel.close();
             channel = null;
             currentPath = null;

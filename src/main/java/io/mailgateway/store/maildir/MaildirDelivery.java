@@ -54,13 +54,16 @@ final class MaildirDelivery {
         return pending.size();
     }
 
+    /**
+     * A mailbox seen for the first time: each directory created (domain, user, tmp, new, cur)
+     * is fsync'd into its parent before the message counts as stored, or a power cut could lose
+     * the whole mailbox with the acknowledged file in it.
+     */
     private static void prepare(Path box) throws IOException {
         if (!Files.isDirectory(box.resolve("new"))) {
             for (String sub : new String[] {"tmp", "new", "cur"}) {
-                Files.createDirectories(box.resolve(sub));
+                DurableFiles.createDirectoriesDurably(box.resolve(sub));
             }
-            DurableFiles.syncDirectory(box);
-            DurableFiles.syncDirectory(box.getParent());
         }
     }
 

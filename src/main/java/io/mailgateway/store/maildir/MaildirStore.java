@@ -78,12 +78,13 @@ public class MaildirStore extends StoreStep {
         Path junk = mailbox.resolve(".Junk");
         Path marker = junk.resolve("maildirfolder");
         if (!java.nio.file.Files.exists(marker)) {
-            java.nio.file.Files.createDirectories(junk);
+            io.mailgateway.store.DurableFiles.createDirectoriesDurably(junk);
             try {
                 java.nio.file.Files.createFile(marker);
             } catch (java.nio.file.FileAlreadyExistsException raced) {
                 // another consumer made it
             }
+            io.mailgateway.store.DurableFiles.syncDirectory(junk);
         }
         return junk;
     }

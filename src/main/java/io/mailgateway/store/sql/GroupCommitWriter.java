@@ -1,6 +1,8 @@
 package io.mailgateway.store.sql;
 
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -8,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * STORAGE_BATCH_SIZE) into a single transaction. So each JMS consumer still acks only after
  * its own row is durable, yet N concurrent consumers cost one commit instead of N.
  * If a batch fails, its rows are tried one by one, so one bad row cannot fail its neighbours.
+ *
+ * <p>A caller waits at most STORAGE_BATCH_TIMEOUT: a database that hangs fails the exchange, so
+ * the broker redelivers (the insert is idempotent by queue ID, so a row committed late is not
+ * doubled). The writer thread outlives anything a batch throws, {@link Error}s included: that
+ * batch's callers fail, the next batch is written.
  */
 final class GroupCommitWriter implements AutoCloseable {
 
@@ -25,21 +33,31 @@ final class GroupCommitWriter implements AutoCloseable {
     private record Pending(MessageRow row, CompletableFuture<Void> done) {
     }
 
+    /** STORAGE_BATCH_TIMEOUT's default. */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
     private final MessageWriter writer;
     private final int batchSize;
+    private final Duration timeout;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
 
     GroupCommitWriter(MessageWriter writer, int batchSize) {
+        this(writer, batchSize, DEFAULT_TIMEOUT);
+    }
+
+    /** @param timeout how long a caller waits for its commit before its insert fails */
+    GroupCommitWriter(MessageWriter writer, int batchSize, Duration timeout) {
         this.writer = writer;
         this.batchSize = batchSize;
+        this.timeout = timeout;
         this.thread = new Thread(this::run, "sql-store-writer");
         thread.setDaemon(true);
         thread.start();
     }
 
-    /** Returns once the row is committed; throws if its transaction failed. */
+    /** Returns once the row is committed; throws if its transaction failed or did not commit in time. */
     void insert(MessageRow row) throws SQLException, InterruptedException {
         if (!running) {
             throw new SQLException("SQL store writer is stopped");
@@ -47,12 +65,22 @@ final class GroupCommitWriter implements AutoCloseable {
         Pending p = new Pending(row, new CompletableFuture<>());
         queue.add(p);
         try {
-            p.done().get();
+            p.done().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof SQLException s) {
                 throw s;
             }
             throw new SQLException("SQL store write failed", e.getCause());
+        } catch (TimeoutException e) {
+            // Not yet taken: dropped. In a batch already: it may still commit, which the
+            // redelivery's ON CONFLICT DO NOTHING absorbs.
+            queue.remove(p);
+            // SQLTimeoutException is a SQLTransientException: SqlFailures has the broker redeliver
+            throw new SQLTimeoutException("SQL store write not committed within " + timeout.toMillis()
+                    + " ms (STORAGE_BATCH_TIMEOUT); the broker redelivers the message");
+        } catch (InterruptedException e) {
+            queue.remove(p);
+            throw e;
         }
     }
 
@@ -70,7 +98,10 @@ final class GroupCommitWriter implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // Anything else (a driver bug, even an Error such as OutOfMemoryError) fails this
+                // batch's callers, not the writer: the next batch gets a fresh try.
+                LOG.error("SQL store batch of {} failed", batch.size(), e);
                 batch.forEach(p -> p.done().completeExceptionally(e));
             } finally {
                 batch.clear();

@@ -26,7 +26,7 @@ public final class SqlStoreBeans implements StoreBeans {
         MessageWriter writer = new MessageWriter(dataSource);
         GroupCommitWriter batching = null;
         if (config.getBoolean("STORAGE_BATCH_INSERT")) {
-            batching = new GroupCommitWriter(writer, config.getInt("STORAGE_BATCH_SIZE"));
+            batching = new GroupCommitWriter(writer, config.getInt("STORAGE_BATCH_SIZE"), config.duration("STORAGE_BATCH_TIMEOUT"));
         }
         // Closed in the order registered: the writer finishes its last batch, then our share of
         // the pool (closed with its last holder).
