@@ -2,6 +2,7 @@ package io.mailgateway.store;
 
 import static io.mailgateway.config.Setting.any;
 import static io.mailgateway.config.Setting.bool;
+import static io.mailgateway.config.Setting.duration;
 import static io.mailgateway.config.Setting.integer;
 
 import io.mailgateway.config.Setting;
@@ -28,6 +29,10 @@ public final class StoreKeys implements SettingGroup {
                         "Database password for DB_URL.", any()),
                 new Setting("DB_POOL_SIZE", "10",
                         "Connections in the SQL store's HikariCP pool (SQLite always uses one writer).", integer(1, 1000)),
+                new Setting("SQLITE_VACUUM_INTERVAL", "1h",
+                        "SQLite: how often PRAGMA incremental_vacuum gives the pages of deleted rows back to the file system (ms, s, m, h, d; 0 = never).", duration()),
+                new Setting("SQLITE_OPTIMIZE_INTERVAL", "24h",
+                        "SQLite: how often PRAGMA optimize refreshes the query planner's statistics (also run when the gateway stops; 0 = only then).", duration()),
                 new Setting("STORAGE_BATCH_INSERT", "true",
                         "SQL store: insert messages in batches, one transaction per batch; the broker acks only after the commit.", bool()),
                 new Setting("STORAGE_BATCH_SIZE", "100",

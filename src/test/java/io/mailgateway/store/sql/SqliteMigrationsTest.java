@@ -23,7 +23,8 @@ class SqliteMigrationsTest {
             assertThat(Files.isRegularFile(dataDir.resolve("gateway.db"))).isTrue();
             assertThat(SqlTestSupport.tables(ds)).contains("messages", "users", "user_addresses", "audit_log");
             assertThat(SqlTestSupport.indexes(ds, "messages"))
-                    .contains("idx_messages_received_at", "idx_messages_sender", "idx_messages_status");
+                    .contains("idx_messages_received_at", "idx_messages_sender", "idx_messages_status_received_at");
+            assertThat(SqlTestSupport.indexes(ds, "message_recipients")).contains("idx_message_recipients_recipient");
             assertThat(SqlTestSupport.indexes(ds, "audit_log")).contains("idx_audit_log_at", "idx_audit_log_actor");
             assertThat(SqlTestSupport.indexes(ds, "user_addresses")).contains("idx_user_addresses_user");
             assertThat(SqlTestSupport.indexes(ds, "users")).contains("uq_users_address");
@@ -43,6 +44,58 @@ class SqliteMigrationsTest {
             assertThat(SqlTestSupport.count(ds, "PRAGMA cache_size")).isEqualTo(-64000);
             assertThat(SqlTestSupport.count(ds, "PRAGMA temp_store")).isEqualTo(2); // MEMORY
             assertThat(SqlTestSupport.count(ds, "PRAGMA mmap_size")).isEqualTo(268435456);
+        }
+    }
+
+    @Test
+    void should_make_a_new_file_with_large_pages_and_incremental_vacuum() throws Exception {
+        try (GatewayDatabase db = GatewayDatabase.open(SqlTestSupport.config(Map.of("DATA_DIR", dataDir.toString())))) {
+            assertThat(SqlTestSupport.count(db.dataSource(), "PRAGMA page_size")).isEqualTo(SqliteLayout.PAGE_SIZE);
+            assertThat(SqlTestSupport.count(db.dataSource(), "PRAGMA auto_vacuum")).isEqualTo(SqliteLayout.INCREMENTAL);
+            assertThat(SqlTestSupport.string(db.dataSource(), "PRAGMA journal_mode")).isEqualToIgnoringCase("wal");
+            assertThat(SqlTestSupport.count(db.dataSource(), "PRAGMA synchronous")).isEqualTo(2); // FULL
+        }
+    }
+
+    @Test
+    void should_give_deleted_rows_pages_back_with_the_incremental_vacuum() throws Exception {
+        try (GatewayDatabase db = GatewayDatabase.open(SqlTestSupport.config(Map.of("DATA_DIR", dataDir.toString())))) {
+            MessageWriter writer = new MessageWriter(db.dataSource());
+            for (int i = 0; i < 20; i++) {
+                writer.insert(List.of(SqlTestSupport.row("V" + i, new byte[100_000])));
+            }
+            try (java.sql.Connection c = db.dataSource().getConnection(); java.sql.Statement s = c.createStatement()) {
+                s.execute("DELETE FROM messages");
+            }
+            long free = SqlTestSupport.count(db.dataSource(), "PRAGMA freelist_count");
+            assertThat(free).isGreaterThan(200); // 2 MB of bodies in 8 KiB pages
+            try (SqliteMaintenance m = SqliteMaintenance.start(db.dataSource(), java.time.Duration.ZERO, java.time.Duration.ZERO)) {
+                assertThat(m.incrementalVacuum()).isEqualTo(free);
+            }
+            assertThat(SqlTestSupport.count(db.dataSource(), "PRAGMA freelist_count")).isZero();
+        }
+    }
+
+    @Test
+    void should_index_recipients_of_new_rows_and_of_rows_stored_before_version_5() throws Exception {
+        try (HikariDataSource ds = SqlDataSources.create(SqlTestSupport.config(Map.of("DATA_DIR", dataDir.toString())), dataDir)) {
+            SqlMigrations.migrate(ds, SqlTestSupport.UP_TO_004);
+            SqlTestSupport.insertVersion4Rows(ds);
+            SqlMigrations.migrate(ds);
+            SqlTestSupport.assertVersion5(ds);
+        }
+    }
+
+    @Test
+    void should_keep_an_older_files_layout_and_work_on_it() throws Exception {
+        // A file made before SqliteLayout: the driver's defaults (4 KiB pages, no auto-vacuum).
+        try (HikariDataSource ds = SqlDataSources.create(SqlTestSupport.config(Map.of("DATA_DIR", dataDir.toString())), dataDir)) {
+            SqlMigrations.migrate(ds, SqlTestSupport.UP_TO_004);
+        }
+        try (GatewayDatabase db = GatewayDatabase.open(SqlTestSupport.config(Map.of("DATA_DIR", dataDir.toString())))) {
+            assertThat(SqlTestSupport.count(db.dataSource(), "PRAGMA auto_vacuum")).isZero();
+            new MessageWriter(db.dataSource()).insert(List.of(SqlTestSupport.row("A1", new byte[] {1})));
+            assertThat(SqlTestSupport.count(db.dataSource(), "SELECT COUNT(*) FROM message_recipients")).isEqualTo(1);
         }
     }
 
