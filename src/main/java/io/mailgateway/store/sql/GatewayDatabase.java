@@ -50,6 +50,15 @@ public final class GatewayDatabase implements AutoCloseable {
         return new GatewayDatabase(pool, sqlite);
     }
 
+    /** The SQLite file the configuration names (DB_URL or $DATA_DIR/gateway.db), or null for PostgreSQL or an SQLite URI. */
+    public static java.nio.file.Path sqliteFile(GatewayConfig config) {
+        return SqlDataSources.isSqlite(config) ? SqliteLayout.file(SqlDataSources.sqliteUrl(config)) : null;
+    }
+
+    public static boolean isSqlite(GatewayConfig config) {
+        return SqlDataSources.isSqlite(config);
+    }
+
     /** Another holder of the same pool; close it when done, as the opener closes its own. */
     public synchronized GatewayDatabase share() {
         if (holders == 0) {
