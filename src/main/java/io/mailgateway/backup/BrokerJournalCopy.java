@@ -1,21 +1,18 @@
 package io.mailgateway.backup;
 
 import io.mailgateway.broker.AdminCredentials;
+import io.mailgateway.broker.JournalLock;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.stream.Stream;
 
 /**
  * The broker's files ($DATA_DIR/broker: journal, bindings, paging, large messages) copied as they
- * are, which is a faithful backup only while no broker writes them: so only when this process can
- * lock the journal's {@code server.lock}, which a running Artemis holds (and, while we hold it, a
- * starting one waits). Restored by copying the directory back with the gateway stopped.
+ * are, which is a faithful backup only while no broker writes them: so only when this process gets
+ * the {@link JournalLock} a running gateway's broker holds (and, while we hold it, a gateway
+ * started meanwhile refuses to start). Restored by copying the directory back with the gateway stopped.
  */
 final class BrokerJournalCopy {
 
@@ -30,21 +27,13 @@ final class BrokerJournalCopy {
         if (!Files.isDirectory(journal)) {
             return "broker: no journal in " + brokerDir + " yet (the gateway never ran here), nothing copied";
         }
-        try (FileChannel ch = FileChannel.open(journal.resolve("server.lock"), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
-            FileLock lock;
-            try {
-                lock = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-                return null; // the broker runs in this very JVM
-            }
-            if (lock == null) {
-                return null;
-            }
-            try (lock) {
-                long[] copied = copyTree(brokerDir, backupDir.resolve(DIR_NAME));
-                return "broker: gateway stopped, journal files copied as they are (" + copied[0] + " files, " + copied[1] + " bytes)";
-            }
+        JournalLock lock = JournalLock.tryAcquire(brokerDir.getParent());
+        if (lock == null) {
+            return null;
+        }
+        try (lock) {
+            long[] copied = copyTree(brokerDir, backupDir.resolve(DIR_NAME));
+            return "broker: gateway stopped, journal files copied as they are (" + copied[0] + " files, " + copied[1] + " bytes)";
         }
     }
 
@@ -54,7 +43,7 @@ final class BrokerJournalCopy {
             for (Path p : (Iterable<Path>) all::iterator) {
                 String name = p.getFileName().toString();
                 // The lock is ours now; the credentials are a secret the gateway makes anew when missing.
-                if (name.equals("server.lock") || p.equals(AdminCredentials.file(from.getParent()))) {
+                if (name.equals("journal.lock") || p.equals(AdminCredentials.file(from.getParent()))) {
                     continue;
                 }
                 Path target = to.resolve(from.relativize(p).toString());

@@ -3,12 +3,11 @@ package io.mailgateway.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mailgateway.broker.JournalLock;
 import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.store.sql.GatewayDatabase;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -147,9 +146,9 @@ class BackupTest {
         Files.writeString(broker.resolve("journal").resolve("activemq-data-1.amq"), "journal");
         Files.writeString(broker.resolve("admin.credentials"), "secret");
         Path target = dir.resolve("target");
-        try (FileChannel held = FileChannel.open(broker.resolve("journal").resolve("server.lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); var lock = held.lock(1, 1, false)) {
-            assertThat(BrokerJournalCopy.copyIfStopped(broker, target)).isNull(); // as Artemis holds it while it runs
+        try (JournalLock held = JournalLock.tryAcquire(broker.getParent())) {
+            assertThat(held).isNotNull();
+            assertThat(BrokerJournalCopy.copyIfStopped(broker, target)).isNull(); // as the gateway's broker holds it while it runs
         }
         assertThat(BrokerJournalCopy.copyIfStopped(broker, target)).contains("copied as they are (1 files");
         Path copy = target.resolve(BrokerJournalCopy.DIR_NAME);
