@@ -6,14 +6,24 @@
 -- (store.sql.MessageWriter). Lookup: SELECT m.* FROM message_recipients r JOIN messages m
 -- ON m.queue_id = r.queue_id WHERE r.recipient = ? ORDER BY r.received_at DESC.
 
---changeset gateway:005-message-recipients
+-- The primary key is the lookup (recipient, newest first) and keeps a redelivered message from
+-- adding its rows twice. In SQLite a WITHOUT ROWID table: that key is the table's only B-tree,
+-- so each recipient costs one insert into one tree, not three (rowid table, unique index, lookup index).
+--changeset gateway:005-message-recipients-sqlite dbms:sqlite
 CREATE TABLE message_recipients (
-    queue_id    TEXT   NOT NULL,
     recipient   TEXT   NOT NULL,
     received_at BIGINT NOT NULL,
-    CONSTRAINT pk_message_recipients PRIMARY KEY (queue_id, recipient)
+    queue_id    TEXT   NOT NULL,
+    CONSTRAINT pk_message_recipients PRIMARY KEY (recipient, received_at, queue_id)
+) WITHOUT ROWID;
+
+--changeset gateway:005-message-recipients-postgresql dbms:postgresql
+CREATE TABLE message_recipients (
+    recipient   TEXT   NOT NULL,
+    received_at BIGINT NOT NULL,
+    queue_id    TEXT   NOT NULL,
+    CONSTRAINT pk_message_recipients PRIMARY KEY (recipient, received_at, queue_id)
 );
-CREATE INDEX idx_message_recipients_recipient ON message_recipients (recipient, received_at);
 
 -- Rows stored before this version: their JSON arrays (rows older than version 3 hold a joined
 -- string, not JSON, and are left out).
