@@ -180,6 +180,10 @@ public final class Gateway implements AutoCloseable {
                 config.getInt("BROKER_PORT"), wiring.lookup("brokerCredentials", AdminCredentials.class));
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
         QueueGauges.register(metrics, broker, config.storageTypes());
+        if (config.getBoolean("BACKUP_ENABLED")) {
+            // First in the close list: a backup under way finishes before the pool and the broker close.
+            resources.add(0, io.mailgateway.backup.BackupSchedule.start(config, wiring.lookup("brokerCredentials", AdminCredentials.class)));
+        }
         main.bind("gatewayConfig", config);
         main.bind("brokerHealth", new BrokerHealthCheck(broker));
         http = HttpEndpoints.start(config, metrics, main::getCamelContext);

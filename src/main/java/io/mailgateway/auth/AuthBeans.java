@@ -23,7 +23,8 @@ public final class AuthBeans implements Capability {
     @Override
     public void bind(Wiring wiring) throws Exception {
         GatewayConfig config = wiring.config();
-        GatewayDatabase database = wiring.bind("gatewayDatabase", GatewayDatabase.open(config));
+        GatewayDatabase database = wiring.bind("gatewayDatabase", GatewayDatabase.open(config)
+                .maintain(config.duration("SQLITE_VACUUM_INTERVAL"), config.duration("SQLITE_OPTIMIZE_INTERVAL")));
         AuditLog audit = wiring.bind("auditLog", new AuditLog(database.dataSource(), Clock.systemUTC()));
         UserDirectory users = wiring.bind("userDirectory", new UserDirectory(new UserStore(database.dataSource(), Clock.systemUTC()),
                 config.getBoolean("USER_CACHE_ENABLED"), config.seconds("USER_CACHE_TTL"), config.getInt("USER_CACHE_SIZE"), Ticker.SYSTEM));

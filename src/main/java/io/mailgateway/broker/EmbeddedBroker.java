@@ -52,6 +52,7 @@ public final class EmbeddedBroker {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
 
     private volatile EmbeddedActiveMQ embedded;
+    private JournalLock journalLock;
     private io.micrometer.core.instrument.MeterRegistry metrics;
     private java.util.concurrent.ScheduledExecutorService depthLogger;
 
@@ -81,6 +82,11 @@ public final class EmbeddedBroker {
                       int adminPort, AdminCredentials credentials) throws Exception {
         // broker.xml refers to ${mailgateway.data.dir}; Artemis substitutes system properties.
         System.setProperty("mailgateway.data.dir", dataDir.toString());
+        journalLock = JournalLock.tryAcquire(dataDir);
+        if (journalLock == null) {
+            throw new IllegalStateException("another gateway's broker runs on " + dataDir.resolve("broker")
+                    + " (it holds journal.lock): one gateway per DATA_DIR");
+        }
         java.util.Map<String, String> values = new java.util.HashMap<>(DeliverySettings.DEFAULT_BROKER_PROPERTIES);
         values.putAll(properties);
         values.forEach(System::setProperty);
@@ -240,6 +246,10 @@ public final class EmbeddedBroker {
             embedded.stop();
             embedded = null;
             LOG.info("broker stopped");
+        }
+        if (journalLock != null) {
+            journalLock.close();
+            journalLock = null;
         }
     }
 }

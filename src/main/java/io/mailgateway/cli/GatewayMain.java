@@ -10,7 +10,8 @@ import io.mailgateway.config.GatewayConfig;
  * {@code dkim keygen} makes a signing key ({@link DkimCommand}); {@code queue ...} and
  * {@code dlq ...} inspect and repair the running gateway's delivery queue ({@link QueueCommand});
  * {@code user ...} manages the users AUTH checks ({@link UserCommand}); {@code --benchmark[=NAME]}
- * runs the JMH benchmarks of our own code ({@link BenchmarkCommand}).
+ * runs the JMH benchmarks of our own code ({@link BenchmarkCommand}); {@code backup now} makes a
+ * backup ({@link BackupCommand}).
  */
 public final class GatewayMain {
 
@@ -52,6 +53,7 @@ public final class GatewayMain {
             case "dlq" -> QueueCommand.run(args, config.getInt("BROKER_PORT"), config.dataDir(), out, err);
             case "archive" -> ArchiveCommand.run(args.subList(1, args.size()), config.dataDir(), out, err);
             case "user" -> UserCommand.run(args.subList(1, args.size()), config, in, out, err);
+            case "backup" -> BackupCommand.run(args.subList(1, args.size()), config, out, err);
             default -> {
                 err.println("unknown command: " + String.join(" ", args) + " (try --help)");
                 yield 2;
@@ -77,6 +79,7 @@ public final class GatewayMain {
                 System.out.println(QueueCommand.USAGE);
                 System.out.println(UserCommand.USAGE);
                 System.out.println(BenchmarkCommand.USAGE);
+                System.out.println(BackupCommand.USAGE);
                 return;
             }
             if (args[0].equals("dkim")) {

@@ -9,7 +9,8 @@ import jakarta.jms.ConnectionFactory;
  * What every store route shares: "storeJms", the consumer they all read their queue with
  * (transacted, STORE_CONSUMERS consumers, large bodies streamed; on the connection factory of
  * "jms", so dead-letter sends join the consumer's transaction), and "storeDeadLetter", the step
- * of routes/store-errors.camel.yaml that moves a message a store can never store to its DLQ.
+ * of routes/store-errors.camel.yaml that moves a message a store can never store to its DLQ;
+ * "envelopeFields", the envelope as plain headers for an operator's own store route.
  * Each store's own beans come from its {@link StoreBeans}.
  */
 public final class StoresBeans implements Capability {
@@ -21,5 +22,6 @@ public final class StoresBeans implements Capability {
         MeterRegistry registry = wiring.lookup("metricsRegistry", MeterRegistry.class);
         wiring.bind("storeDeadLetter", new StoreDeadLetters(registry, wiring.config().storageTypes()));
         wiring.bind("storeFailure", new StoreFailureCounter(registry));
+        wiring.bind("envelopeFields", new EnvelopeFields());
     }
 }

@@ -23,8 +23,8 @@ class StoreExampleIT {
     @TempDir
     Path dir;
 
-    @Test
-    void should_store_mail_through_the_documented_example_route() throws Exception {
+    /** A ROUTES_DIR with the standard routes plus {@code example} from docs/examples, copied as {@code name}. */
+    private Path routesWith(String example, String name) throws Exception {
         Path routes = dir.resolve("routes");
         Files.createDirectories(routes);
         try (Stream<Path> standard = Files.list(Path.of("routes"))) {
@@ -32,7 +32,13 @@ class StoreExampleIT {
                 Files.copy(f, routes.resolve(f.getFileName()));
             }
         }
-        Files.copy(Path.of("docs", "examples", "store-files.camel.yaml"), routes.resolve("store-files.camel.yaml"));
+        Files.copy(Path.of("docs", "examples", example), routes.resolve(name));
+        return routes;
+    }
+
+    @Test
+    void should_store_mail_through_the_documented_example_route() throws Exception {
+        Path routes = routesWith("store-files.camel.yaml", "store-files.camel.yaml");
         Path data = dir.resolve("data");
         Map<String, String> env = Map.of("DATA_DIR", data.toString(), "ROUTES_DIR", routes.toString(),
                 "STORAGE_TYPE", "maildir,files", "LOCAL_DOMAINS", "example.com");
@@ -54,6 +60,61 @@ class StoreExampleIT {
             }
             assertThat(p.terminate()).isIn(0, 143);
         }
+    }
+
+    @Test
+    void should_write_each_envelope_into_the_operators_own_table_through_the_sql_example_route() throws Exception {
+        Path routes = routesWith("store-sql-endpoint.camel.yaml", "store-envelopes.camel.yaml");
+        Path data = dir.resolve("data");
+        Map<String, String> env = Map.of("DATA_DIR", data.toString(), "ROUTES_DIR", routes.toString(),
+                "STORAGE_TYPE", "maildir,envelopes", "LOCAL_DOMAINS", "example.com");
+        try (GatewayProcess p = GatewayProcess.start(dir, env)) {
+            java.util.List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                try (SmtpTestClient c = SmtpTestClient.connectEhlo(p.port())) {
+                    c.send("MAIL FROM:<sender" + i + "@example.org>").expect(250, "2.1.0");
+                    c.send("RCPT TO:<a" + i + "@example.com>").expect(250, "2.1.5");
+                    c.send("RCPT TO:<b@example.com>").expect(250, "2.1.5");
+                    c.send("DATA").expect(354);
+                    c.sendRaw("Subject: row " + i + "\r\n\r\nenvelope only\r\n.\r\n");
+                    ids.add(SmtpTestClient.queueId(c.expect(250, "2.0.0")));
+                }
+            }
+            Path db = data.resolve("envelopes.db");
+            await().atMost(Duration.ofSeconds(30)).until(() -> envelopeRows(db).size() == 3);
+            java.util.Map<String, String> rows = envelopeRows(db);
+            for (int i = 0; i < 3; i++) {
+                assertThat(rows.get(ids.get(i))).isEqualTo("sender" + i + "@example.org|[\"a" + i + "@example.com\",\"b@example.com\"]|2|127.0.0.1");
+            }
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+                 java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT MIN(received_at), MIN(size) FROM mail_envelopes")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isGreaterThan(1_700_000_000_000L); // epoch milliseconds
+                assertThat(rs.getLong(2)).isPositive();
+            }
+            assertThat(p.terminate()).isIn(0, 143);
+        }
+    }
+
+    /** queue_id -> "sender|recipients|count|client_ip" of the example's table, empty while it does not exist. */
+    private static java.util.Map<String, String> envelopeRows(Path db) throws Exception {
+        java.util.Map<String, String> rows = new java.util.HashMap<>();
+        if (!Files.exists(db)) {
+            return rows;
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             java.sql.ResultSet t = c.getMetaData().getTables(null, null, "mail_envelopes", null)) {
+            if (!t.next()) {
+                return rows;
+            }
+            try (java.sql.ResultSet rs = c.createStatement().executeQuery(
+                    "SELECT queue_id, sender, recipients, recipient_count, client_ip FROM mail_envelopes")) {
+                while (rs.next()) {
+                    rows.put(rs.getString(1), rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getInt(4) + "|" + rs.getString(5));
+                }
+            }
+        }
+        return rows;
     }
 
     @Test

@@ -19,6 +19,9 @@ class MessageWriter {
             + " spam_score, spam_verdict)"
             + " VALUES (?, ?, ?, ?, ?, ?, 'stored', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (queue_id) DO NOTHING";
+    /** One row per recipient, for lookups by recipient (db/changelog/005). */
+    static final String INSERT_RECIPIENT = "INSERT INTO message_recipients (queue_id, recipient, received_at)"
+            + " VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
 
     private final DataSource dataSource;
 
@@ -30,18 +33,19 @@ class MessageWriter {
     void insert(List<MessageRow> rows) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            try (PreparedStatement ps = c.prepareStatement(INSERT); PreparedStatement rs = c.prepareStatement(INSERT_RECIPIENT)) {
                 for (MessageRow row : rows) {
                     bind(ps, row);
-                    if (rows.size() == 1) {
-                        ps.executeUpdate();
-                    } else {
-                        ps.addBatch();
+                    ps.addBatch();
+                    for (String recipient : row.recipients()) {
+                        rs.setString(1, row.queueId());
+                        rs.setString(2, recipient);
+                        rs.setLong(3, row.receivedAt());
+                        rs.addBatch();
                     }
                 }
-                if (rows.size() > 1) {
-                    ps.executeBatch();
-                }
+                ps.executeBatch();
+                rs.executeBatch();
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c, e);
@@ -56,7 +60,7 @@ class MessageWriter {
         ps.setString(1, row.queueId());
         ps.setLong(2, row.receivedAt());
         ps.setString(3, row.sender());
-        ps.setString(4, row.recipients());
+        ps.setString(4, row.recipientsJson());
         ps.setString(5, row.subject());
         ps.setLong(6, row.size());
         ps.setString(7, row.clientIp());

@@ -19,6 +19,11 @@ final class SqlDataSources {
         return config.get("DB_URL").isEmpty() || config.get("DB_URL").startsWith("jdbc:sqlite:");
     }
 
+    /** The SQLite JDBC URL: DB_URL, or the default file in DATA_DIR. */
+    static String sqliteUrl(GatewayConfig config) {
+        return config.get("DB_URL").isEmpty() ? "jdbc:sqlite:" + config.dataDir().resolve("gateway.db") : config.get("DB_URL");
+    }
+
     static HikariDataSource create(GatewayConfig config, Path dataDir) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("sql-store");
@@ -29,7 +34,10 @@ final class SqlDataSources {
             // sqlite-jdbc applies these pragmas on every connection it opens.
             hc.addDataSourceProperty("journal_mode", "WAL");
             // FULL, not the seed's NORMAL: the broker forgets a message once this store commits,
-            // so the commit must survive a power cut too. Batching makes it one fsync per batch.
+            // so the commit must survive a power cut too (NORMAL in WAL mode may lose the last
+            // commits on power loss). Batching makes it one fsync per batch. WAL: readers (the
+            // backup, an operator's query) never block the writer. Page size and auto_vacuum
+            // are properties of the file, set when it is made (SqliteLayout).
             hc.addDataSourceProperty("synchronous", "FULL");
             hc.addDataSourceProperty("cache_size", "-64000");
             hc.addDataSourceProperty("temp_store", "MEMORY");

@@ -34,12 +34,18 @@ final class SqlMigrations {
 
     @SuppressWarnings("deprecation")
     static void migrate(DataSource dataSource) throws Exception {
+        migrate(dataSource, CHANGELOG);
+    }
+
+    /** Applies the changesets of {@code changelog} (a classpath resource) not yet applied. */
+    @SuppressWarnings("deprecation")
+    static void migrate(DataSource dataSource, String changelog) throws Exception {
         System.setProperty("liquibase.analytics.enabled", System.getProperty("liquibase.analytics.enabled", "false"));
         System.setProperty("liquibase.showBanner", System.getProperty("liquibase.showBanner", "false"));
         LIQUIBASE_LOG.setLevel(java.util.logging.Level.WARNING);
         try (Connection c = dataSource.getConnection()) {
             Database db = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
-            try (Liquibase liquibase = new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(SqlMigrations.class.getClassLoader()), db)) {
+            try (Liquibase liquibase = new Liquibase(changelog, new ClassLoaderResourceAccessor(SqlMigrations.class.getClassLoader()), db)) {
                 int pending = liquibase.listUnrunChangeSets(null, null).size();
                 // Its update summary goes to its (quietened) log, not stdout: the user commands'
                 // stdout is their output (`user list`), and the gateway logs its own line below.

@@ -12,7 +12,6 @@ import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 import io.mailgateway.store.PermanentStoreFailure;
 import io.mailgateway.store.StoreStep;
-import org.apache.camel.util.json.JsonArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +63,8 @@ public class SqlStore extends StoreStep {
             throw new PermanentStoreFailure("message body is not readable: " + e.getMessage(), e);
         }
         Envelope envelope = EnvelopeCodec.read(in);
-        MessageRow row = new MessageRow(queueId, receivedAt, envelope.sender().toString(), recipients(envelope),
+        MessageRow row = new MessageRow(queueId, receivedAt, envelope.sender().toString(),
+                envelope.recipients().stream().map(r -> r.address()).toList(),
                 Subjects.of(head), sizeOf(in, head, inline), envelope.client().address(), envelope.client().helo(),
                 in.getHeader(MailHeaders.AUTH_RESULTS, String.class),
                 "true".equals(in.getHeader(MailHeaders.QUARANTINE, String.class)), inline, ref,
@@ -89,12 +89,5 @@ public class SqlStore extends StoreStep {
             return size;
         }
         return inline != null ? inline.length : head.length;
-    }
-
-    /** Column "recipients": a JSON array of addresses, e.g. ["bob@example.com","carol@relay.test"]. */
-    static String recipients(Envelope envelope) {
-        JsonArray a = new JsonArray();
-        envelope.recipients().forEach(r -> a.add(r.address()));
-        return a.toJson();
     }
 }

@@ -69,11 +69,27 @@ class PostgresSqlStoreTest {
     void should_migrate_postgresql_once() throws Exception {
         assertThat(SqlTestSupport.tables(ds)).contains("messages", "users", "audit_log");
         assertThat(SqlTestSupport.indexes(ds, "messages"))
-                .contains("idx_messages_received_at", "idx_messages_sender", "idx_messages_status", "uq_messages_queue_id");
+                .contains("idx_messages_received_at", "idx_messages_sender", "idx_messages_status_received_at", "uq_messages_queue_id");
         assertThat(SqlTestSupport.indexes(ds, "users")).contains("uq_users_address");
         long applied = SqlTestSupport.count(ds, "SELECT COUNT(*) FROM databasechangelog");
         SqlMigrations.migrate(ds);
         assertThat(SqlTestSupport.count(ds, "SELECT COUNT(*) FROM databasechangelog")).isEqualTo(applied);
+    }
+
+    @Test
+    void should_index_recipients_of_new_rows_and_of_rows_stored_before_version_5() throws Exception {
+        try (Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE before5");
+        }
+        try (HikariDataSource before5 = SqlDataSources.create(SqlTestSupport.config(Map.of(
+                "DATA_DIR", dataDir.toString(),
+                "DB_URL", "jdbc:postgresql://127.0.0.1:" + port + "/before5",
+                "DB_USER", "postgres")), dataDir)) {
+            SqlMigrations.migrate(before5, SqlTestSupport.UP_TO_004);
+            SqlTestSupport.insertVersion4Rows(before5);
+            SqlMigrations.migrate(before5);
+            SqlTestSupport.assertVersion5(before5);
+        }
     }
 
     @Test

@@ -1,0 +1,118 @@
+package io.mailgateway.backup;
+
+import io.mailgateway.store.DurableFiles;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * One backup: its parts written into {@code BACKUP_DIR/<UTC time>.partial/}, every file fsynced,
+ * then the directory renamed to {@code BACKUP_DIR/<UTC time>/}; so a directory without the suffix
+ * is always complete, and a crash leaves only a {@code .partial} one, removed by the next backup.
+ * All or nothing: when a part fails, the partial directory is deleted and the failure thrown.
+ * After a success only the newest {@code retention} complete backups are kept.
+ */
+public final class Backup {
+
+    /** Sorts as it reads: the newest is last by name. */
+    static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final String PARTIAL = ".partial";
+    private final Path backups;
+    private final int retention;
+    private final Clock clock;
+
+    public Backup(Path backups, int retention, Clock clock) {
+        this.backups = backups;
+        this.retention = retention;
+        this.clock = clock;
+    }
+
+    /** What one backup did: its directory, a line per part, and the backups retention removed. */
+    public record Result(Path dir, List<String> lines, List<Path> removed) {
+    }
+
+    public Result run(List<BackupPart> parts) throws Exception {
+        Files.createDirectories(backups);
+        String name = NAME.format(clock.instant());
+        Path partial = backups.resolve(name + PARTIAL);
+        Path done = backups.resolve(name);
+        if (Files.exists(done) || Files.exists(partial)) {
+            throw new IOException("a backup named " + name + " exists already");
+        }
+        Files.createDirectory(partial);
+        List<String> lines = new ArrayList<>();
+        try {
+            for (BackupPart part : parts) {
+                lines.add(part.writeInto(partial));
+            }
+            syncTree(partial);
+            Files.move(partial, done);
+            DurableFiles.syncDirectory(backups);
+        } catch (Exception e) {
+            deleteTree(partial);
+            throw e;
+        }
+        return new Result(done, lines, prune(partial));
+    }
+
+    /** Deletes complete backups beyond the newest {@code retention}, and partial ones of earlier runs. */
+    private List<Path> prune(Path ours) throws IOException {
+        List<Path> complete = new ArrayList<>();
+        List<Path> removed = new ArrayList<>();
+        try (Stream<Path> all = Files.list(backups)) {
+            for (Path p : all.filter(Files::isDirectory).sorted(Comparator.comparing(Path::toString).reversed()).toList()) {
+                String n = p.getFileName().toString();
+                if (n.endsWith(PARTIAL) && !p.equals(ours)) {
+                    removed.add(p);
+                } else if (isBackupName(n)) {
+                    complete.add(p);
+                }
+            }
+        }
+        if (complete.size() > retention) {
+            removed.addAll(complete.subList(retention, complete.size()));
+        }
+        for (Path p : removed) {
+            deleteTree(p);
+        }
+        return removed;
+    }
+
+    private static boolean isBackupName(String name) {
+        return name.matches("\\d{8}T\\d{6}\\.\\d{3}Z");
+    }
+
+    private static void syncTree(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                if (Files.isDirectory(p)) {
+                    DurableFiles.syncDirectory(p);
+                } else {
+                    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+                        ch.force(true);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

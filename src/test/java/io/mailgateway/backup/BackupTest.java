@@ -1,0 +1,168 @@
+package io.mailgateway.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mailgateway.broker.JournalLock;
+import io.mailgateway.config.GatewayConfig;
+import io.mailgateway.store.sql.GatewayDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Backups on real files and a real SQLite database: online copy under writes, all-or-nothing, retention, a locked journal. */
+class BackupTest {
+
+    @TempDir
+    Path dir;
+
+    /** A clock one second later at each call: each backup gets its own name. */
+    private static Clock ticking() {
+        AtomicLong second = new AtomicLong(1_764_000_000L);
+        return new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.ofEpochSecond(second.getAndIncrement());
+            }
+        };
+    }
+
+    private static BackupPart file(String name) {
+        return d -> {
+            Files.writeString(d.resolve(name), name);
+            return name;
+        };
+    }
+
+    @Test
+    void should_copy_the_database_online_with_every_row_committed_before_while_a_writer_goes_on() throws Exception {
+        Path data = dir.resolve("data");
+        GatewayConfig config = GatewayConfig.load(Map.of("DATA_DIR", data.toString()), new Properties());
+        try (GatewayDatabase db = GatewayDatabase.open(config)) {
+            AtomicLong committed = new AtomicLong();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread writer = new Thread(() -> {
+                try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO messages (queue_id, received_at, sender, recipients, size) VALUES (?, 0, 's@example.org', '[]', 1)")) {
+                    while (!stop.get()) {
+                        ps.setString(1, "Q" + committed.get());
+                        ps.executeUpdate(); // auto-commit: committed on return
+                        committed.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            writer.start();
+            while (committed.get() < 50) {
+                Thread.onSpinWait();
+            }
+            long before = committed.get();
+            Backup.Result r = new Backup(dir.resolve("backups"), 3, ticking()).run(List.of(new SqliteBackup(GatewayDatabase.sqliteFile(config))));
+            long writtenDuringBackup = committed.get();
+            stop.set(true);
+            writer.join();
+
+            Path copy = r.dir().resolve(SqliteBackup.FILE_NAME);
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy); Statement s = c.createStatement()) {
+                try (ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).isEqualTo("ok");
+                }
+                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM messages")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).isBetween(before, writtenDuringBackup);
+                }
+                try (ResultSet rs = s.executeQuery("PRAGMA auto_vacuum")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).isEqualTo(2); // the copy keeps the layout
+                }
+            }
+            assertThat(r.lines()).singleElement().asString().contains("copied online");
+        }
+    }
+
+    @Test
+    void should_keep_the_newest_backups_only_and_remove_a_crashed_runs_partial_directory() throws Exception {
+        Path backups = dir.resolve("backups");
+        Files.createDirectories(backups.resolve("20251101T000000.000Z.partial"));
+        Backup backup = new Backup(backups, 2, ticking());
+        Backup.Result first = backup.run(List.of(file("a")));
+        Backup.Result second = backup.run(List.of(file("a")));
+        Backup.Result third = backup.run(List.of(file("a")));
+        Backup.Result fourth = backup.run(List.of(file("a")));
+
+        assertThat(third.removed()).containsExactly(first.dir());
+        assertThat(fourth.removed()).containsExactly(second.dir());
+        try (Stream<Path> left = Files.list(backups)) {
+            assertThat(left).containsExactlyInAnyOrder(third.dir(), fourth.dir());
+        }
+        assertThat(Files.readString(fourth.dir().resolve("a"))).isEqualTo("a");
+    }
+
+    @Test
+    void should_keep_nothing_of_a_backup_whose_part_fails() throws Exception {
+        Path backups = dir.resolve("backups");
+        Backup backup = new Backup(backups, 2, ticking());
+        Backup.Result kept = backup.run(List.of(file("a")));
+        BackupPart failing = d -> {
+            throw new java.io.IOException("disk full");
+        };
+        assertThatThrownBy(() -> backup.run(List.of(file("a"), failing))).hasMessageContaining("disk full");
+        try (Stream<Path> left = Files.list(backups)) {
+            assertThat(left).containsExactly(kept.dir());
+        }
+    }
+
+    @Test
+    void should_copy_the_broker_files_only_when_no_broker_holds_the_journal_lock() throws Exception {
+        Path broker = dir.resolve("data").resolve("broker");
+        Files.createDirectories(broker.resolve("journal"));
+        Files.writeString(broker.resolve("journal").resolve("activemq-data-1.amq"), "journal");
+        Files.writeString(broker.resolve("admin.credentials"), "secret");
+        Path target = dir.resolve("target");
+        try (JournalLock held = JournalLock.tryAcquire(broker.getParent())) {
+            assertThat(held).isNotNull();
+            assertThat(BrokerJournalCopy.copyIfStopped(broker, target)).isNull(); // as the gateway's broker holds it while it runs
+        }
+        assertThat(BrokerJournalCopy.copyIfStopped(broker, target)).contains("copied as they are (1 files");
+        Path copy = target.resolve(BrokerJournalCopy.DIR_NAME);
+        assertThat(Files.readString(copy.resolve("journal").resolve("activemq-data-1.amq"))).isEqualTo("journal");
+        assertThat(copy.resolve("admin.credentials")).doesNotExist();
+    }
+
+    @Test
+    void should_refuse_a_zero_interval() {
+        assertThat(new BackupKeys().settings()).filteredOn(s -> s.key().equals("BACKUP_INTERVAL")).singleElement()
+                .satisfies(s -> {
+                    assertThat(s.check().apply("0")).contains("more than 0");
+                    assertThat(s.check().apply("0s")).contains("more than 0");
+                    assertThat(s.check().apply("30m")).isNull();
+                });
+    }
+}
