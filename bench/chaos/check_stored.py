@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Checks an acked_sender.py log against the gateway's stores in DATA_DIR (stdlib only).
+
+For each store in --stores:
+  maildir  files in $DATA_DIR/maildir/DOMAIN/LOCALPART/new/, named SECONDS.QUEUEID.HOST
+           (as src/test/java/io/mailgateway/it/Maildirs.java reads them); the message number
+           comes from the Message-ID header the sender wrote
+  sql      rows of the messages table in $DATA_DIR/gateway.db (queue_id, subject)
+it prints one line:
+  STORE acknowledged=N found=N duplicates=N lost=N refused_but_stored=N lost_reply_stored=N/M
+acknowledged: messages that got 250; found: of those, stored exactly once under their queue ID;
+duplicates: acknowledged messages stored more than once (same queue ID twice, or the same message
+under a second queue ID); lost: acknowledged and not stored; refused_but_stored: got 4xx/5xx and
+stored anyway; lost_reply_stored: of the messages whose connection broke before the reply, how
+many are stored (either way is correct: the client did not get a promise).
+
+--wait S polls until every acknowledged message is found or S seconds pass (stores drain from the
+broker after the 250). Exit status 0 when nothing is lost, duplicated or wrongly stored.
+"""
+import argparse
+import collections
+import os
+import re
+import sqlite3
+import sys
+import time
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", required=True)
+    p.add_argument("--log", required=True)
+    p.add_argument("--run-id", required=True)
+    p.add_argument("--stores", default="maildir,sql")
+    p.add_argument("--wait", type=float, default=0)
+    return p.parse_args()
+
+
+def sent(log):
+    acked, refused, lost = {}, set(), set()
+    with open(log) as f:
+        for line in f:
+            _, seq, code, qid = line.split()[:4]
+            if code == "250":
+                acked[int(seq)] = qid
+            elif code == "lost":
+                lost.add(int(seq))
+            else:
+                refused.add(int(seq))
+    return acked, refused, lost
+
+
+def maildir(data, run):
+    """(queue ID, message number or None) per file in new/."""
+    mid = re.compile(rb"Message-ID: <chaos-" + re.escape(run.encode()) + rb"-(\d+)@", re.I)
+    root = os.path.join(data, "maildir")
+    out = []
+    for dirpath, _, files in os.walk(root):
+        if os.path.basename(dirpath) != "new":
+            continue
+        for name in files:
+            parts = name.split(".", 2)
+            try:
+                with open(os.path.join(dirpath, name), "rb") as f:
+                    m = mid.search(f.read(65536))
+            except FileNotFoundError:
+                continue
+            out.append((parts[1] if len(parts) > 1 else "", int(m.group(1)) if m else None))
+    return out
+
+
+def sql(data, run):
+    path = os.path.join(data, "gateway.db")
+    if not os.path.exists(path):
+        return []
+    subj = re.compile(r"chaos " + re.escape(run) + r" (\d+)$")
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        rows = db.execute("select queue_id, subject from messages").fetchall()
+        db.close()
+    except sqlite3.Error:
+        return []
+    return [(q, int(m.group(1)) if (m := subj.search(s or "")) else None) for q, s in rows]
+
+
+def verdict(stored, acked, refused, lost):
+    by_qid = collections.Counter(q for q, _ in stored)
+    by_seq = collections.Counter(s for _, s in stored if s is not None)
+    found = sum(1 for s, q in acked.items() if by_qid[q] == 1 and by_seq[s] == 1)
+    dups = sum(1 for s, q in acked.items() if by_qid[q] > 1 or by_seq[s] > 1)
+    missing = sum(1 for q in acked.values() if by_qid[q] == 0)
+    wrong = sum(1 for s in refused if by_seq[s] > 0)
+    lost_stored = sum(1 for s in lost if by_seq[s] > 0)
+    return dict(acknowledged=len(acked), found=found, duplicates=dups, lost=missing,
+                refused_but_stored=wrong, lost_reply_stored=f"{lost_stored}/{len(lost)}")
+
+
+def main():
+    a = parse_args()
+    acked, refused, lost = sent(a.log)
+    readers = {"maildir": maildir, "sql": sql}
+    stores = [s for s in a.stores.split(",") if s in readers]
+    deadline = time.time() + a.wait
+    while True:
+        results = {s: verdict(readers[s](a.data, a.run_id), acked, refused, lost) for s in stores}
+        if all(r["lost"] == 0 for r in results.values()) or time.time() >= deadline:
+            break
+        time.sleep(2)
+    for s, r in results.items():
+        print(s, " ".join(f"{k}={v}" for k, v in r.items()))
+    bad = any(r["lost"] or r["duplicates"] or r["refused_but_stored"] for r in results.values())
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
