@@ -42,7 +42,13 @@ class ListenerTuningIT {
                 "PIPELINE_MAX_COMMANDS", "3");
         try (GatewayProcess gateway = GatewayProcess.start(dir, env);
              SmtpTestClient c = SmtpTestClient.connectEhlo(gateway.port())) {
-            String server = serverSide(gateway.port());
+            // While our last reply is unacknowledged the kernel shows its retransmission timer
+            // ("on") instead; the keep-alive timer shows once the connection is quiet.
+            String[] seen = new String[1];
+            org.awaitility.Awaitility.await("the keep-alive timer").atMost(java.time.Duration.ofSeconds(10))
+                    .pollInterval(java.time.Duration.ofMillis(200))
+                    .until(() -> KEEPALIVE.matcher(seen[0] = serverSide(gateway.port())).find());
+            String server = seen[0];
             Matcher keepalive = KEEPALIVE.matcher(server);
             assertThat(keepalive.find()).as("keep-alive timer in: %s", server).isTrue();
             assertThat(Integer.parseInt(keepalive.group(1))).as("seconds to the first probe").isBetween(1, 45);
