@@ -104,6 +104,7 @@ public final class EmbeddedBroker {
         }
         checkAdminPortFree(adminPort);
         embedded.start();
+        embedded.getActiveMQServer().registerIOCriticalErrorListener(EmbeddedBroker::haltOnCriticalIoError);
         requireActive(adminPort);
         bindStoreQueues(stores);
         LOG.info("broker started from {} with journal in {}/broker{}", brokerXml, dataDir,
@@ -149,6 +150,25 @@ public final class EmbeddedBroker {
             throw new IllegalStateException("the broker did not start (see the AMQ errors above)"
                     + (port > 0 ? "; is the administrative port " + ADMIN_HOST + ":" + port + " (BROKER_PORT) in use?" : ""));
         }
+    }
+
+    /** Exit status after the broker stopped itself on an I/O error (BSD EX_TEMPFAIL): restart me later. */
+    public static final int EXIT_BROKER_IO_ERROR = 75;
+
+    /**
+     * Artemis stops an embedded broker for good after a critical journal I/O error (a full disk,
+     * a failing device: AMQ222010) and never starts it again; the gateway would then only answer
+     * 451 to every message. Its standalone broker halts the JVM instead, and so do we: what was
+     * acknowledged is in the journal (the gateway is built for kill -9 at any moment), and the
+     * service manager (systemd Restart=on-failure, docs/deployment.md) starts a fresh gateway,
+     * which takes mail again as soon as the journal can be written (DiskSpaceGuard refuses new
+     * mail with 452 4.3.1 while DATA_DIR is nearly full).
+     */
+    private static void haltOnCriticalIoError(Throwable cause, String message, String file) {
+        LOG.error("the broker stopped itself after an I/O error on {} ({}: {}); exiting with status {} so the service manager restarts the gateway; acknowledged mail is in the journal",
+                file, message, cause == null ? "" : cause.toString(), EXIT_BROKER_IO_ERROR);
+        org.apache.logging.log4j.LogManager.shutdown();
+        Runtime.getRuntime().halt(EXIT_BROKER_IO_ERROR);
     }
 
     private void bindStoreQueues(List<String> stores) throws Exception {

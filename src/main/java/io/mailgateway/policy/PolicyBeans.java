@@ -32,7 +32,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class PolicyBeans implements Capability {
 
     @Override
-    public void bind(Wiring wiring) {
+    public void bind(Wiring wiring) throws java.io.IOException {
         GatewayConfig config = wiring.config();
         DnsjavaResolver dns = wiring.bind("dnsResolver", DnsjavaResolver.fromConfig(config));
         SpfChecker spfChecker = wiring.bind("spfChecker", spfChecker(config, dns));
@@ -46,6 +46,8 @@ public final class PolicyBeans implements Capability {
                 "tempfail".equals(config.get("DMARC_TEMPERROR_ACTION")), metrics)));
         wiring.bind("policyDecision", new PolicyDecision(ConfiguredChecks.instantiate(config.get("POLICY_DATA_CHECKS"))));
         wiring.bind("authenticationResults", new AuthenticationResults(config.hostname()));
+        wiring.bind("diskSpaceGuard", io.mailgateway.policy.limits.DiskSpaceGuard.of(config.dataDir(),
+                config.getLong("DISK_MIN_FREE"), config.getInt("DISK_MAX_USAGE")));
     }
 
     /** Our RFC 7208 evaluator on the shared resolver, behind the SPF result cache unless SPF_CACHE_ENABLED=false. */

@@ -21,4 +21,6 @@ public final class LimitReplies {
     // at MAIL FROM and RCPT TO; the session goes on
     public static final SmtpReply MESSAGE_RATE_LIMITED = SmtpReply.of(450, of(4, 7, 1), "Rate limit exceeded, try again later");
     public static final SmtpReply GREYLISTED = SmtpReply.of(451, of(4, 7, 1), "Greylisted, try again later");
+    // at MAIL FROM while DATA_DIR is (nearly) full: RFC 5321 4.5.3.1.10, RFC 3463 X.3.1 mail system full
+    public static final SmtpReply STORAGE_FULL = SmtpReply.of(452, of(4, 3, 1), "Insufficient system storage, try again later");
 }

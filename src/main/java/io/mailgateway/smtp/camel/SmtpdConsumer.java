@@ -88,7 +88,13 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
         metrics = endpoint.metrics();
         ServerTls tls = endpoint.serverTls();
         SmtpServer.Auth auth = endpoint.auth();
-        List<Object> checks = endpoint.sessionChecks();
+        List<Object> checks = new java.util.ArrayList<>();
+        // Always first after the limits: a nearly full DATA_DIR refuses new mail (452 4.3.1).
+        Object diskGuard = getEndpoint().getCamelContext().getRegistry().lookupByName("diskSpaceGuard");
+        if (diskGuard != null) {
+            checks.add(diskGuard);
+        }
+        checks.addAll(endpoint.sessionChecks());
         server = new SmtpServer(endpoint.serverSettings(), endpoint.socket(), this, endpoint.connectionPolicy(), checks, metrics)
                 .security(new SmtpServer.Security(endpoint.isStartTls() ? tls : null, false, false, auth))
                 .proxyProtocol(endpoint.isProxyProtocol()).options(endpoint.listenerOptions());

@@ -1,0 +1,103 @@
+package io.mailgateway.policy.limits;
+
+import io.mailgateway.message.Mailbox;
+import io.mailgateway.policy.Connection;
+import io.mailgateway.policy.MailCheck;
+import io.mailgateway.policy.Verdict;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Refuses new mail with {@code 452 4.3.1} while the file system of DATA_DIR (broker journal,
+ * spool, Maildir, SQLite) is nearly full, instead of accepting it into a journal that cannot grow:
+ * Artemis stops itself on an I/O error of a full disk (AMQ222010) and does not come back, and it
+ * blocks producers above its max-disk-usage (90 % by default), which would hang sessions. Checked
+ * at MAIL FROM, at most once a second; mail is taken again by itself once space returns. Mail
+ * already accepted is not touched: it is in the journal, and its stores retry.
+ */
+public final class DiskSpaceGuard implements MailCheck {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DiskSpaceGuard.class);
+    private static final long RECHECK_NANOS = 1_000_000_000L;
+
+    /** The file system's usable and total octets. */
+    public interface Space {
+        long usable() throws IOException;
+
+        long total() throws IOException;
+    }
+
+    private final Space space;
+    private final long minFree;
+    private final int maxUsagePercent;
+    private final LongSupplier nanoClock;
+    private long checkedAt;
+    private boolean full;
+    private boolean checked;
+
+    public DiskSpaceGuard(Space space, long minFree, int maxUsagePercent, LongSupplier nanoClock) {
+        this.space = space;
+        this.minFree = minFree;
+        this.maxUsagePercent = maxUsagePercent;
+        this.nanoClock = nanoClock;
+    }
+
+    /** For DATA_DIR (created if missing), with DISK_MIN_FREE and DISK_MAX_USAGE. */
+    public static DiskSpaceGuard of(Path dataDir, long minFree, int maxUsagePercent) throws IOException {
+        Files.createDirectories(dataDir);
+        FileStore store = Files.getFileStore(dataDir);
+        return new DiskSpaceGuard(new Space() {
+            @Override
+            public long usable() throws IOException {
+                return store.getUsableSpace();
+            }
+
+            @Override
+            public long total() throws IOException {
+                return store.getTotalSpace();
+            }
+        }, minFree, maxUsagePercent, System::nanoTime);
+    }
+
+    @Override
+    public Verdict onMail(Connection client, Mailbox sender) {
+        return isFull() ? Verdict.tempfail(LimitReplies.STORAGE_FULL, "DATA_DIR nearly full") : Verdict.accept();
+    }
+
+    /** Whether new mail is refused now (looked at most once a second). */
+    public synchronized boolean isFull() {
+        long now = nanoClock.getAsLong();
+        if (!checked || now - checkedAt >= RECHECK_NANOS) {
+            checked = true;
+            checkedAt = now;
+            boolean was = full;
+            full = measure();
+            if (full != was) {
+                if (full) {
+                    LOG.warn("DATA_DIR is nearly full (less than DISK_MIN_FREE={} octets free or DISK_MAX_USAGE={}% used): new mail gets 452 4.3.1", minFree, maxUsagePercent);
+                } else {
+                    LOG.info("DATA_DIR has room again: new mail is accepted");
+                }
+            }
+        }
+        return full;
+    }
+
+    private boolean measure() {
+        try {
+            long usable = space.usable();
+            long total = space.total();
+            boolean tooLittle = usable < minFree;
+            boolean tooMuchUsed = maxUsagePercent < 100 && total > 0 && (total - usable) * 100 >= (long) maxUsagePercent * total;
+            return tooLittle || tooMuchUsed;
+        } catch (IOException e) {
+            LOG.warn("cannot read the free space of DATA_DIR: {}", e.toString());
+            return false; // the broker write decides; do not refuse mail on a failed statfs
+        }
+    }
+}
