@@ -205,7 +205,6 @@ public final class DnsjavaResolver implements DnsResolver {
         }
         // The query runs on dnsjava's own I/O thread, up to DNS_TIMEOUT; the asker waits at most
         // the policy wait. An answer that arrives later is still cached for the next message.
-        mine.whenComplete((answer, error) -> inFlight.remove(key, mine));
         try {
             resolver.sendAsync(Message.newQuery(Record.newRecord(qname, type, DClass.IN)))
                     .whenComplete((response, error) -> settle(mine, qname, type, key, response, error));
@@ -218,6 +217,9 @@ public final class DnsjavaResolver implements DnsResolver {
     private void settle(java.util.concurrent.CompletableFuture<DnsAnswer> lookup, Name qname, int type, String key,
             Message response, Throwable error) {
         long now = nanoClock.getAsLong();
+        // Out of the in-flight map before anyone can see it completed: an asker woken by the
+        // completion must not find this (answered) lookup there and skip its own query.
+        inFlight.remove(key, lookup);
         try {
             if (error != null) {
                 throw new DnsTemporaryException("DNS " + Type.string(type) + " " + qname + ": " + unwrap(error), unwrap(error));
