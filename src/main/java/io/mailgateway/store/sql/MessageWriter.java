@@ -56,7 +56,7 @@ class MessageWriter {
         }
     }
 
-    private static void bind(PreparedStatement ps, MessageRow row) throws SQLException {
+    static void bind(PreparedStatement ps, MessageRow row) throws SQLException {
         ps.setString(1, row.queueId());
         ps.setLong(2, row.receivedAt());
         ps.setString(3, row.sender());

@@ -133,19 +133,7 @@ public final class SqliteIndexBench {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(MessageWriter.INSERT)) {
                 for (MessageRow row : rows) {
-                    ps.setString(1, row.queueId());
-                    ps.setLong(2, row.receivedAt());
-                    ps.setString(3, row.sender());
-                    ps.setString(4, row.recipientsJson());
-                    ps.setString(5, row.subject());
-                    ps.setLong(6, row.size());
-                    ps.setString(7, row.clientIp());
-                    ps.setString(8, row.helo());
-                    ps.setString(9, row.authResults());
-                    ps.setBoolean(10, row.quarantined());
-                    ps.setBytes(11, row.body());
-                    ps.setString(12, row.bodyRef());
-                    ps.setString(13, row.envelope());
+                    MessageWriter.bind(ps, row); // the same columns the store writes, without message_recipients
                     ps.addBatch();
                 }
                 ps.executeBatch();
