@@ -164,6 +164,9 @@ public final class Gateway implements AutoCloseable {
                 LOG.info("configuration: {}", notice.text());
             }
         }
+        if (config.getInt("NODE_ID") != 0) {
+            io.mailgateway.message.QueueIds.useNode(config.getInt("NODE_ID"));
+        }
         Path dataDir = config.dataDir();
         Files.createDirectories(dataDir);
         cleanSpool(dataDir.resolve("spool"));
@@ -177,7 +180,8 @@ public final class Gateway implements AutoCloseable {
         PrometheusMeterRegistry metrics = wiring.lookup("metricsRegistry", PrometheusMeterRegistry.class);
         broker.recordMetricsInto(metrics);
         broker.start(config.brokerConfig(), dataDir, config.storageTypes(), DeliverySettings.brokerProperties(config),
-                config.getInt("BROKER_PORT"), wiring.lookup("brokerCredentials", AdminCredentials.class));
+                config.getInt("BROKER_PORT"), wiring.lookup("brokerCredentials", AdminCredentials.class),
+                io.mailgateway.broker.ClusterSettings.from(config));
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
         QueueGauges.register(metrics, broker, config.storageTypes());
         if (config.getBoolean("BACKUP_ENABLED")) {

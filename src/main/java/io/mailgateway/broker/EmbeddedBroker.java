@@ -52,6 +52,7 @@ public final class EmbeddedBroker {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
 
     private volatile EmbeddedActiveMQ embedded;
+    private ReplicaBroker replica;
     private JournalLock journalLock;
     private io.micrometer.core.instrument.MeterRegistry metrics;
     private java.util.concurrent.ScheduledExecutorService depthLogger;
@@ -80,6 +81,16 @@ public final class EmbeddedBroker {
      */
     public void start(URL brokerXml, Path dataDir, List<String> stores, java.util.Map<String, String> properties,
                       int adminPort, AdminCredentials credentials) throws Exception {
+        start(brokerXml, dataDir, stores, properties, adminPort, credentials, ClusterSettings.NONE);
+    }
+
+    /**
+     * As above, and with {@code cluster} clustered: the broker joins the nodes' Artemis cluster, as a
+     * replicated primary when a lock manager is set, and this process also starts the replica it keeps
+     * of another node (HA_REPLICA_OF; {@link ReplicaBroker}).
+     */
+    public void start(URL brokerXml, Path dataDir, List<String> stores, java.util.Map<String, String> properties,
+                      int adminPort, AdminCredentials credentials, ClusterSettings cluster) throws Exception {
         // broker.xml refers to ${mailgateway.data.dir}; Artemis substitutes system properties.
         System.setProperty("mailgateway.data.dir", dataDir.toString());
         journalLock = JournalLock.tryAcquire(dataDir);
@@ -102,11 +113,25 @@ public final class EmbeddedBroker {
         if (adminPort > 0) {
             addAdminAcceptor(embedded.getConfiguration(), adminPort);
         }
+        if (cluster.clustered()) {
+            BrokerCluster.configurePrimary(embedded.getConfiguration(), cluster);
+        }
         checkAdminPortFree(adminPort);
         embedded.start();
         embedded.getActiveMQServer().registerIOCriticalErrorListener(EmbeddedBroker::haltOnCriticalIoError);
         requireActive(adminPort);
         bindStoreQueues(stores);
+        if (cluster.replicaOf() != 0) {
+            replica = new ReplicaBroker();
+            replica.start(brokerXml, dataDir, cluster, credentials);
+            if (metrics != null) {
+                ReplicaBroker running = replica;
+                io.micrometer.core.instrument.Gauge.builder("broker_replica_live", () -> running.liveSince() > 0 ? 1 : 0)
+                        .description("1 when the replica this node keeps of another node's broker (HA_REPLICA_OF) has become live because that node died")
+                        .tag("of_node", Integer.toString(cluster.replicaOf()))
+                        .register(metrics);
+            }
+        }
         LOG.info("broker started from {} with journal in {}/broker{}", brokerXml, dataDir,
                 adminPort > 0 ? "; administrative port " + ADMIN_HOST + ":" + adminPort + " (queue CLI)" : "");
     }
@@ -257,7 +282,16 @@ public final class EmbeddedBroker {
         return running == null ? null : running.getActiveMQServer();
     }
 
+    /** The replica this process keeps of another node's broker (HA_REPLICA_OF), or null. */
+    public ActiveMQServer replicaServer() {
+        return replica == null ? null : replica.server();
+    }
+
     public void stop() throws Exception {
+        if (replica != null) {
+            replica.stop();
+            replica = null;
+        }
         if (depthLogger != null) {
             depthLogger.shutdownNow();
             depthLogger = null;

@@ -11,16 +11,33 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class QueueIds {
 
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
-    private static final long NODE = new SecureRandom().nextInt(1 << 16);
+    private static volatile long node = new SecureRandom().nextInt(1 << 16);
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private QueueIds() {
     }
 
+    /** At startup, before any ID is made: NODE_ID (1 to 65535) instead of the random node value. */
+    public static void useNode(int nodeId) {
+        if (nodeId < 1 || nodeId > 0xFFFF) {
+            throw new IllegalArgumentException("node " + nodeId + " is not between 1 and 65535");
+        }
+        node = nodeId;
+    }
+
+    /** The node value in {@code queueId} (for the queue CLI and tests). */
+    public static int nodeOf(String queueId) {
+        long value = 0;
+        for (int i = 10; i < 17; i++) {
+            value = (value << 5) | new String(ALPHABET).indexOf(queueId.charAt(i));
+        }
+        return (int) (value & 0xFFFF);
+    }
+
     public static String next() {
         char[] out = new char[17];
         encode(System.currentTimeMillis(), out, 0, 10);
-        encode(((long) (COUNTER.getAndIncrement() & 0xFFFF) << 16) | NODE, out, 10, 7);
+        encode(((long) (COUNTER.getAndIncrement() & 0xFFFF) << 16) | node, out, 10, 7);
         return new String(out);
     }
 

@@ -242,10 +242,15 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     private void awaitGreeting() {
+        awaitGreetingWithin(STARTUP_TIMEOUT);
+    }
+
+    /** For a process {@link #launch}ed beside others that start at the same time (a cluster's nodes). */
+    void awaitGreetingWithin(Duration timeout) {
         if (port <= 0) {
             throw new IllegalArgumentException("no usable SMTP_PORT to wait for");
         }
-        await("220 greeting on port " + port).atMost(STARTUP_TIMEOUT).pollInterval(Duration.ofMillis(100))
+        await("220 greeting on port " + port).atMost(timeout).pollInterval(Duration.ofMillis(100))
                 .until(this::greets);
     }
 

@@ -1,0 +1,70 @@
+package io.mailgateway.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mailgateway.config.ConfigException;
+import io.mailgateway.config.GatewayConfig;
+import io.mailgateway.message.QueueIds;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/** The cluster and HA keys checked together, and the node in every queue ID. */
+class ClusterSettingsTest {
+
+    private static ClusterSettings settings(String... keyValues) {
+        Map<String, String> env = new HashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            env.put(keyValues[i], keyValues[i + 1]);
+        }
+        return ClusterSettings.from(GatewayConfig.load(env, new Properties()));
+    }
+
+    @Test
+    void should_be_a_node_on_its_own_by_default() {
+        ClusterSettings s = settings();
+        assertThat(s.clustered()).isFalse();
+        assertThat(s.highlyAvailable()).isFalse();
+    }
+
+    @Test
+    void should_read_a_replicating_cluster_member() {
+        ClusterSettings s = settings("NODE_ID", "2", "CLUSTER_PORT", "7001", "CLUSTER_PEERS", "10.0.0.1:7001, 10.0.0.3:7001",
+                "CLUSTER_PASSWORD", "x", "HA_LOCK_MANAGER", "file", "HA_LOCKS_DIR", "/shared/locks",
+                "HA_REPLICA_OF", "1", "HA_REPLICA_PORT", "7002");
+        assertThat(s.peers()).containsExactly("10.0.0.1:7001", "10.0.0.3:7001");
+        assertThat(s.lockManagerClass()).isEqualTo(ClusterSettings.FILE_LOCK_MANAGER);
+        assertThat(s.lockManagerProperties()).containsEntry("locks-folder", "/shared/locks");
+        assertThat(s.replicaOf()).isEqualTo(1);
+    }
+
+    @Test
+    void should_refuse_what_cannot_work_with_the_key_to_fix() {
+        assertThatThrownBy(() -> settings("CLUSTER_PORT", "7001", "CLUSTER_PASSWORD", "x"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("NODE_ID");
+        assertThatThrownBy(() -> settings("NODE_ID", "1", "CLUSTER_PORT", "7001"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("CLUSTER_PASSWORD");
+        assertThatThrownBy(() -> settings("HA_LOCK_MANAGER", "file"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("CLUSTER_PORT");
+        assertThatThrownBy(() -> settings("NODE_ID", "1", "CLUSTER_PORT", "7001", "CLUSTER_PASSWORD", "x", "HA_LOCK_MANAGER", "file"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("HA_LOCKS_DIR");
+        assertThatThrownBy(() -> settings("NODE_ID", "1", "CLUSTER_PORT", "7001", "CLUSTER_PASSWORD", "x", "HA_REPLICA_OF", "2",
+                "HA_REPLICA_PORT", "7002")).isInstanceOf(ConfigException.class).hasMessageContaining("HA_LOCK_MANAGER");
+        assertThatThrownBy(() -> settings("NODE_ID", "1", "CLUSTER_PORT", "7001", "CLUSTER_PASSWORD", "x", "HA_LOCK_MANAGER", "zookeeper",
+                "HA_ZOOKEEPER_CONNECT", "zk:2181", "HA_REPLICA_OF", "1", "HA_REPLICA_PORT", "7002"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("its own replica");
+        assertThatThrownBy(() -> settings("NODE_ID", "1", "CLUSTER_PORT", "7001", "CLUSTER_PASSWORD", "x", "HA_LOCK_MANAGER", "file",
+                "HA_LOCKS_DIR", "/l", "HA_REPLICA_OF", "2")).isInstanceOf(ConfigException.class).hasMessageContaining("HA_REPLICA_PORT");
+    }
+
+    @Test
+    void should_carry_the_node_in_every_queue_id() {
+        QueueIds.useNode(4242);
+        assertThat(QueueIds.nodeOf(QueueIds.next())).isEqualTo(4242);
+        QueueIds.useNode(1);
+        assertThat(QueueIds.nodeOf(QueueIds.next())).isEqualTo(1);
+        assertThatThrownBy(() -> QueueIds.useNode(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
