@@ -56,9 +56,9 @@ final class BrokerCluster {
                 .setDistributedManagerConfiguration(lockManager(settings))
                 .setGroupName(ClusterSettings.haGroup(settings.replicaOf()))
                 .setClusterName(CLUSTER_CONNECTION)
-                // Once live it stays live: the primary's node, back, becomes the replica of its replica
-                // rather than taking the role back mid-load (Artemis fail-back restarts the broker).
-                .setAllowFailBack(false));
+                // When the dead node returns, its broker first replicates from this one (now live with
+                // the node's journal), then takes its role back, and this one is its replica again.
+                .setAllowFailBack(true));
     }
 
     private static void join(Configuration configuration, ClusterSettings settings, int node, int port) throws Exception {

@@ -119,6 +119,9 @@ public final class EmbeddedBroker {
         checkAdminPortFree(adminPort);
         embedded.start();
         embedded.getActiveMQServer().registerIOCriticalErrorListener(EmbeddedBroker::haltOnCriticalIoError);
+        if (cluster.highlyAvailable()) {
+            awaitLive(cluster);
+        }
         requireActive(adminPort);
         bindStoreQueues(stores);
         if (cluster.replicaOf() != 0) {
@@ -167,6 +170,31 @@ public final class EmbeddedBroker {
                     + " (BROKER_PORT) cannot be opened (" + e.getMessage() + "): another gateway or program uses it;"
                     + " choose another BROKER_PORT, or 0 for none");
         }
+    }
+
+    /** How long a returning primary may take to copy back and take over its role before the start fails. */
+    static final java.time.Duration FAILBACK_TIMEOUT = java.time.Duration.ofMinutes(10);
+
+    /**
+     * A replicated primary is live at once, unless its node died and its replica took over: then
+     * Artemis starts it as the replica of that replica, copies the journal back, and hands the role
+     * back (fail-back). The gateway's routes need a live broker, so the start waits for that.
+     */
+    private void awaitLive(ClusterSettings cluster) throws InterruptedException {
+        ActiveMQServer server = embedded.getActiveMQServer();
+        if (server.isActive()) {
+            return;
+        }
+        LOG.warn("node {}'s replica took over while this node was down: taking node {}'s role back from it (copying its journal first; at most {})",
+                cluster.nodeId(), cluster.nodeId(), FAILBACK_TIMEOUT);
+        long deadline = System.nanoTime() + FAILBACK_TIMEOUT.toNanos();
+        while (!server.waitForActivation(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (System.nanoTime() > deadline) {
+                return; // requireActive reports it
+            }
+            LOG.info("still waiting to take node {}'s broker back from its replica", cluster.nodeId());
+        }
+        LOG.warn("node {}'s broker is live again; its replica went back to replicating", cluster.nodeId());
     }
 
     private void requireActive(int port) throws Exception {

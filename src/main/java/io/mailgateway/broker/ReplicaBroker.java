@@ -50,6 +50,14 @@ final class ReplicaBroker {
                 LOG.warn("node {}'s broker is gone: its replica here is now LIVE with node {}'s journal; its mail drains to the live nodes' queues",
                         settings.replicaOf(), settings.replicaOf());
             }
+
+            @Override
+            public void deActivate() {
+                if (liveSince > 0) {
+                    liveSince = 0;
+                    LOG.warn("node {} is back and took its broker's role back: the replica here replicates it again", settings.replicaOf());
+                }
+            }
         });
         // Waiting for the primary (and, once it dies, for the lock) happens in Artemis' own threads.
         embedded.start();

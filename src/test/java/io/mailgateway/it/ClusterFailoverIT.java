@@ -42,7 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       next hop (none lost);</li>
  *   <li>the retries node 1 had scheduled before it died are attempted by the survivors, not
  *       before they were due (its replica became live and handed them on);</li>
- *   <li>queue IDs carry the node that accepted the message.</li>
+ *   <li>queue IDs carry the node that accepted the message;</li>
+ *   <li>node 1, started again, takes its broker's role back from its replica (fail-back) and
+ *       takes mail.</li>
  * </ul>
  * Duplicates at the next hop are counted and printed: a delivery under way at the kill (the next
  * hop's 250 came, the broker's ack did not) is delivered again by the replica, as by any MTA that
@@ -139,6 +141,20 @@ class ClusterFailoverIT {
                 assertThat(attempts.get(1)).as("retry of %s came after node 1 died", r).isGreaterThan(killedAt);
                 assertThat(hop.messagesFor(r)).as("%s delivered", r).isNotEmpty();
             }
+
+            // Node 1 returns: its broker copies the journal back from its replica and takes its role back.
+            GatewayProcess returned = GatewayProcess.launch(dir.resolve("node1"), nodeEnv(1, clusterPorts, replicaPorts, url, hop.port()), "-Xmx256m");
+            nodes.add(returned);
+            returned.awaitGreetingWithin(Duration.ofSeconds(180));
+            assertThat(returned.log()).contains("node 1's broker is live again");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> (nodes.get(1).log() + nodes.get(2).log()).contains("node 1 is back and took its broker's role back"));
+            try (SmtpTestClient c = SmtpTestClient.connectEhlo(returned.port())) {
+                String id = c.sendMail("s@example.org", List.of("u@example.com"),
+                        "Subject: cluster 999999\r\n\r\nafter the return\r\n.\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(QueueIds.nodeOf(id)).isEqualTo(1);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> rowsBySubject(url).containsKey(999_999));
         } finally {
             nodes.forEach(GatewayProcess::close);
             pg.close();
