@@ -248,6 +248,31 @@ class RedisSharedLimitsTest {
         assertThat(a.shared().isDown()).isFalse();
     }
 
+    @Test
+    void should_let_mail_pass_when_redis_hangs_past_its_timeout() throws Exception {
+        Node a = node("a", limits(true, 1, true));
+        SmtpTestClient c = track(a.client("127.0.0.2"));
+        c.send("MAIL FROM:<s@sender.test>").expect(250, "2.1.0");
+        c.send("RCPT TO:<new@example.com>").expect(451, "4.7.1");
+        c.send("RSET").expect(250);
+
+        redis.pause();
+        try {
+            // each check waits REDIS_TIMEOUT (1 s here), then lets the client pass
+            sendMessage(c, "another@example.com");
+        } finally {
+            redis.resume();
+        }
+        assertThat(meters.get("smtp.cache.backend.errors").tag("op", "rate_limit").counter().count()).isPositive();
+        assertThat(meters.get("smtp.cache.backend.errors").tag("op", "greylist").counter().count()).isPositive();
+        // answering again: the bucket it emptied before the pause still refuses
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            SmtpTestClient.Reply r = c.send("MAIL FROM:<s@sender.test>").read();
+            c.send("RSET").expect(250);
+            return r.code() == 450;
+        });
+    }
+
     /** Every key under {@code pattern} carries a TTL, so Redis never grows without bound. */
     private void assertEveryKeyExpires(String pattern, int atLeast) {
         RedisClient client = RedisClient.create("redis://127.0.0.1:" + redis.port());

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * going away and coming back under a running gateway.
  *
  * <p>Lifecycle: {@link #start} (waits until PING answers PONG), {@link #stop} / {@link #restart},
- * {@link #close}.
+ * {@link #pause} / {@link #resume}, {@link #close}.
  */
 public final class RedisProcess implements AutoCloseable {
 
@@ -78,6 +78,23 @@ public final class RedisProcess implements AutoCloseable {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         process = null;
+    }
+
+    /** SIGSTOP: it keeps its connections open but answers nothing, as an overloaded or hung Redis. */
+    public void pause() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** SIGCONT after {@link #pause}: it answers what was asked meanwhile. */
+    public void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private synchronized void signal(String signal) throws IOException, InterruptedException {
+        int exit = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException("kill " + signal + " redis-server exited with " + exit);
+        }
     }
 
     @Override
