@@ -47,11 +47,6 @@ public final class Settings {
             new Setting("LOG_LEVEL", "INFO",
                     "Level of the gateway's own log lines: ERROR, WARN, INFO (one line per accepted message), DEBUG or TRACE.",
                     v -> v.matches("(?i)ERROR|WARN|INFO|DEBUG|TRACE") ? null : "must be ERROR, WARN, INFO, DEBUG or TRACE, got '" + v + "'"),
-            new Setting("CACHE_BACKEND", "memory",
-                    "Where rate-limit buckets and greylisting live: memory (this process; the single-node default). redis, shared by several nodes, comes with scale-out and is refused until then.",
-                    v -> v.equals("memory") ? null : v.equals("redis")
-                            ? "redis (state shared by several nodes) is not built yet: one node keeps it in memory; set memory or leave unset"
-                            : "must be memory, got '" + v + "'"),
             new Setting("LOG_FORMAT", "text",
                     "text: one human-readable line per event; json: one JSON object per line for a log shipper (@timestamp, level, logger, thread, message, MDC fields, error.*; see observability.md).",
                     v -> v.matches("text|json") ? null : "must be text or json, got '" + v + "'"));

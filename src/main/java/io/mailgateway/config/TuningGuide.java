@@ -133,13 +133,6 @@ public final class TuningGuide {
         m.put("IO_URING_SQPOLL", uring);
         m.put("THREAD_STACK_SIZE", new NotApplicable("the JVM sets thread stack sizes when it starts",
                 "java -Xss512k (the default 1 MiB is reserved, not resident)"));
-        NotApplicable redis = new NotApplicable(
-                "shared state in Redis is for several nodes (scale-out); one node keeps rate limits and greylisting in memory (CACHE_BACKEND=memory)",
-                "leave unset on a single node");
-        m.put("REDIS_HOST", redis);
-        m.put("REDIS_PORT", redis);
-        m.put("REDIS_DB", redis);
-        m.put("REDIS_POOL_SIZE", redis);
         return Map.copyOf(m);
     }
 

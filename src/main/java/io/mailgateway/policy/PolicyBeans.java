@@ -12,6 +12,8 @@ import io.mailgateway.policy.dkim.DnsDkimVerifier;
 import io.mailgateway.policy.dmarc.DmarcCheck;
 import io.mailgateway.policy.dmarc.DmarcEvaluator;
 import io.mailgateway.policy.dns.DnsjavaResolver;
+import io.mailgateway.policy.limits.redis.RedisLimits;
+import io.mailgateway.policy.limits.redis.RedisSettings;
 import io.mailgateway.policy.spf.CachingSpfChecker;
 import io.mailgateway.policy.spf.SpfCheck;
 import io.mailgateway.policy.spf.SpfChecker;
@@ -27,7 +29,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * or remove steps freely); a check does nothing while its *_ENABLED switch is false. Which
  * action follows a DMARC result is configuration: DMARC_TEMPERROR_ACTION, DMARC_POLICY_OVERRIDE.
  * The session-phase checks (connection caps, rate limits, greylisting) belong to the SMTP
- * listener's ConnectionPolicy.
+ * listener's ConnectionPolicy; with CACHE_BACKEND=redis their buckets and greylist live in
+ * "sharedLimits" (Redis, shared by several nodes), bound here.
  */
 public final class PolicyBeans implements Capability {
 
@@ -48,6 +51,11 @@ public final class PolicyBeans implements Capability {
         wiring.bind("authenticationResults", new AuthenticationResults(config.hostname()));
         wiring.bind("diskSpaceGuard", io.mailgateway.policy.limits.DiskSpaceGuard.of(config.dataDir(),
                 config.getLong("DISK_MIN_FREE"), config.getInt("DISK_MAX_USAGE")));
+        if ("redis".equals(config.get("CACHE_BACKEND"))) {
+            // the listeners' rate limits and greylisting, shared with every node on this Redis
+            wiring.bind("sharedLimits", wiring.closeOnStop(RedisLimits.connect(RedisSettings.from(config),
+                    wiring.lookup("metricsRegistry", MeterRegistry.class))));
+        }
     }
 
     /** Our RFC 7208 evaluator on the shared resolver, behind the SPF result cache unless SPF_CACHE_ENABLED=false. */

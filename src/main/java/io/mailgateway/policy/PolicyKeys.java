@@ -1,6 +1,8 @@
 package io.mailgateway.policy;
 
+import static io.mailgateway.config.Setting.any;
 import static io.mailgateway.config.Setting.bool;
+import static io.mailgateway.config.Setting.hostname;
 import static io.mailgateway.config.Setting.integer;
 
 import io.mailgateway.config.Setting;
@@ -64,6 +66,21 @@ public final class PolicyKeys implements SettingGroup {
                         "Most triplets remembered (a few hundred bytes each); when full, expired ones are dropped and, if still full, new triplets pass unrecorded.", integer(100, 10_000_000)),
                 new Setting("GREYLIST_PERSIST", "true",
                         "Keep the greylist in $DATA_DIR/greylist.db (SQLite, written every second) so a restart does not greylist known senders again; false keeps it in memory only.", bool()),
+                new Setting("CACHE_BACKEND", "memory",
+                        "Where rate-limit buckets and greylisting live: memory (this process; the single-node default) or redis (shared by every node pointed at the same Redis, REDIS_*; docs/policy.md). With redis the gateway does not start while Redis does not answer; if Redis goes away later, rate limits and greylisting let mail pass until it answers again.",
+                        v -> v.matches("memory|redis") ? null : "must be memory or redis, got '" + v + "'"),
+                new Setting("REDIS_HOST", "127.0.0.1",
+                        "Redis server of CACHE_BACKEND=redis (host name or address).", hostname()),
+                new Setting("REDIS_PORT", "6379",
+                        "Port of the Redis server of CACHE_BACKEND=redis.", integer(1, 65_535)),
+                new Setting("REDIS_DB", "0",
+                        "Redis database number (SELECT) for CACHE_BACKEND=redis; keys start with mailgateway: and all expire on their own.", integer(0, 65_535)),
+                new Setting("REDIS_PASSWORD", "",
+                        "Password (AUTH) of the Redis server of CACHE_BACKEND=redis; empty means none.", any()),
+                new Setting("REDIS_POOL_SIZE", "2",
+                        "Connections to Redis for CACHE_BACKEND=redis; each carries many requests at once (Lettuce multiplexes), clients are spread over them.", integer(1, 64)),
+                new Setting("REDIS_TIMEOUT", "500",
+                        "Milliseconds to wait for Redis to connect or answer one request (CACHE_BACKEND=redis); past it that check fails open. The session waits this long at most per check.", integer(10, 60_000)),
                 new Setting("SPF_CACHE_ENABLED", "true",
                         "Remember SPF results per (client address, sender domain, HELO name) for SPF_CACHE_TTL seconds; temperror is never remembered.", bool()),
                 new Setting("SPF_CACHE_MAX_ENTRIES", "10000",

@@ -169,9 +169,16 @@ class GatewayConfigTest {
     }
 
     @Test
-    void should_refuse_a_cache_backend_that_is_not_built_yet() {
-        assertThat(GatewayConfig.load(Map.of("CACHE_BACKEND", "memory"), new Properties()).get("CACHE_BACKEND")).isEqualTo("memory");
-        assertThatThrownBy(() -> GatewayConfig.load(Map.of("CACHE_BACKEND", "redis"), new Properties()))
-                .hasMessageStartingWith("CACHE_BACKEND: redis (state shared by several nodes) is not built yet");
+    void should_take_memory_or_redis_as_cache_backend_and_refuse_others() {
+        assertThat(GatewayConfig.load(Map.of(), new Properties()).get("CACHE_BACKEND")).isEqualTo("memory");
+        GatewayConfig redis = GatewayConfig.load(Map.of("CACHE_BACKEND", "redis", "REDIS_HOST", "redis.internal", "REDIS_PORT", "6380",
+                "REDIS_DB", "2", "REDIS_PASSWORD", "s3cret"), new Properties());
+        assertThat(redis.get("CACHE_BACKEND")).isEqualTo("redis");
+        assertThat(io.mailgateway.policy.limits.redis.RedisSettings.from(redis))
+                .isEqualTo(new io.mailgateway.policy.limits.redis.RedisSettings("redis.internal", 6380, 2, "s3cret", 2, java.time.Duration.ofMillis(500)));
+        assertThatThrownBy(() -> GatewayConfig.load(Map.of("CACHE_BACKEND", "memcached"), new Properties()))
+                .hasMessageStartingWith("CACHE_BACKEND: must be memory or redis");
+        assertThatThrownBy(() -> GatewayConfig.load(Map.of("REDIS_PORT", "70000"), new Properties()))
+                .hasMessageStartingWith("REDIS_PORT:");
     }
 }

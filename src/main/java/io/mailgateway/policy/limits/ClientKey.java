@@ -23,6 +23,15 @@ public record ClientKey(boolean v6, long bits) {
         return new ClientKey(true, Addresses.toLong(b, 0, 8));
     }
 
+    /** As text, for a key in a shared store: {@code 192.0.2.7}, or the IPv6 /64 as {@code 2001:db8:0:1::/64}. */
+    public String text() {
+        if (!v6) {
+            return ((bits >>> 24) & 0xff) + "." + ((bits >>> 16) & 0xff) + "." + ((bits >>> 8) & 0xff) + "." + (bits & 0xff);
+        }
+        return Long.toHexString((bits >>> 48) & 0xffff) + ":" + Long.toHexString((bits >>> 32) & 0xffff) + ":"
+                + Long.toHexString((bits >>> 16) & 0xffff) + ":" + Long.toHexString(bits & 0xffff) + "::/64";
+    }
+
     /**
      * The greylisting network: IPv4 /24 (a sending farm retries from a neighbour address),
      * IPv6 /64. As text, so it can be a column of the greylist table.

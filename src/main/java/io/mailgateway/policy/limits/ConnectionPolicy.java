@@ -73,9 +73,9 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
     private final Counter messagesLimited;
     private final Counter greylisted;
     private final ConnectionCounter connections;
-    private final RateLimiter rateLimiter;
-    private final RateLimiter connectionRateLimiter;
-    private final Greylist greylist;
+    private final TokenBuckets rateLimiter;
+    private final TokenBuckets connectionRateLimiter;
+    private final GreylistTriplets greylist;
     private ScheduledExecutorService scheduler;
 
     public ConnectionPolicy(Limits limits) {
@@ -88,15 +88,28 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
      * {@code smtp_policy_results_total{check="greylist"}}; counters shared by every listener.
      */
     public ConnectionPolicy(Limits limits, MeterRegistry registry) {
-        this(limits, Ticker.SYSTEM, Clock.systemUTC(), registry);
+        this(limits, registry, null);
+    }
+
+    /**
+     * With {@code shared} (CACHE_BACKEND=redis) the rate-limit buckets and greylisting live
+     * there, shared with the other nodes; null keeps them in memory.
+     */
+    public ConnectionPolicy(Limits limits, MeterRegistry registry, SharedLimits shared) {
+        this(limits, Ticker.SYSTEM, Clock.systemUTC(), registry, shared);
     }
 
     /** With the clocks given: tests step time instead of sleeping. */
     public ConnectionPolicy(Limits limits, Ticker ticker, Clock clock) {
-        this(limits, ticker, clock, new SimpleMeterRegistry());
+        this(limits, ticker, clock, null);
     }
 
-    private ConnectionPolicy(Limits limits, Ticker ticker, Clock clock, MeterRegistry registry) {
+    /** With the clocks given and, when not null, the buckets and greylist in {@code shared}. */
+    public ConnectionPolicy(Limits limits, Ticker ticker, Clock clock, SharedLimits shared) {
+        this(limits, ticker, clock, new SimpleMeterRegistry(), shared);
+    }
+
+    private ConnectionPolicy(Limits limits, Ticker ticker, Clock clock, MeterRegistry registry, SharedLimits shared) {
         this.limits = limits;
         outcomes.put(Outcome.TOO_MANY_CONNECTIONS, SharedMeters.connectionsRejected(registry, "max_connections"));
         outcomes.put(Outcome.TOO_MANY_FROM_CLIENT, SharedMeters.connectionsRejected(registry, "max_per_ip"));
@@ -107,14 +120,25 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
         this.greylisted = SharedMeters.policyResults(registry, "greylist", "greylisted");
         this.connections = new ConnectionCounter(limits.maxConnections(), limits.maxConnectionsPerIp());
         this.rateLimiter = limits.rateLimitEnabled()
-                ? new RateLimiter(limits.ratePerMinute(), limits.rateBurst(), limits.maxTracked(), ticker) : null;
+                ? buckets(shared, "msg", limits.ratePerMinute(), limits.rateBurst(), ticker, clock) : null;
         this.connectionRateLimiter = limits.rateLimitEnabled() && limits.connectionRatePerMinute() > 0
-                ? new RateLimiter(limits.connectionRatePerMinute(), limits.connectionRatePerMinute(), limits.maxTracked(), ticker)
+                ? buckets(shared, "conn", limits.connectionRatePerMinute(), limits.connectionRatePerMinute(), ticker, clock)
                 : null;
-        this.greylist = limits.greylistEnabled()
-                ? new Greylist(limits.greylistDelay(), limits.greylistExpiry(), limits.greylistPassLifetime(),
-                        limits.greylistMaxEntries(), clock, limits.greylistDb() == null ? null : GreylistStore.open(limits.greylistDb()))
-                : null;
+        this.greylist = limits.greylistEnabled() ? greylist(shared, clock) : null;
+    }
+
+    private TokenBuckets buckets(SharedLimits shared, String name, int perMinute, int burst, Ticker ticker, Clock clock) {
+        return shared != null ? shared.tokenBuckets(name, perMinute, burst, clock)
+                : new RateLimiter(perMinute, burst, limits.maxTracked(), ticker);
+    }
+
+    /** In memory: bounded by GREYLIST_MAX_ENTRIES and kept in GREYLIST_PERSIST's file; shared: neither (keys expire there). */
+    private GreylistTriplets greylist(SharedLimits shared, Clock clock) {
+        if (shared != null) {
+            return shared.greylist(limits.greylistDelay(), limits.greylistExpiry(), limits.greylistPassLifetime(), clock);
+        }
+        return new Greylist(limits.greylistDelay(), limits.greylistExpiry(), limits.greylistPassLifetime(),
+                limits.greylistMaxEntries(), clock, limits.greylistDb() == null ? null : GreylistStore.open(limits.greylistDb()));
     }
 
     public synchronized void start() {
@@ -217,7 +241,7 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
         try {
             if (rateLimiter != null) {
                 int removed = rateLimiter.cleanup();
-                LOG.debug("rate limit: dropped {} idle buckets, {} left", removed, rateLimiter.tracked());
+                LOG.debug("rate limit: dropped {} idle buckets", removed);
             }
             if (connectionRateLimiter != null) {
                 connectionRateLimiter.cleanup();
@@ -254,7 +278,7 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
     }
 
     /** The message rate limiter, or null when RATE_LIMIT_ENABLED is false. */
-    public RateLimiter rateLimiter() {
+    public TokenBuckets rateLimiter() {
         return rateLimiter;
     }
 

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * passes unrecorded (fail open, logged): greylisting is a spam heuristic, and refusing real
  * mail indefinitely would be worse.
  */
-public final class Greylist {
+public final class Greylist implements GreylistTriplets {
 
     private static final Logger LOG = LoggerFactory.getLogger(Greylist.class);
 
@@ -75,6 +75,7 @@ public final class Greylist {
      * @param sender envelope sender, empty for {@code <>}
      * @return 0 to let the recipient pass, else the milliseconds until a retry will pass
      */
+    @Override
     public long check(String network, String sender, String recipient) {
         long now = clock.millis();
         String key = key(network, sender, recipient);
@@ -113,12 +114,14 @@ public final class Greylist {
         return true;
     }
 
-    static String key(String network, String sender, String recipient) {
+    /** The triplet as one string: the greylist file's key, and Redis's after its prefix. */
+    public static String key(String network, String sender, String recipient) {
         // NUL cannot occur in a parsed address, so the parts cannot run into each other.
         return network + '\0' + sender.toLowerCase(Locale.ROOT) + '\0' + recipient.toLowerCase(Locale.ROOT);
     }
 
     /** Drops expired triplets from memory and the store (blocking I/O: not on an event loop). */
+    @Override
     public int cleanup() {
         long now = clock.millis();
         int removed = sweep(now);
@@ -135,6 +138,7 @@ public final class Greylist {
     }
 
     /** Writes changed triplets to the store in one transaction; no-op without a store. */
+    @Override
     public void flush() {
         if (store == null || dirty.isEmpty()) {
             return;
@@ -152,6 +156,7 @@ public final class Greylist {
         }
     }
 
+    @Override
     public void close() {
         if (store != null) {
             flush();

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * from many addresses cannot grow memory, tracked clients keep their own limits, and new
  * clients during the flood get 4xx replies and retry later (mail is delayed, not lost).
  */
-public final class RateLimiter {
+public final class RateLimiter implements TokenBuckets {
 
     private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
     private static final long SECOND = 1_000_000_000L;
@@ -54,6 +54,7 @@ public final class RateLimiter {
      *
      * @return 0 when a token was taken, else the nanoseconds until one will be there
      */
+    @Override
     public long tryAcquire(ClientKey key) {
         long now = ticker.nanos();
         AtomicLong bucket = buckets.get(key);
@@ -97,6 +98,7 @@ public final class RateLimiter {
      *
      * @return how many buckets were dropped
      */
+    @Override
     public int cleanup() {
         long now = ticker.nanos();
         int before = buckets.size();

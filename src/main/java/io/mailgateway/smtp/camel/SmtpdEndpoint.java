@@ -4,6 +4,7 @@ import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.message.RecipientRouter;
 import io.mailgateway.policy.limits.CidrSet;
 import io.mailgateway.policy.limits.ConnectionPolicy;
+import io.mailgateway.policy.limits.SharedLimits;
 import io.mailgateway.auth.Authenticator;
 import io.mailgateway.auth.SenderPolicy;
 import io.mailgateway.smtp.ListenerOptions;
@@ -170,7 +171,12 @@ public class SmtpdEndpoint extends DefaultEndpoint {
                 Duration.ofSeconds(rateLimitCleanupInterval), rateLimitMaxTracked,
                 greylist, Duration.ofSeconds(greylistDelay), Duration.ofSeconds(greylistExpiry),
                 Duration.ofSeconds(greylistPassLifetime), greylistMaxEntries, greylistPersist ? Path.of(greylistDb) : null),
-                metricsRegistry());
+                metricsRegistry(), sharedLimits());
+    }
+
+    /** The rate-limit buckets and greylist shared by several nodes (bean "sharedLimits", CACHE_BACKEND=redis), or null: in memory. */
+    private SharedLimits sharedLimits() {
+        return getCamelContext().getRegistry().lookupByNameAndType("sharedLimits", SharedLimits.class);
     }
 
     /** The gateway's meter registry (bean "metricsRegistry"); a throwaway one for a context without it. */
