@@ -2,7 +2,8 @@
 """SMTP sender that writes down what the server promised, for the fault scripts (stdlib only).
 
 CONNECTIONS sessions send numbered messages to 127.0.0.1:PORT until SIGTERM/SIGINT (each
-session then finishes its transaction and quits) or --seconds pass. A session that loses its
+session then finishes its transaction and quits), --seconds pass or --messages transactions
+have been started (each ends in one line of the log). A session that loses its
 connection (the gateway was killed) reconnects every 0.2 s. Every message carries
 "Message-ID: <chaos-RUN-SEQ@bench.test>" and "Subject: chaos RUN SEQ", so check_stored.py can
 find it in a store whatever queue ID it got.
@@ -15,7 +16,7 @@ cannot know: neither a promise nor a refusal). STATUS is the enhanced status cod
 ("-" if none), STAGE the command it answered: MAIL, RCPT, DATA or EOD (end of data).
 
 Usage: acked_sender.py --port P --log FILE [--connections 20] [--size 1024] [--run-id ID]
-                       [--source 127.0.0.1] [--seconds 0 (until signalled)]
+                       [--source 127.0.0.1] [--seconds 0 (until signalled)] [--messages 0 (no cap)]
 """
 import argparse
 import asyncio
@@ -38,6 +39,7 @@ def parse_args():
     p.add_argument("--source", default="127.0.0.1", help="loopback address to send from")
     p.add_argument("--rcpt", default="user@example.com")
     p.add_argument("--seconds", type=float, default=0)
+    p.add_argument("--messages", type=int, default=0, help="stop after this many transactions (0: no cap)")
     return p.parse_args()
 
 
@@ -74,6 +76,8 @@ class Sender:
     async def transaction(self, reader, writer):
         seq = self.seq
         self.seq += 1
+        if self.a.messages and self.seq >= self.a.messages:
+            self.stop = True
         for cmd in (f"MAIL FROM:<chaos@example.org>", f"RCPT TO:<{self.a.rcpt}>", "DATA"):
             writer.write(cmd.encode() + b"\r\n")
             code, line = await reply(reader)

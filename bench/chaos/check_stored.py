@@ -5,7 +5,10 @@ For each store in --stores:
   maildir  files in $DATA_DIR/maildir/DOMAIN/LOCALPART/new/, named SECONDS.QUEUEID.HOST
            (as src/test/java/io/mailgateway/it/Maildirs.java reads them); the message number
            comes from the Message-ID header the sender wrote
-  sql      rows of the messages table in $DATA_DIR/gateway.db (queue_id, subject)
+  sql      rows of the messages table in $DATA_DIR/gateway.db (queue_id, subject), or with
+           --psql URI in that PostgreSQL database (read through Debian's psql client)
+--data may name several DATA_DIRs, comma-separated (the nodes of bench/cluster/): each one's
+stores are read and counted together.
 it prints one line:
   STORE acknowledged=N found=N duplicates=N lost=N refused_but_stored=N lost_reply_stored=N/M
 acknowledged: messages that got 250; found: of those, stored exactly once under their queue ID;
@@ -22,6 +25,7 @@ import collections
 import os
 import re
 import sqlite3
+import subprocess
 import sys
 import time
 
@@ -33,6 +37,7 @@ def parse_args():
     p.add_argument("--run-id", required=True)
     p.add_argument("--stores", default="maildir,sql")
     p.add_argument("--wait", type=float, default=0)
+    p.add_argument("--psql", help="postgresql:// URI: the sql store is that database, not gateway.db")
     return p.parse_args()
 
 
@@ -69,6 +74,19 @@ def maildir(data, run):
     return out
 
 
+def postgresql(uri, run):
+    """(queue ID, message number) of this run's rows, through psql (no driver in the stdlib)."""
+    query = "select queue_id, subject from messages where subject like 'chaos " + run.replace("'", "") + " %'"
+    out = subprocess.run(["psql", "-X", "-A", "-t", "-F", "\t", "-d", uri, "-c", query],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        print("psql: " + out.stderr.strip(), file=sys.stderr)
+        return []
+    subj = re.compile(r"chaos " + re.escape(run) + r" (\d+)$")
+    rows = (line.split("\t", 1) for line in out.stdout.splitlines() if "\t" in line)
+    return [(q, int(m.group(1)) if (m := subj.search(s)) else None) for q, s in rows]
+
+
 def sql(data, run):
     path = os.path.join(data, "gateway.db")
     if not os.path.exists(path):
@@ -100,9 +118,15 @@ def main():
     acked, refused, lost = sent(a.log)
     readers = {"maildir": maildir, "sql": sql}
     stores = [s for s in a.stores.split(",") if s in readers]
+
+    def stored(store):
+        if store == "sql" and a.psql:  # one shared database, read once
+            return postgresql(a.psql, a.run_id)
+        return [row for d in a.data.split(",") for row in readers[store](d, a.run_id)]
+
     deadline = time.time() + a.wait
     while True:
-        results = {s: verdict(readers[s](a.data, a.run_id), acked, refused, lost) for s in stores}
+        results = {s: verdict(stored(s), acked, refused, lost) for s in stores}
         if all(r["lost"] == 0 for r in results.values()) or time.time() >= deadline:
             break
         time.sleep(2)
