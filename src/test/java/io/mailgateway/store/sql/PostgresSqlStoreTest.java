@@ -77,6 +77,49 @@ class PostgresSqlStoreTest {
     }
 
     @Test
+    void should_migrate_once_when_several_nodes_start_together_on_a_new_database() throws Exception {
+        long applied = SqlTestSupport.count(ds, "SELECT COUNT(*) FROM databasechangelog");
+        // Several fresh databases: one race alone may be won by luck.
+        for (int round = 0; round < 4; round++) {
+            String database = "together" + round;
+            try (Connection c = ds.getConnection()) {
+                c.createStatement().execute("CREATE DATABASE " + database);
+            }
+            int nodes = 4;
+            List<HikariDataSource> pools = new ArrayList<>();
+            ExecutorService starting = Executors.newFixedThreadPool(nodes);
+            try {
+                for (int n = 0; n < nodes; n++) {
+                    pools.add(SqlDataSources.create(SqlTestSupport.config(Map.of(
+                            "DATA_DIR", dataDir.toString(),
+                            "DB_URL", "jdbc:postgresql://127.0.0.1:" + port + "/" + database,
+                            "DB_USER", "postgres",
+                            "DB_POOL_SIZE", "2")), dataDir));
+                }
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                List<Future<Object>> migrations = new ArrayList<>();
+                for (HikariDataSource pool : pools) {
+                    migrations.add(starting.submit(() -> {
+                        go.await();
+                        SqlMigrations.migrate(pool);
+                        return null;
+                    }));
+                }
+                go.countDown();
+                for (Future<Object> m : migrations) {
+                    m.get(); // a node that lost a race would throw here, as it failed to start
+                }
+                assertThat(SqlTestSupport.count(pools.get(0), "SELECT COUNT(*) FROM databasechangelog")).isEqualTo(applied);
+                // The lock is released: a later start is not blocked by it.
+                SqlMigrations.migrate(pools.get(1));
+            } finally {
+                starting.shutdownNow();
+                pools.forEach(HikariDataSource::close);
+            }
+        }
+    }
+
+    @Test
     void should_index_recipients_of_new_rows_and_of_rows_stored_before_version_5() throws Exception {
         try (Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE before5");
