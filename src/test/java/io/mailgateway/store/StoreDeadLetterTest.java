@@ -179,7 +179,7 @@ class StoreDeadLetterTest {
         return new Cli(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    /** Counts the attempts (exchanges completed or failed) of one route for one queue ID. */
+    /** Counts the attempts (exchanges completed or failed, one message or a batch holding it) of one route for one queue ID. */
     static final class AttemptCounter extends EventNotifierSupport implements AutoCloseable {
         private final String routeId;
         private volatile String queueId;
@@ -208,9 +208,17 @@ class StoreDeadLetterTest {
         @Override
         public void notify(CamelEvent event) {
             Exchange e = ((CamelEvent.ExchangeEvent) event).getExchange();
-            if (routeId.equals(e.getFromRouteId()) && waitFor() .equals(e.getIn().getHeader(MailHeaders.QUEUE_ID))) {
+            if (routeId.equals(e.getFromRouteId()) && carries(e, waitFor())) {
                 count.incrementAndGet();
             }
+        }
+
+        /** The exchange of one message (storeJms), or of a batch holding it (storeBatch). */
+        private static boolean carries(Exchange e, String id) {
+            if (e.getIn().getBody() instanceof StoreBatch batch) {
+                return batch.entries().stream().anyMatch(b -> id.equals(b.message().getHeader(MailHeaders.QUEUE_ID)));
+            }
+            return id.equals(e.getIn().getHeader(MailHeaders.QUEUE_ID));
         }
 
         private String waitFor() {
