@@ -124,7 +124,7 @@ class StoreDeadLetterTest {
     }
 
     /** Messages with this queue ID in a queue, scheduled or in delivery included. */
-    private static long count(String queueName, String id) throws Exception {
+    static long count(String queueName, String id) throws Exception {
         Queue q = queue(queueName);
         return q == null ? 0 : q.getMessageCount() == 0 ? 0 : countMatching(q, id);
     }
@@ -147,13 +147,13 @@ class StoreDeadLetterTest {
         return registry.get("smtp.store.dead.letters").tag("store", store).counter().count();
     }
 
-    private static void execute(String sql) throws Exception {
+    static void execute(String sql) throws Exception {
         try (Connection c = TestGateway.sqlDataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
-    private static int rowCount(String id) throws Exception {
+    static int rowCount(String id) throws Exception {
         try (Connection c = TestGateway.sqlDataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM messages WHERE queue_id = ?")) {
             ps.setString(1, id);
