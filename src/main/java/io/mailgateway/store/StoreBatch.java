@@ -1,5 +1,6 @@
 package io.mailgateway.store;
 
+import io.mailgateway.message.MailHeaders;
 import java.util.List;
 
 /**
@@ -12,6 +13,11 @@ public record StoreBatch(List<BatchEntry> entries) {
     /** The entries nobody marked yet. */
     public List<BatchEntry> pending() {
         return entries.stream().filter(BatchEntry::isPending).toList();
+    }
+
+    /** The queue IDs of the batch, comma-separated, for a route's log step: {@code ${body.queueIds()}}. */
+    public String queueIds() {
+        return String.join(",", entries.stream().map(e -> e.message().getHeader(MailHeaders.QUEUE_ID, String.class)).toList());
     }
 
     /**
