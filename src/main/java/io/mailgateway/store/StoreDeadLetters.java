@@ -49,14 +49,22 @@ public final class StoreDeadLetters implements Processor {
         String store = route != null && route.startsWith(ROUTE_PREFIX) ? route.substring(ROUTE_PREFIX.length()) : String.valueOf(route);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = cause == null ? "permanent store failure" : reasonOf(cause);
-        String queue = queueOf(store);
         exchange.getIn().setHeader(MailHeaders.DLQ_REASON, reason);
-        exchange.setProperty(QUEUE_PROPERTY, queue);
+        exchange.setProperty(QUEUE_PROPERTY, recorded(store, exchange.getIn().getHeader(MailHeaders.QUEUE_ID, String.class), reason));
+    }
+
+    /**
+     * Counts and logs a dead letter of {@code store} (the batch consumer's dead letters too).
+     *
+     * @return the store's dead-letter queue
+     */
+    public String recorded(String store, String queueId, String reason) {
+        String queue = queueOf(store);
         counter(store).increment();
         errors.increment();
         // Once, at ERROR: an operator has to act (fix the cause, then `queue dlq requeue ID`).
-        LOG.error("{}: store {} can never store this message, moved to {}: {}",
-                exchange.getIn().getHeader(MailHeaders.QUEUE_ID, String.class), store, queue, reason);
+        LOG.error("{}: store {} can never store this message, moved to {}: {}", queueId, store, queue, reason);
+        return queue;
     }
 
     private static String reasonOf(Exception cause) {

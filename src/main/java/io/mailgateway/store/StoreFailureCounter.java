@@ -22,6 +22,11 @@ public final class StoreFailureCounter implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        count();
+    }
+
+    /** One transient store failure (a batch consumer's failed batch). */
+    public void count() {
         failures.increment();
     }
 }

@@ -20,7 +20,9 @@ public final class StoreKeys implements SettingGroup {
     public List<Setting> settings() {
         return List.of(
                 new Setting("STORE_CONSUMERS", "4",
-                        "Concurrent consumers per store queue.", integer(1, 256)),
+                        "Concurrent consumers per store queue (each takes its own batches on a storeBatch route).", integer(1, 256)),
+                new Setting("STORE_BATCH_WAIT", "10ms",
+                        "Stores on storeBatch routes (maildir, sql): longest wait, after a batch's first message, for more messages to fill it (up to STORAGE_BATCH_SIZE); 0 = only those already at hand. ms, s.", duration()),
                 new Setting("DB_URL", "",
                         "JDBC URL of the SQL store's database, e.g. jdbc:postgresql://127.0.0.1:5432/mail; empty means SQLite in $DATA_DIR/gateway.db.", any()),
                 new Setting("DB_USER", "",
@@ -36,7 +38,7 @@ public final class StoreKeys implements SettingGroup {
                 new Setting("STORAGE_BATCH_INSERT", "true",
                         "SQL store: insert messages in batches, one transaction per batch; the broker acks only after the commit.", bool()),
                 new Setting("STORAGE_BATCH_SIZE", "100",
-                        "SQL store: most messages per batch transaction.", integer(1, 10_000)),
+                        "Most messages per batch: per broker transaction and store transaction of a storeBatch route (maildir, sql), and per SQL group commit.", integer(1, 10_000)),
                 new Setting("STORAGE_BATCH_TIMEOUT", "30s",
                         "SQL store: longest wait for a message's batch to commit; past it the store fails that message and the broker redelivers it. Seconds or a number with ms, s, m.", StoreKeys::positiveDuration),
                 new Setting("SQL_INLINE_BODY_LIMIT", "262144",

@@ -2,6 +2,7 @@ package io.mailgateway.store;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultExchange;
 
 /**
  * A store's processor that classifies its own failures: {@link #store} does the work, and what it
@@ -9,6 +10,10 @@ import org.apache.camel.Processor;
  * never be stored here (the route then moves it to the store's dead-letter queue), or unchanged
  * otherwise (rollback, broker redelivery). A store with its own kinds of failure (SQL states, S3
  * status codes) overrides {@link #isPermanent} and asks {@link StoreFailures} for the rest.
+ *
+ * <p>On a batch route ({@code storeBatch:}) the body is a {@link StoreBatch}: {@link #storeBatch}
+ * marks each entry stored or failed, then the step fails with {@link StoreBatch.Incomplete} if
+ * any entry failed transiently. A store that can share syncs across messages overrides it.
  */
 public abstract class StoreStep implements Processor {
 
@@ -20,20 +25,45 @@ public abstract class StoreStep implements Processor {
 
     @Override
     public final void process(Exchange exchange) throws Exception {
+        if (exchange.getIn().getBody() instanceof StoreBatch batch) {
+            storeBatch(batch, exchange);
+            batch.requireNoFailure(store);
+            return;
+        }
         try {
             store(exchange);
-        } catch (PermanentStoreFailure e) {
-            throw e;
         } catch (Exception e) {
-            if (isPermanent(e)) {
-                throw new PermanentStoreFailure(store + ": " + StoreFailures.describe(e), e);
-            }
-            throw e;
+            throw classified(e);
         }
     }
 
     /** Stores the message; returns only once it is durable in this store. */
     protected abstract void store(Exchange exchange) throws Exception;
+
+    /**
+     * Stores every pending entry and marks each; returns once the stored ones are durable. This
+     * default stores them one by one, each through {@link #store} on an exchange of its own.
+     */
+    protected void storeBatch(StoreBatch batch, Exchange exchange) {
+        for (BatchEntry entry : batch.pending()) {
+            Exchange single = new DefaultExchange(exchange.getContext());
+            single.setIn(entry.message());
+            try {
+                store(single);
+                entry.stored();
+            } catch (Exception e) {
+                entry.failed(classified(e));
+            }
+        }
+    }
+
+    /** {@code failure} as a {@link PermanentStoreFailure} when it is permanent here, else as it is. */
+    protected final Exception classified(Exception failure) {
+        if (failure instanceof PermanentStoreFailure || !isPermanent(failure)) {
+            return failure;
+        }
+        return new PermanentStoreFailure(store + ": " + StoreFailures.describe(failure), failure);
+    }
 
     protected boolean isPermanent(Exception failure) {
         return StoreFailures.isPermanentByDefault(failure);

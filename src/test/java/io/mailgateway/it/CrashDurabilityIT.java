@@ -59,6 +59,8 @@ class CrashDurabilityIT {
                 "STORE_CONSUMERS", "1");
         Map<String, String> slowStore = new HashMap<>(env);
         slowStore.put("ROUTES_DIR", routesWithSlowMaildir().toString());
+        // small batches, so that some are written and acknowledged before the kill and some not
+        slowStore.put("STORAGE_BATCH_SIZE", "5");
         // queue ID -> its recipients, only for messages that got "250 2.0.0 ... queued as ID"
         Map<String, List<String>> acknowledged = new ConcurrentHashMap<>();
         int filesAtKill;
@@ -140,9 +142,11 @@ class CrashDurabilityIT {
         String store = "        - process:\n            ref: maildirStore\n";
         String route = Files.readString(maildir);
         assertThat(route).contains(store);
-        // synchronous: the delay holds the transacted consumer, as a slow write would
-        Files.writeString(maildir, route.replace(store, "        - delay:\n            expression:\n              constant: \""
-                + STORE_DELAY_MS + "\"\n            asyncDelayed: false\n" + store));
+        // synchronous: the delay holds the transacted consumer, as a slow write would; once per
+        // message of the batch (storeBatch: the body is a StoreBatch)
+        Files.writeString(maildir, route.replace(store, "        - loop:\n            expression:\n              simple: \"${body.entries().size()}\"\n"
+                + "            steps:\n              - delay:\n                  expression:\n                    constant: \""
+                + STORE_DELAY_MS + "\"\n                  asyncDelayed: false\n" + store));
         return routes;
     }
 

@@ -95,7 +95,8 @@ class RouteReloadIT {
             mark = gateway.log().length();
             replace(storeRoute, original.replace(STORE_STEP, STORE_STEP
                     + "        - log:\n"
-                    + "            message: \"stored ${header.MailQueueId} by the edited route\"\n"
+                    // a batch route: the body is the batch, and this test's batch holds one message
+                    + "            message: \"stored ${body.queueIds()} by the edited route\"\n"
                     + "            logName: io.mailgateway.routes\n"));
             awaitLog(gateway, mark, "Started store-maildir");
             assertThat(gateway.log().substring(mark)).contains("Routes reloaded summary (total:1 started:1)");

@@ -124,7 +124,7 @@ class StoreDeadLetterTest {
     }
 
     /** Messages with this queue ID in a queue, scheduled or in delivery included. */
-    private static long count(String queueName, String id) throws Exception {
+    static long count(String queueName, String id) throws Exception {
         Queue q = queue(queueName);
         return q == null ? 0 : q.getMessageCount() == 0 ? 0 : countMatching(q, id);
     }
@@ -147,13 +147,13 @@ class StoreDeadLetterTest {
         return registry.get("smtp.store.dead.letters").tag("store", store).counter().count();
     }
 
-    private static void execute(String sql) throws Exception {
+    static void execute(String sql) throws Exception {
         try (Connection c = TestGateway.sqlDataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
-    private static int rowCount(String id) throws Exception {
+    static int rowCount(String id) throws Exception {
         try (Connection c = TestGateway.sqlDataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM messages WHERE queue_id = ?")) {
             ps.setString(1, id);
@@ -179,7 +179,7 @@ class StoreDeadLetterTest {
         return new Cli(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    /** Counts the attempts (exchanges completed or failed) of one route for one queue ID. */
+    /** Counts the attempts (exchanges completed or failed, one message or a batch holding it) of one route for one queue ID. */
     static final class AttemptCounter extends EventNotifierSupport implements AutoCloseable {
         private final String routeId;
         private volatile String queueId;
@@ -208,9 +208,17 @@ class StoreDeadLetterTest {
         @Override
         public void notify(CamelEvent event) {
             Exchange e = ((CamelEvent.ExchangeEvent) event).getExchange();
-            if (routeId.equals(e.getFromRouteId()) && waitFor() .equals(e.getIn().getHeader(MailHeaders.QUEUE_ID))) {
+            if (routeId.equals(e.getFromRouteId()) && carries(e, waitFor())) {
                 count.incrementAndGet();
             }
+        }
+
+        /** The exchange of one message (storeJms), or of a batch holding it (storeBatch). */
+        private static boolean carries(Exchange e, String id) {
+            if (e.getIn().getBody() instanceof StoreBatch batch) {
+                return batch.entries().stream().anyMatch(b -> id.equals(b.message().getHeader(MailHeaders.QUEUE_ID)));
+            }
+            return id.equals(e.getIn().getHeader(MailHeaders.QUEUE_ID));
         }
 
         private String waitFor() {

@@ -11,12 +11,16 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One message into several Maildirs by the Maildir protocol: write to {@code tmp/NAME},
  * fsync, rename into {@code new/NAME}, fsync {@code new/}. The body is streamed once into the
  * first mailbox; the others get a copy of that file, so the message is never whole in memory.
+ * {@link #write} leaves the fsync of {@code new/} to its caller, so that a batch of messages
+ * syncs each directory once ({@link MaildirStore}).
  */
 final class MaildirDelivery {
 
@@ -28,11 +32,31 @@ final class MaildirDelivery {
 
     /** @return how many mailboxes got a new file (the rest had it from an earlier attempt) */
     int deliver(Collection<Path> mailboxes, byte[] header, InputStream body, boolean redelivered) throws IOException {
+        Set<Path> toSync = new LinkedHashSet<>();
+        int written = write(mailboxes, header, body, redelivered, toSync);
+        for (Path dir : toSync) {
+            DurableFiles.syncDirectory(dir);
+        }
+        return written;
+    }
+
+    /**
+     * Writes and fsyncs the files and renames them into {@code new/}, adding each {@code new/}
+     * directory that must be fsynced before the message counts as stored to {@code toSync}: one
+     * that got a file, and on a redelivery also one that had it already (the attempt that renamed
+     * it may have failed before its fsync).
+     *
+     * @return how many mailboxes got a new file
+     */
+    int write(Collection<Path> mailboxes, byte[] header, InputStream body, boolean redelivered, Set<Path> toSync)
+            throws IOException {
         List<Path> pending = new ArrayList<>();
         for (Path box : mailboxes) {
             prepare(box);
             if (!alreadyDelivered(box, redelivered)) {
                 pending.add(box);
+            } else if (Files.exists(box.resolve("new").resolve(name))) {
+                toSync.add(box.resolve("new"));
             }
         }
         if (pending.isEmpty()) {
@@ -49,7 +73,7 @@ final class MaildirDelivery {
         }
         for (Path box : pending) {
             Files.move(box.resolve("tmp").resolve(name), box.resolve("new").resolve(name), StandardCopyOption.ATOMIC_MOVE);
-            DurableFiles.syncDirectory(box.resolve("new"));
+            toSync.add(box.resolve("new"));
         }
         return pending.size();
     }

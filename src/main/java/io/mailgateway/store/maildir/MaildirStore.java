@@ -9,11 +9,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import io.mailgateway.store.BatchEntry;
+import io.mailgateway.store.DurableFiles;
 import io.mailgateway.store.PermanentStoreFailure;
+import io.mailgateway.store.StoreBatch;
 import io.mailgateway.store.StoreStep;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +51,45 @@ public class MaildirStore extends StoreStep {
 
     @Override
     protected void store(Exchange exchange) throws IOException, PermanentStoreFailure {
-        Message in = exchange.getIn();
+        Set<Path> toSync = new LinkedHashSet<>();
+        write(exchange.getIn(), toSync);
+        for (Path dir : toSync) {
+            DurableFiles.syncDirectory(dir);
+        }
+    }
+
+    /**
+     * A batch shares its directory syncs: every message's files are written, fsynced and renamed
+     * into new/, then each new/ directory is fsynced once, and only then are the messages whose
+     * files it holds marked stored. A message that failed leaves the others stored; its files
+     * already renamed are found and skipped on its redelivery.
+     */
+    @Override
+    protected void storeBatch(StoreBatch batch, Exchange exchange) {
+        Map<Path, List<BatchEntry>> waitingOn = new LinkedHashMap<>();
+        List<BatchEntry> written = new ArrayList<>();
+        for (BatchEntry entry : batch.pending()) {
+            Set<Path> toSync = new LinkedHashSet<>();
+            try {
+                write(entry.message(), toSync);
+                written.add(entry);
+                toSync.forEach(dir -> waitingOn.computeIfAbsent(dir, d -> new ArrayList<>()).add(entry));
+            } catch (Exception e) {
+                entry.failed(classified(e));
+            }
+        }
+        for (Map.Entry<Path, List<BatchEntry>> dir : waitingOn.entrySet()) {
+            try {
+                DurableFiles.syncDirectory(dir.getKey());
+            } catch (IOException e) {
+                dir.getValue().forEach(entry -> entry.failed(e));
+            }
+        }
+        written.stream().filter(BatchEntry::isPending).forEach(BatchEntry::stored);
+    }
+
+    /** Writes the message's files and renames them into new/; the new/ directories left to fsync go to {@code toSync}. */
+    private void write(Message in, Set<Path> toSync) throws IOException, PermanentStoreFailure {
         String queueId = in.getHeader(MailHeaders.QUEUE_ID, String.class);
         long receivedAt = in.getHeader(MailHeaders.RECEIVED_AT, Long.class);
         Envelope envelope = EnvelopeCodec.read(in);
@@ -62,7 +107,7 @@ public class MaildirStore extends StoreStep {
         byte[] returnPath = ("Return-Path: <" + envelope.sender() + ">\r\n").getBytes(StandardCharsets.UTF_8);
         try (InputStream body = in.getMandatoryBody(InputStream.class)) {
             boolean redelivered = Boolean.TRUE.equals(in.getHeader("JMSRedelivered", Boolean.class));
-            int written = new MaildirDelivery(name).deliver(mailboxes, returnPath, body, redelivered);
+            int written = new MaildirDelivery(name).write(mailboxes, returnPath, body, redelivered, toSync);
             LOG.debug("{}: maildir wrote {} of {} mailbox(es)", queueId, written, mailboxes.size());
         } catch (org.apache.camel.InvalidPayloadException e) {
             throw new PermanentStoreFailure("message body is not readable: " + e.getMessage(), e);

@@ -6,11 +6,14 @@ import io.mailgateway.message.MailHeaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
+import io.mailgateway.store.BatchEntry;
 import io.mailgateway.store.PermanentStoreFailure;
+import io.mailgateway.store.StoreBatch;
 import io.mailgateway.store.StoreStep;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +48,53 @@ public class SqlStore extends StoreStep {
 
     @Override
     protected void store(Exchange exchange) throws IOException, SQLException, InterruptedException, PermanentStoreFailure {
-        Message in = exchange.getIn();
+        MessageRow row = rowOf(exchange.getIn());
+        if (batching != null) {
+            batching.insert(row);
+        } else {
+            direct.insert(List.of(row));
+        }
+        LOG.debug("{}: sql stored ({})", row.queueId(), row.bodyRef() == null ? "inline" : row.bodyRef());
+    }
+
+    /**
+     * A batch is one transaction of its own (not through the group-commit writer: it is a group
+     * already). If it fails, its rows are tried one by one, so one bad row cannot fail the others.
+     */
+    @Override
+    protected void storeBatch(StoreBatch batch, Exchange exchange) {
+        List<BatchEntry> entries = new ArrayList<>();
+        List<MessageRow> rows = new ArrayList<>();
+        for (BatchEntry entry : batch.pending()) {
+            try {
+                rows.add(rowOf(entry.message()));
+                entries.add(entry);
+            } catch (Exception e) {
+                entry.failed(classified(e));
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        try {
+            direct.insert(rows);
+            entries.forEach(BatchEntry::stored);
+            return;
+        } catch (SQLException e) {
+            LOG.debug("batch of {} failed ({}); trying its rows one by one", rows.size(), e.getMessage());
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            try {
+                direct.insert(List.of(rows.get(i)));
+                entries.get(i).stored();
+            } catch (SQLException e) {
+                entries.get(i).failed(classified(e));
+            }
+        }
+    }
+
+    /** The row of a message; a body too large for it goes to its blob first (durable on return). */
+    private MessageRow rowOf(Message in) throws IOException, PermanentStoreFailure {
         String queueId = in.getHeader(MailHeaders.QUEUE_ID, String.class);
         long receivedAt = in.getHeader(MailHeaders.RECEIVED_AT, Long.class);
         byte[] inline;
@@ -63,19 +112,13 @@ public class SqlStore extends StoreStep {
             throw new PermanentStoreFailure("message body is not readable: " + e.getMessage(), e);
         }
         Envelope envelope = EnvelopeCodec.read(in);
-        MessageRow row = new MessageRow(queueId, receivedAt, envelope.sender().toString(),
+        return new MessageRow(queueId, receivedAt, envelope.sender().toString(),
                 envelope.recipients().stream().map(r -> r.address()).toList(),
                 Subjects.of(head), sizeOf(in, head, inline), envelope.client().address(), envelope.client().helo(),
                 in.getHeader(MailHeaders.AUTH_RESULTS, String.class),
                 "true".equals(in.getHeader(MailHeaders.QUARANTINE, String.class)), inline, ref,
                 in.getHeader(MailHeaders.ENVELOPE, String.class), in.getHeader(MailHeaders.SPAM_SCORE, Double.class),
                 in.getHeader(MailHeaders.SPAM_VERDICT, String.class));
-        if (batching != null) {
-            batching.insert(row);
-        } else {
-            direct.insert(List.of(row));
-        }
-        LOG.debug("{}: sql stored ({})", queueId, ref == null ? "inline" : ref);
     }
 
     @Override

@@ -1,0 +1,108 @@
+package io.mailgateway.store.batch;
+
+import io.mailgateway.message.MailHeaders;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultMessage;
+
+/**
+ * Between the broker's core messages (as the inbound route's JMS send made them) and what a store
+ * reads: the properties as the headers camel-jms would give (names decoded the way its default
+ * key format encodes them, plus {@code JMSRedelivered}), the body as bytes, or for a large
+ * message a spool file, so it is never whole in the heap. And back: the copy sent to a store's
+ * dead-letter queue.
+ */
+final class CoreMessages {
+
+    /** The broker's own bookkeeping (routing type, original queue, schedule, large size): not headers. */
+    private static final String BROKER_PREFIX = "_AMQ";
+    private static final String JMS_BROKER_PREFIX = "JMS_AMQ";
+
+    private CoreMessages() {
+    }
+
+    /** The Camel message of {@code m}; a large body is first streamed into a new file in {@code spoolDir}. */
+    static org.apache.camel.Message toCamel(Exchange batch, ClientMessage m, Path spoolDir)
+            throws IOException, ActiveMQException {
+        DefaultMessage message = new DefaultMessage(batch); // the batch's exchange converts its body (getBody(InputStream.class))
+        for (SimpleString name : m.getPropertyNames()) {
+            String key = name.toString();
+            if (!isBrokers(key)) {
+                Object value = m.getObjectProperty(name);
+                message.setHeader(headerName(key), value instanceof SimpleString s ? s.toString() : value);
+            }
+        }
+        message.setHeader("JMSRedelivered", m.getDeliveryCount() > 1);
+        message.setBody(m.isLargeMessage() ? spool(m, spoolDir) : bytesOf(m));
+        return message;
+    }
+
+    /**
+     * The copy of {@code from} for a dead-letter queue, with {@code reason} as MailDlqReason;
+     * {@code body} is what {@link #toCamel} made of it (bytes, or the spool file, streamed again).
+     * Anycast, as a JMS queue send is, so the DLQ's anycast queue takes it.
+     */
+    static ClientMessage deadLetter(ClientSession session, ClientMessage from, Object body, String reason) throws IOException {
+        ClientMessage copy = session.createMessage(from.getType(), true);
+        for (SimpleString name : from.getPropertyNames()) {
+            if (!isBrokers(name.toString())) {
+                copy.putObjectProperty(name, from.getObjectProperty(name));
+            }
+        }
+        copy.putStringProperty(MailHeaders.DLQ_REASON, reason);
+        copy.setRoutingType(RoutingType.ANYCAST);
+        if (body instanceof File file) {
+            copy.setBodyInputStream(Files.newInputStream(file.toPath())); // read through while the send streams it
+        } else if (from.getType() == Message.TEXT_TYPE) {
+            copy.getBodyBuffer().writeNullableSimpleString(SimpleString.of(new String((byte[]) body, StandardCharsets.UTF_8)));
+        } else {
+            copy.getBodyBuffer().writeBytes((byte[]) body);
+        }
+        return copy;
+    }
+
+    private static boolean isBrokers(String property) {
+        return property.startsWith(BROKER_PREFIX) || property.startsWith("_" + BROKER_PREFIX) || property.startsWith(JMS_BROKER_PREFIX);
+    }
+
+    /** camel-jms' default key format: '.' and '-' travel as _DOT_ and _HYPHEN_. */
+    private static String headerName(String property) {
+        return property.replace("_DOT_", ".").replace("_HYPHEN_", "-");
+    }
+
+    /** A JMS BytesMessage's body is the raw buffer; a TextMessage's a nullable string (sent as UTF-8 here). */
+    private static byte[] bytesOf(ClientMessage m) {
+        ActiveMQBuffer buffer = m.getBodyBuffer();
+        if (m.getType() == Message.TEXT_TYPE) {
+            SimpleString text = buffer.readNullableSimpleString();
+            return text == null ? new byte[0] : text.toString().getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] bytes = new byte[buffer.readableBytes()];
+        buffer.readBytes(bytes);
+        return bytes;
+    }
+
+    private static File spool(ClientMessage m, Path spoolDir) throws IOException, ActiveMQException {
+        Files.createDirectories(spoolDir);
+        Path file = Files.createTempFile(spoolDir, "store-batch-", ".eml");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            m.saveToOutputStream(out);
+        } catch (IOException | ActiveMQException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        return file.toFile();
+    }
+}

@@ -1,0 +1,309 @@
+package io.mailgateway.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mailgateway.broker.EmbeddedBroker;
+import io.mailgateway.message.MailHeaders;
+import io.mailgateway.testing.SmtpTestClient;
+import io.mailgateway.testing.TestGateway;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.activemq.artemis.core.server.MessageReference;
+import org.apache.activemq.artemis.core.server.ServerConsumer;
+import org.apache.activemq.artemis.core.server.impl.AckReason;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
+import org.apache.activemq.artemis.core.transaction.Transaction;
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The batch consumer on the real gateway (embedded broker, Maildir, SQLite): messages queue while
+ * the store route is stopped, then the route starts and takes them in batches. A broker plugin
+ * sees every acknowledgement of the store queue with its transaction, and checks at that moment
+ * that the message is already in the store: nothing is acknowledged before its durable write.
+ */
+@ExtendWith(TestGateway.class)
+class StoreBatchTest {
+
+    private static final int MESSAGES = 20;
+
+    private final List<String> routesStopped = new ArrayList<>();
+    private AckWatch acks;
+    private BatchWatch batches;
+
+    @AfterEach
+    void restore() throws Exception {
+        for (String route : routesStopped) {
+            TestGateway.camel().getRouteController().startRoute(route);
+        }
+        if (acks != null) {
+            TestGateway.gateway().broker().server().unRegisterBrokerPlugin(acks);
+        }
+        if (batches != null) {
+            batches.close();
+        }
+    }
+
+    @Test
+    void should_store_a_batch_once_each_and_ack_it_in_one_transaction() throws Exception {
+        List<String> rcpts = users("batch", MESSAGES);
+        watch("maildir", "store-maildir", id -> !TestGateway.newMail(rcptOf(id)).isEmpty());
+        stop("store-maildir");
+        for (String rcpt : rcpts) {
+            remember(send(List.of(rcpt), "batched"), rcpt);
+        }
+        start("store-maildir");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> acks.acked().size() == MESSAGES);
+        for (String rcpt : rcpts) {
+            assertThat(TestGateway.newMail(rcpt)).as(rcpt).hasSize(1);
+        }
+        assertThat(acks.beforeDurable()).as("acknowledged before its file was in new/").isEmpty();
+        assertThat(batches.entries()).as("messages routed").isEqualTo(MESSAGES);
+        assertThat(batches.exchanges()).as("exchanges for %d messages", MESSAGES).isLessThan(MESSAGES);
+        // Each batch's acks share one broker transaction: as many transactions as batches.
+        assertThat(acks.transactions()).isEqualTo(batches.exchanges());
+    }
+
+    @Test
+    void should_ack_the_rest_of_a_batch_and_redeliver_only_the_message_that_failed_without_duplicates() throws Exception {
+        List<String> rcpts = users("midbatch", 6);
+        String blockedRcpt = TestGateway.uniqueUser("blockedbatch") + "@example.com";
+        // A file where the mailbox's new/ must be: its file is written to tmp/, and its rename into
+        // new/ fails, after the other recipient's file was renamed into its own new/.
+        Path box = TestGateway.maildir().resolve("example.com").resolve(blockedRcpt.substring(0, blockedRcpt.indexOf('@')));
+        Files.createDirectories(box.resolve("tmp"));
+        Files.createDirectories(box.resolve("cur"));
+        Path blocker = Files.writeString(box.resolve("new"), "not a directory");
+        watch("maildir", "store-maildir", id -> rcptsOf(id).stream().allMatch(r -> !TestGateway.newMail(r).isEmpty()));
+        stop("store-maildir");
+        for (String rcpt : rcpts.subList(0, 3)) {
+            remember(send(List.of(rcpt), "before"), rcpt);
+        }
+        // one mailbox written, the other failing: the message fails as a whole, and its redelivery
+        // must not write the first mailbox again
+        String blocked = send(List.of(rcpts.get(3), blockedRcpt), "blocked");
+        remember(blocked, rcpts.get(3), blockedRcpt);
+        for (String rcpt : rcpts.subList(4, 6)) {
+            remember(send(List.of(rcpt), "after"), rcpt);
+        }
+        start("store-maildir");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> acks.acked().size() == 5);
+        assertThat(acks.acked()).doesNotContain(blocked);
+        assertThat(TestGateway.gateway().broker().depth("maildir")).as("still queued: the blocked message").isGreaterThanOrEqualTo(1);
+        assertThat(TestGateway.newMail(rcpts.get(3))).as("written before the failure").hasSize(1);
+
+        Files.delete(blocker);
+        Files.createDirectory(blocker);
+        await().atMost(Duration.ofSeconds(30)).until(() -> acks.acked().contains(blocked));
+        for (String rcpt : rcpts) {
+            assertThat(TestGateway.newMail(rcpt)).as(rcpt).hasSize(1);
+        }
+        assertThat(TestGateway.newMail(blockedRcpt)).hasSize(1);
+        assertThat(acks.beforeDurable()).as("acknowledged before its files were in new/").isEmpty();
+        assertThat(batches.failed()).as("the batch holding the blocked message failed").isGreaterThan(0);
+    }
+
+    @Test
+    void should_move_a_row_the_database_refuses_to_the_dlq_and_store_the_rest_of_its_batch() throws Exception {
+        String subject = "refusedbatch" + System.nanoTime();
+        execute("CREATE TRIGGER " + subject + " BEFORE INSERT ON messages WHEN NEW.subject = '" + subject
+                + "' BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END");
+        try {
+            watch("sql", "store-sql", id -> rows(id) == 1);
+            stop("store-sql");
+            List<String> rcpts = users("sqlbatch", 4);
+            List<String> ids = new ArrayList<>();
+            for (String rcpt : rcpts) {
+                ids.add(send(List.of(rcpt), "fine"));
+                remember(ids.get(ids.size() - 1), rcpt);
+            }
+            String refused = send(List.of(rcpts.get(0)), subject);
+            remember(refused, rcpts.get(0));
+            start("store-sql");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> acks.acked().size() == 5);
+            for (String id : ids) {
+                assertThat(rows(id)).as(id).isEqualTo(1);
+            }
+            assertThat(rows(refused)).isZero();
+            assertThat(count(EmbeddedBroker.storeQueue("sql") + ".dlq", refused)).isEqualTo(1);
+            assertThat(count(EmbeddedBroker.storeQueue("sql"), refused)).isZero();
+            assertThat(acks.beforeDurable()).as("acknowledged before its row (the dead letter aside)").containsExactly(refused);
+        } finally {
+            execute("DROP TRIGGER IF EXISTS " + subject);
+        }
+    }
+
+    // --- what the tests watch
+
+    private final Map<String, List<String>> rcptsById = new ConcurrentHashMap<>();
+
+    private void remember(String id, String... rcpts) {
+        rcptsById.put(id, List.of(rcpts));
+    }
+
+    private List<String> rcptsOf(String id) {
+        return rcptsById.getOrDefault(id, List.of());
+    }
+
+    private String rcptOf(String id) {
+        return rcptsOf(id).get(0);
+    }
+
+    private void watch(String store, String route, Predicate<String> durable) throws Exception {
+        acks = new AckWatch(EmbeddedBroker.storeQueue(store), durable);
+        TestGateway.gateway().broker().server().registerBrokerPlugin(acks);
+        batches = BatchWatch.on(route, rcptsById::containsKey);
+    }
+
+    private void stop(String route) throws Exception {
+        TestGateway.camel().getRouteController().stopRoute(route);
+        routesStopped.add(route);
+    }
+
+    private void start(String route) throws Exception {
+        TestGateway.camel().getRouteController().startRoute(route);
+        routesStopped.remove(route);
+    }
+
+    private static List<String> users(String prefix, int n) {
+        List<String> rcpts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rcpts.add(TestGateway.uniqueUser(prefix) + "@example.com");
+        }
+        return rcpts;
+    }
+
+    private static String send(List<String> rcpts, String subject) throws Exception {
+        try (SmtpTestClient c = SmtpTestClient.connectEhlo(TestGateway.port())) {
+            return c.sendMail("sender@example.org", rcpts,
+                    ("Subject: " + subject + "\r\n\r\nbody\r\n.\r\n").getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    private static long count(String queueName, String id) throws Exception {
+        return StoreDeadLetterTest.count(queueName, id);
+    }
+
+    private static int rows(String id) {
+        try {
+            return StoreDeadLetterTest.rowCount(id);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void execute(String sql) throws Exception {
+        StoreDeadLetterTest.execute(sql);
+    }
+
+    /** Every acknowledgement on one store queue, its transaction, and whether the store had the message then. */
+    private static final class AckWatch implements ActiveMQServerMessagePlugin {
+        private final String queue;
+        private final Predicate<String> durable;
+        private final Set<String> acked = ConcurrentHashMap.newKeySet();
+        private final Set<Long> transactions = ConcurrentHashMap.newKeySet();
+        private final List<String> beforeDurable = new CopyOnWriteArrayList<>();
+
+        AckWatch(String queue, Predicate<String> durable) {
+            this.queue = queue;
+            this.durable = durable;
+        }
+
+        @Override
+        public void messageAcknowledged(Transaction tx, MessageReference ref, AckReason reason, ServerConsumer consumer) {
+            if (!queue.equals(ref.getQueue().getName().toString())) {
+                return;
+            }
+            String id = ref.getMessage().getStringProperty(MailHeaders.QUEUE_ID);
+            acked.add(id);
+            transactions.add(tx == null ? -1 : tx.getID());
+            if (!durable.test(id)) {
+                beforeDurable.add(id);
+            }
+        }
+
+        Set<String> acked() {
+            return acked;
+        }
+
+        int transactions() {
+            return transactions.size();
+        }
+
+        List<String> beforeDurable() {
+            return beforeDurable;
+        }
+    }
+
+    /** The batch exchanges of one route holding this test's messages: how many, how many messages in them, how many failed. */
+    private static final class BatchWatch extends EventNotifierSupport implements AutoCloseable {
+        private final String route;
+        private final Predicate<String> ours;
+        private final List<Integer> sizes = new CopyOnWriteArrayList<>();
+        private final List<Boolean> failures = new CopyOnWriteArrayList<>();
+
+        private BatchWatch(String route, Predicate<String> ours) {
+            this.route = route;
+            this.ours = ours;
+        }
+
+        static BatchWatch on(String route, Predicate<String> ours) throws Exception {
+            BatchWatch watch = new BatchWatch(route, ours);
+            watch.start();
+            TestGateway.camel().getManagementStrategy().addEventNotifier(watch);
+            return watch;
+        }
+
+        @Override
+        public void notify(CamelEvent event) {
+            Exchange e = ((CamelEvent.ExchangeEvent) event).getExchange();
+            if (route.equals(e.getFromRouteId()) && e.getIn().getBody() instanceof StoreBatch batch) {
+                int n = (int) batch.entries().stream().filter(b -> ours.test(b.message().getHeader(MailHeaders.QUEUE_ID, String.class))).count();
+                if (n > 0) {
+                    sizes.add(n);
+                    failures.add(event instanceof CamelEvent.ExchangeFailedEvent);
+                }
+            }
+        }
+
+        @Override
+        public boolean isEnabled(CamelEvent event) {
+            return event instanceof CamelEvent.ExchangeCompletedEvent || event instanceof CamelEvent.ExchangeFailedEvent;
+        }
+
+        int exchanges() {
+            return sizes.size();
+        }
+
+        int entries() {
+            return sizes.stream().collect(Collectors.summingInt(Integer::intValue));
+        }
+
+        long failed() {
+            return failures.stream().filter(f -> f).count();
+        }
+
+        @Override
+        public void close() {
+            TestGateway.camel().getManagementStrategy().removeEventNotifier(this);
+        }
+    }
+}
