@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mailgateway.message.QueueIds;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.mailgateway.testing.CaptureSmtpServer;
+import io.mailgateway.testing.RedisProcess;
 import io.mailgateway.testing.SmtpTestClient;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -35,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three gateway processes (each its own JVM, the packaged jar) on loopback form an Artemis
  * cluster; each keeps a synchronous replica of the previous node's broker (a ring, file lock
- * manager), the SQL store is one PostgreSQL, and relayed mail goes to one next hop on loopback.
+ * manager), the SQL store is one PostgreSQL, rate limits live in one Redis (the loopback
+ * senders are not exempt, so every MAIL FROM takes a token there), and relayed mail goes to one
+ * next hop on loopback.
  * While messages stream in round-robin, node 1 is killed with SIGKILL. Then:
  * <ul>
  *   <li>every message that got 250, on any node, is in PostgreSQL exactly once and reached the
@@ -62,13 +67,15 @@ class ClusterFailoverIT {
 
     @TempDir
     Path dir;
+    private int redisPort;
 
     @Test
     void should_lose_nothing_when_a_node_is_killed_under_load() throws Exception {
         EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg")).start();
         String url = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres";
         List<GatewayProcess> nodes = new ArrayList<>();
-        try (CaptureSmtpServer hop = CaptureSmtpServer.start()) {
+        try (CaptureSmtpServer hop = CaptureSmtpServer.start(); RedisProcess redis = RedisProcess.start(dir.resolve("redis"))) {
+            redisPort = redis.port();
             int[] clusterPorts = new int[NODES + 1];
             int[] replicaPorts = new int[NODES + 1];
             for (int n = 1; n <= NODES; n++) {
@@ -155,6 +162,7 @@ class ClusterFailoverIT {
                 assertThat(QueueIds.nodeOf(id)).isEqualTo(1);
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> rowsBySubject(url).containsKey(999_999));
+            assertThat(rateLimitKeys(redis.port())).as("rate-limit buckets the nodes share in Redis").isNotEmpty();
         } finally {
             nodes.forEach(GatewayProcess::close);
             pg.close();
@@ -187,7 +195,11 @@ class ClusterFailoverIT {
         env.put("LOCAL_DOMAINS", "example.com");
         env.put("TRANSPORT_MAP", "relay.test=smtp:[127.0.0.1]:" + hopPort);
         env.put("QUEUE_INITIAL_RETRY_DELAY", String.valueOf(RETRY_DELAY_SECONDS));
-        env.put("RATE_LIMIT_ENABLED", "false");
+        env.put("CACHE_BACKEND", "redis");
+        env.put("REDIS_PORT", String.valueOf(redisPort));
+        env.put("RATE_LIMIT_WHITELIST", "");
+        env.put("RATE_LIMIT_PER_MINUTE", "1000000");
+        env.put("RATE_LIMIT_BURST", "1000000");
         env.put("SPF_CHECK_ENABLED", "false");
         env.put("DKIM_VERIFY_ENABLED", "false");
         env.put("DMARC_CHECK_ENABLED", "false");
@@ -216,6 +228,15 @@ class ClusterFailoverIT {
                 seq = next.getAndIncrement();
             }
             node = (node + 1) % nodes.size();
+        }
+    }
+
+    private static List<String> rateLimitKeys(int redisPort) {
+        RedisClient client = RedisClient.create("redis://127.0.0.1:" + redisPort);
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            return c.sync().keys("mailgateway:rl:*");
+        } finally {
+            client.shutdown();
         }
     }
 

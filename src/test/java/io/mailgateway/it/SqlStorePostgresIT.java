@@ -52,8 +52,9 @@ class SqlStorePostgresIT {
 
             pg.close(); // the database goes away; the SMTP side keeps accepting into the broker
             send(gateway.port(), DURING, accepted);
-            // consumers fail and roll back; the broker keeps the messages for redelivery with backoff
-            await().atMost(Duration.ofSeconds(30)).until(() -> gateway.log().contains("JmsConsumer[mail.accepted::store.sql]] EndpointMessageListener - Execution of JMS message listener failed"));
+            // the batch consumer's writes fail and roll back; the broker keeps the messages for redelivery with backoff
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> java.util.regex.Pattern.compile("storeBatch store\\.sql: .*the broker redelivers").matcher(gateway.log()).find());
 
             pg = EmbeddedPostgres.builder().setDataDirectory(pgData).setCleanDataDirectory(false).setPort(pgPort).start();
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
