@@ -49,8 +49,8 @@ public final class GatewayMain {
     public static int command(java.util.List<String> args, GatewayConfig config, java.io.InputStream in, java.io.PrintStream out,
                               java.io.PrintStream err) throws java.io.IOException {
         return switch (args.get(0)) {
-            case "queue" -> QueueCommand.run(args.subList(1, args.size()), config.getInt("BROKER_PORT"), config.dataDir(), out, err);
-            case "dlq" -> QueueCommand.run(args, config.getInt("BROKER_PORT"), config.dataDir(), out, err);
+            case "queue" -> queue(args.subList(1, args.size()), config, out, err);
+            case "dlq" -> queue(args, config, out, err);
             case "archive" -> ArchiveCommand.run(args.subList(1, args.size()), config.dataDir(), out, err);
             case "user" -> UserCommand.run(args.subList(1, args.size()), config, in, out, err);
             case "backup" -> BackupCommand.run(args.subList(1, args.size()), config, out, err);
@@ -59,6 +59,18 @@ public final class GatewayMain {
                 yield 2;
             }
         };
+    }
+
+    /** The queue commands, on every node when this gateway is a cluster member. */
+    private static int queue(java.util.List<String> args, GatewayConfig config, java.io.PrintStream out, java.io.PrintStream err) {
+        io.mailgateway.broker.ClusterSettings cluster;
+        try {
+            cluster = io.mailgateway.broker.ClusterSettings.from(config);
+        } catch (ConfigException e) {
+            err.println("configuration error: " + e.getMessage());
+            return 2;
+        }
+        return QueueCommand.run(args, config.getInt("BROKER_PORT"), config.dataDir(), cluster, out, err);
     }
 
     private static int dkim(java.util.List<String> args) {

@@ -26,8 +26,8 @@ import org.apache.activemq.artemis.utils.JsonLoader;
 
 /**
  * A core-protocol connection to the running gateway's broker (its administrative acceptor on
- * 127.0.0.1:BROKER_PORT), logged in with the gateway's {@link AdminCredentials}, for the queue
- * commands: reads and changes go through the broker's management API ({@code QueueControl}
+ * 127.0.0.1:BROKER_PORT), logged in with the gateway's {@link AdminCredentials}, or to another
+ * cluster member's broker ({@link #connectMember}), for the queue commands: reads and changes go through the broker's management API ({@code QueueControl}
  * operations sent to {@code activemq.management}), except a DLQ requeue, which must change
  * properties and so consumes and re-sends in one transaction.
  *
@@ -68,16 +68,40 @@ final class QueueAdmin implements AutoCloseable {
     }
 
     static QueueAdmin connect(String host, int port, AdminCredentials credentials) throws Unreachable, Refused, Exception {
+        return open(host, port, credentials, "",
+                "cannot reach the gateway's broker at " + host + ":" + port
+                        + " (BROKER_PORT): is the gateway running, with the same BROKER_PORT?",
+                "the gateway's broker at " + host + ":" + port + " refused the credentials in"
+                        + " DATA_DIR/broker/admin.credentials: is this the gateway's DATA_DIR? (the gateway reads the file"
+                        + " when it starts: after replacing it, restart the gateway)");
+    }
+
+    /**
+     * Another cluster member's broker, on its cluster acceptor (CLUSTER_HOST:CLUSTER_PORT), logged in
+     * as CLUSTER_USER: each node's admin credentials stay in its own DATA_DIR, and Artemis lets its
+     * cluster user do everything on every address (the bridges need that), management included.
+     * A member that does not answer within a few seconds is unreachable, not waited for.
+     */
+    static QueueAdmin connectMember(String host, int port, String clusterUser, String clusterPassword)
+            throws Unreachable, Refused, Exception {
+        return open(host, port, new AdminCredentials(clusterUser, clusterPassword), "&connectTimeoutMillis=" + MEMBER_CONNECT_MS,
+                "nothing answers at " + host + ":" + port,
+                "it refused CLUSTER_USER's login: is CLUSTER_PASSWORD the one of the cluster?");
+    }
+
+    private static final long MEMBER_CONNECT_MS = 5_000;
+
+    private static QueueAdmin open(String host, int port, AdminCredentials credentials, String options, String unreachable,
+                                   String refused) throws Unreachable, Refused, Exception {
         // One attempt, no reconnects: an absent gateway is an answer, not something to wait for.
         ServerLocator locator = ActiveMQClient.createServerLocator("tcp://" + host + ":" + port
-                + "?initialConnectAttempts=1&reconnectAttempts=0&connectionTTL=60000&callTimeout=" + TIMEOUT_MS);
+                + "?initialConnectAttempts=1&reconnectAttempts=0&connectionTTL=60000&callTimeout=" + TIMEOUT_MS + options);
         ClientSessionFactory factory;
         try {
             factory = locator.createSessionFactory();
         } catch (ActiveMQNotConnectedException e) {
             locator.close();
-            throw new Unreachable("cannot reach the gateway's broker at " + host + ":" + port
-                    + " (BROKER_PORT): is the gateway running, with the same BROKER_PORT?", e);
+            throw new Unreachable(unreachable, e);
         } catch (Exception e) {
             locator.close();
             throw e;
@@ -92,9 +116,7 @@ final class QueueAdmin implements AutoCloseable {
         } catch (ActiveMQSecurityException e) {
             factory.close();
             locator.close();
-            throw new Refused("the gateway's broker at " + host + ":" + port + " refused the credentials in"
-                    + " DATA_DIR/broker/admin.credentials: is this the gateway's DATA_DIR? (the gateway reads the file"
-                    + " when it starts: after replacing it, restart the gateway)", e);
+            throw new Refused(refused, e);
         } catch (Exception e) {
             factory.close();
             locator.close();
@@ -114,9 +136,21 @@ final class QueueAdmin implements AutoCloseable {
         return invokeOn(ResourceNames.QUEUE + queue, queue, operation, args);
     }
 
+    /** An ActiveMQServerControl operation without arguments, e.g. listNetworkTopology. */
+    Object invokeBroker(String operation) throws Exception {
+        return invokeOn(ResourceNames.BROKER, "broker", operation);
+    }
+
+    /** An ActiveMQServerControl attribute, e.g. name or nodeID. */
+    Object brokerAttribute(String attribute) throws Exception {
+        ClientMessage request = management.createMessage(false);
+        ManagementHelper.putAttribute(request, ResourceNames.BROKER, attribute);
+        return result(request, "broker " + attribute);
+    }
+
     /** The names of the broker's queues (ActiveMQServerControl getQueueNames). */
     List<String> queueNames() throws Exception {
-        Object result = invokeOn(ResourceNames.BROKER, "broker", "getQueueNames");
+        Object result = invokeBroker("getQueueNames");
         List<String> names = new ArrayList<>();
         if (result instanceof Object[] array) {
             for (Object name : array) {
@@ -129,13 +163,17 @@ final class QueueAdmin implements AutoCloseable {
     private Object invokeOn(String resource, String what, String operation, Object... args) throws Exception {
         ClientMessage request = management.createMessage(false);
         ManagementHelper.putOperationInvocation(request, resource, operation, args);
+        return result(request, what + " " + operation);
+    }
+
+    private Object result(ClientMessage request, String what) throws Exception {
         ClientMessage reply = requestor.request(request, TIMEOUT_MS);
         if (reply == null) {
             throw new IOException("no answer from the broker's management within " + TIMEOUT_MS + " ms");
         }
         Object result = ManagementHelper.getResult(reply);
         if (!ManagementHelper.hasOperationSucceeded(reply)) {
-            throw new IOException(what + " " + operation + " failed: " + result);
+            throw new IOException(what + " failed: " + result);
         }
         return result;
     }

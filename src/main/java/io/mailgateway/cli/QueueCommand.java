@@ -1,12 +1,12 @@
 package io.mailgateway.cli;
 
 import io.mailgateway.broker.AdminCredentials;
+import io.mailgateway.broker.ClusterSettings;
 import io.mailgateway.broker.EmbeddedBroker;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code queue list|show ID|retry ID|retry-all|delete ID|dlq list|dlq requeue ID} (and
@@ -15,8 +15,16 @@ import java.util.Map;
  * {@link DeadLetterQueues}), like Postfix's postqueue/postsuper. Talks to the broker's administrative port
  * (127.0.0.1:BROKER_PORT) through {@link QueueAdmin}; docs/delivery.md shows every command.
  *
+ * <p>On a cluster member (CLUSTER_PORT set) every command acts on every node's broker
+ * ({@link ClusterMembers}): listings come in one section per node (a {@code node} field in
+ * JSON), a queue ID is looked for on every node (the node in the ID is where it was accepted,
+ * but a replica that took over for a dead node hands its mail to the others), and a node that
+ * cannot be reached is reported as such while the others are still shown.
+ *
  * <p>Exit status: 0 done, 1 no such queue ID (or the broker refused the operation), 2 usage
- * error, 3 the gateway's broker cannot be reached, 4 its credentials cannot be read or are refused.
+ * error, 3 the gateway's broker cannot be reached (in a cluster: no node can), 4 its
+ * credentials cannot be read or are refused, 5 done on the nodes that answered but some
+ * cluster node could not be reached.
  */
 final class QueueCommand {
 
@@ -35,24 +43,24 @@ final class QueueCommand {
     static final int UNREACHABLE = 3;
     /** The broker credentials file cannot be read (wrong user or DATA_DIR), or the broker refused them. */
     static final int NOT_ALLOWED = 4;
+    /** In a cluster: done where the nodes answered, but at least one node could not be reached. */
+    static final int PARTIAL = 5;
 
+    private final QueueNodes nodes;
     private final PrintStream out;
-    private final PrintStream err;
-    private final boolean json;
-    private QueueAdmin admin;
 
-    private QueueCommand(PrintStream out, PrintStream err, boolean json) {
-        this.out = out;
-        this.err = err;
-        this.json = json;
+    private QueueCommand(QueueNodes nodes) {
+        this.nodes = nodes;
+        this.out = nodes.out;
     }
 
     /**
      * @param args the words after {@code queue} (for top-level {@code dlq}, "dlq" plus its words)
      * @param brokerPort the running gateway's BROKER_PORT
      * @param dataDir    the running gateway's DATA_DIR, where its broker credentials are
+     * @param cluster    the gateway's cluster settings: when clustered, the command acts on every member
      */
-    static int run(List<String> args, int brokerPort, Path dataDir, PrintStream out, PrintStream err) {
+    static int run(List<String> args, int brokerPort, Path dataDir, ClusterSettings cluster, PrintStream out, PrintStream err) {
         List<String> words = new ArrayList<>(args);
         boolean json = words.remove("--json");
         String command = String.join(" ", words.subList(0, Math.min(2, words.size())));
@@ -66,8 +74,8 @@ final class QueueCommand {
             err.println("not a queue ID: " + id);
             return USAGE_ERROR;
         }
-        if (brokerPort <= 0) {
-            err.println("BROKER_PORT is 0: the gateway opens no administrative port, so the queue cannot be reached");
+        if (brokerPort <= 0 && !cluster.clustered()) {
+            err.println(NO_BROKER_PORT);
             return UNREACHABLE;
         }
         AdminCredentials credentials;
@@ -77,10 +85,8 @@ final class QueueCommand {
             err.println(e.getMessage());
             return NOT_ALLOWED;
         }
-        QueueCommand cmd = new QueueCommand(out, err, json);
-        try (QueueAdmin admin = QueueAdmin.connect(EmbeddedBroker.ADMIN_HOST, brokerPort, credentials)) {
-            cmd.admin = admin;
-            return cmd.dispatch(words, id);
+        try (QueueNodes nodes = new QueueNodes(connect(brokerPort, credentials, cluster), cluster.clustered(), json, out, err)) {
+            return new QueueCommand(nodes).dispatch(words, id);
         } catch (QueueAdmin.Unreachable e) {
             err.println(e.getMessage());
             return UNREACHABLE;
@@ -95,6 +101,18 @@ final class QueueCommand {
         }
     }
 
+    static final String NO_BROKER_PORT =
+            "BROKER_PORT is 0: the gateway opens no administrative port, so the queue cannot be reached";
+
+    /** The local broker alone, or (clustered) every member ({@link ClusterMembers}). */
+    private static List<QueueNode> connect(int brokerPort, AdminCredentials credentials, ClusterSettings cluster) throws Exception {
+        if (cluster.clustered()) {
+            return ClusterMembers.connect(brokerPort, credentials, cluster);
+        }
+        return List.of(QueueNode.reached(null, EmbeddedBroker.ADMIN_HOST + ":" + brokerPort, true,
+                QueueAdmin.connect(EmbeddedBroker.ADMIN_HOST, brokerPort, credentials)));
+    }
+
     private static boolean validShape(List<String> w) {
         return switch (w.get(0)) {
             case "list", "retry-all" -> w.size() == 1;
@@ -105,156 +123,80 @@ final class QueueCommand {
     }
 
     private int dispatch(List<String> w, String id) throws Exception {
+        MessageCommands message = new MessageCommands(nodes);
         return switch (w.get(0)) {
-            case "list" -> list(DELIVERY);
-            case "show" -> show(id);
-            case "retry" -> retry(id);
+            case "list" -> list();
+            case "show" -> message.show(id);
+            case "retry" -> message.retry(id);
             case "retry-all" -> retryAll();
-            case "delete" -> delete(id);
-            default -> w.get(1).equals("list") ? listDeadLetters() : requeue(id);
+            case "delete" -> message.delete(id);
+            default -> w.get(1).equals("list") ? listDeadLetters() : message.requeue(id);
         };
     }
 
-    private int list(String queue) throws Exception {
-        List<QueueEntry> entries = QueueEntry.of(queue, admin.list(queue, null));
-        if (json) {
-            out.println(QueueEntry.toJson(entries));
-            return OK;
+    private int list() throws Exception {
+        List<QueueEntry> all = new ArrayList<>();
+        for (QueueNode node : nodes.all()) {
+            if (!nodes.reached(node)) {
+                continue;
+            }
+            List<QueueEntry> entries = QueueEntry.of(nodes.nodeField(node), DELIVERY, node.admin().list(DELIVERY, null));
+            all.addAll(entries);
+            if (!nodes.json) {
+                nodes.section(node);
+                QueueTable.print(out, entries, false);
+                printCount(DELIVERY, entries.size(), node.admin().count(DELIVERY));
+            }
         }
-        QueueTable.print(out, entries, queue.equals(DLQ));
-        long total = admin.count(queue);
-        out.printf("%s: %d message(s)%s%n", queue, entries.size(),
-                total > entries.size() ? " listed of " + total + " (the broker's management-browse-page-size caps a listing)" : "");
-        return OK;
+        if (nodes.json) {
+            out.println(QueueEntry.toJson(all));
+        }
+        return nodes.done();
     }
 
     /** Every dead-letter queue in one table (its QUEUE column says which), a count line per queue. */
     private int listDeadLetters() throws Exception {
-        List<String> queues = DeadLetterQueues.all(admin);
-        List<QueueEntry> entries = new ArrayList<>();
-        for (String queue : queues) {
-            entries.addAll(QueueEntry.of(queue, admin.list(queue, null)));
-        }
-        if (json) {
-            out.println(QueueEntry.toJson(entries));
-            return OK;
-        }
-        QueueTable.print(out, entries, true);
-        for (String queue : queues) {
-            long listed = entries.stream().filter(e -> e.queue().equals(queue)).count();
-            long total = admin.count(queue);
-            out.printf("%s: %d message(s)%s%n", queue, listed,
-                    total > listed ? " listed of " + total + " (the broker's management-browse-page-size caps a listing)" : "");
-        }
-        return OK;
-    }
-
-    /** delivery and every dead-letter queue: where show and delete look for an ID. */
-    private List<String> queuesWithMail() throws Exception {
-        List<String> queues = new ArrayList<>();
-        queues.add(DELIVERY);
-        queues.addAll(DeadLetterQueues.all(admin));
-        return queues;
-    }
-
-    private int show(String id) throws Exception {
-        List<QueueEntry> found = new ArrayList<>();
-        for (String queue : queuesWithMail()) {
-            found.addAll(QueueEntry.of(queue, admin.list(queue, id)));
-        }
-        if (found.isEmpty()) {
-            return notFound(id, "delivery or a dead-letter queue");
-        }
-        if (json) {
-            out.println(QueueEntry.toJson(found));
-            return OK;
-        }
-        for (QueueEntry e : found) {
-            QueueTable.printDetails(out, e);
-            byte[] preview = e.scheduled() ? null : admin.bodyPreview(e.queue(), QueueAdmin.filter(id));
-            QueueTable.printHeaders(out, e.scheduled(), preview);
-        }
-        return OK;
-    }
-
-    private int retry(String id) throws Exception {
-        List<QueueEntry> entries = QueueEntry.of(DELIVERY, admin.list(DELIVERY, id));
-        if (entries.isEmpty()) {
-            boolean dead = !admin.list(DLQ, id).isEmpty();
-            return notFound(id, dead ? "delivery (it is in delivery.dlq: use `dlq requeue " + id + "`)" : "delivery");
-        }
-        int released = 0;
-        for (QueueEntry e : entries) {
-            if (e.scheduled()) {
-                admin.invoke(DELIVERY, "deliverScheduledMessage", e.brokerMessageId());
-                released++;
+        List<QueueEntry> all = new ArrayList<>();
+        for (QueueNode node : nodes.all()) {
+            if (!nodes.reached(node)) {
+                continue;
+            }
+            List<String> queues = DeadLetterQueues.all(node.admin());
+            List<QueueEntry> entries = new ArrayList<>();
+            for (String queue : queues) {
+                entries.addAll(QueueEntry.of(nodes.nodeField(node), queue, node.admin().list(queue, null)));
+            }
+            all.addAll(entries);
+            if (nodes.json) {
+                continue;
+            }
+            nodes.section(node);
+            QueueTable.print(out, entries, true);
+            for (String queue : queues) {
+                printCount(queue, entries.stream().filter(e -> e.queue().equals(queue)).count(), node.admin().count(queue));
             }
         }
-        if (released == 0) {
-            out.println(id + ": not waiting for a retry; it is due for delivery now");
-        } else {
-            out.println(id + ": released for delivery now (" + released + " scheduled message(s))");
+        if (nodes.json) {
+            out.println(QueueEntry.toJson(all));
         }
-        return OK;
+        return nodes.done();
+    }
+
+    private void printCount(String queue, long listed, long total) {
+        out.printf("%s: %d message(s)%s%n", queue, listed,
+                total > listed ? " listed of " + total + " (the broker's management-browse-page-size caps a listing)" : "");
     }
 
     private int retryAll() throws Exception {
-        long scheduled = admin.list(DELIVERY, null).stream().filter(m -> Boolean.TRUE.equals(m.get("scheduled"))).count();
-        admin.invoke(DELIVERY, "deliverScheduledMessages", "");
-        out.println(scheduled + " scheduled message(s) released for delivery now");
-        return OK;
-    }
-
-    private int delete(String id) throws Exception {
-        int removed = 0;
-        for (String queue : queuesWithMail()) {
-            List<QueueEntry> entries = QueueEntry.of(queue, admin.list(queue, id));
-            if (entries.isEmpty()) {
+        for (QueueNode node : nodes.all()) {
+            if (!nodes.reached(node)) {
                 continue;
             }
-            int n = ((Number) admin.invoke(queue, "removeMessages", QueueAdmin.filter(id))).intValue();
-            for (QueueEntry e : entries.subList(0, Math.min(n, entries.size()))) {
-                out.printf("deleted %s from %s: from <%s> to %s, %d octets, received %s%n", e.queueId(), queue, e.sender(),
-                        String.join(",", e.shownRecipients()), e.size(), QueueTable.time(e.receivedAt()));
-            }
-            removed += n;
+            long scheduled = node.admin().list(DELIVERY, null).stream().filter(m -> Boolean.TRUE.equals(m.get("scheduled"))).count();
+            node.admin().invoke(DELIVERY, "deliverScheduledMessages", "");
+            nodes.section(node);
+            out.println(scheduled + " scheduled message(s) released for delivery now");
         }
-        if (removed == 0) {
-            return notFound(id, "delivery or a dead-letter queue");
-        }
-        return OK;
-    }
-
-    /**
-     * Back from whichever dead-letter queue holds the ID: delivery.dlq to delivery, a store's
-     * store.NAME.dlq to that store's queue only (the others have the message already).
-     */
-    private int requeue(String id) throws Exception {
-        int requeued = 0;
-        for (String dlq : DeadLetterQueues.all(admin)) {
-            long expected = admin.list(dlq, id).size();
-            if (expected == 0) {
-                continue;
-            }
-            String target = DeadLetterQueues.requeueTarget(dlq);
-            if (target == null) {
-                err.println(id + " is in " + dlq + ", whose store is not enabled: enable it (STORAGE_TYPE) and restart,"
-                        + " the gateway then moves it to store.NAME.dlq");
-                continue;
-            }
-            List<Map<String, Object>> moved = admin.moveFresh(dlq, QueueAdmin.filter(id), target,
-                    DeadLetterQueues.resetOnRequeue(dlq), expected);
-            for (QueueEntry e : QueueEntry.of(dlq, moved)) {
-                out.printf("requeued %s from %s to %s for a fresh attempt: to %s%n", id, dlq, target,
-                        String.join(",", e.shownRecipients()));
-                requeued++;
-            }
-        }
-        return requeued == 0 ? notFound(id, "a dead-letter queue") : OK;
-    }
-
-    private int notFound(String id, String where) {
-        err.println("no message " + id + " in " + where);
-        return NOT_FOUND;
+        return nodes.done();
     }
 }

@@ -19,10 +19,11 @@ import org.apache.activemq.artemis.utils.JsonLoader;
  *
  * @param nextAttemptAt epoch ms of the scheduled retry, or 0 when the message is due now
  * @param properties    every property and broker header as listed, for {@code queue show}
+ * @param node          NODE_ID of the cluster member whose broker holds it; 0 outside a cluster
  */
 record QueueEntry(String queue, long brokerMessageId, String queueId, String sender, List<String> recipients,
                   List<String> relayRecipients, long size, long receivedAt, int attempts, String lastError,
-                  long nextAttemptAt, boolean scheduled, String dlqReason, Map<String, Object> properties) {
+                  long nextAttemptAt, boolean scheduled, String dlqReason, Map<String, Object> properties, int node) {
 
     static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
 
@@ -58,6 +59,11 @@ record QueueEntry(String queue, long brokerMessageId, String queueId, String sen
     }
 
     static List<QueueEntry> of(String queue, List<Map<String, Object>> listed) {
+        return of(0, queue, listed);
+    }
+
+    /** As listed by the broker of cluster member {@code node} (0: not a cluster). */
+    static List<QueueEntry> of(int node, String queue, List<Map<String, Object>> listed) {
         List<QueueEntry> entries = new ArrayList<>();
         for (Map<String, Object> m : listed) {
             boolean scheduled = Boolean.TRUE.equals(m.get("scheduled"));
@@ -69,7 +75,7 @@ record QueueEntry(String queue, long brokerMessageId, String queueId, String sen
                     relayed.isEmpty() ? null : relayed,
                     number(m.get(MailHeaders.SIZE), -1), number(m.get(MailHeaders.RECEIVED_AT), 0),
                     (int) number(m.get(MailHeaders.ATTEMPTS), 0), text(m.get(MailHeaders.LAST_ERROR)), next, scheduled,
-                    text(m.get(MailHeaders.DLQ_REASON)), m));
+                    text(m.get(MailHeaders.DLQ_REASON)), m, node));
         }
         return entries;
     }
@@ -121,6 +127,9 @@ record QueueEntry(String queue, long brokerMessageId, String queueId, String sen
                     .add("brokerMessageId", e.brokerMessageId());
             if (e.deadLetter()) {
                 o.add("dlqReason", e.deadLetterReason());
+            }
+            if (e.node() > 0) {
+                o.add("node", e.node());
             }
             JsonObjectBuilder props = JsonLoader.createObjectBuilder();
             e.properties().forEach((k, v) -> {
