@@ -46,12 +46,26 @@ public final class ClusterKeys implements SettingGroup {
                 new Setting("HA_LOCKS_DIR", "",
                         "HA_LOCK_MANAGER=file: the directory of the lock files, the same for a primary and its replica.", any()),
                 new Setting("HA_ZOOKEEPER_CONNECT", "",
-                        "HA_LOCK_MANAGER=zookeeper: the ZooKeeper ensemble, host:port[,host:port...].", any()),
+                        "HA_LOCK_MANAGER=zookeeper: the ZooKeeper ensemble, host:port[,host:port...] (port 2181 when left out), the same on every node.",
+                        ClusterKeys::zooKeeperConnectProblem),
                 new Setting("HA_REPLICA_OF", "0",
                         "NODE_ID of the node whose broker this node keeps a synchronous replica of (a second broker in this process, journal in $DATA_DIR/replica-of-N). When that node dies the replica becomes live and its mail, pending retries included, drains to the live nodes. 0: none. A ring (node i keeps node i-1's) gives every node a replica.",
                         integer(0, 65535)),
                 new Setting("HA_REPLICA_PORT", "0",
                         "Port of the replica's broker acceptor on CLUSTER_HOST (required with HA_REPLICA_OF).",
                         integer(0, 65535)));
+    }
+
+    /** One ZooKeeper server: a host name, IPv4 or bracketed IPv6 address, and an optional port. */
+    private static final String ZOOKEEPER_SERVER = "([A-Za-z0-9.\\-]+|\\[[0-9A-Fa-f:.]+\\])(:\\d{1,5})?";
+
+    /**
+     * ZooKeeper's connect string (its ConnectStringParser): servers separated by commas, then an
+     * optional chroot path. Checked at startup so a typo stops the start naming the key, rather
+     * than showing later as a lock manager that keeps trying to reach servers that do not exist.
+     */
+    static String zooKeeperConnectProblem(String v) {
+        return v.isBlank() || v.trim().matches(ZOOKEEPER_SERVER + "(\\s*,\\s*" + ZOOKEEPER_SERVER + ")*(/[^\\s,]*)?")
+                ? null : "must be host:port[,host:port...] (a chroot path may follow, as /path), got '" + v + "'";
     }
 }

@@ -41,6 +41,33 @@ class ClusterSettingsTest {
     }
 
     @Test
+    void should_hand_the_zookeeper_ensemble_to_curator_in_its_namespace() {
+        ClusterSettings s = settings("NODE_ID", "2", "CLUSTER_PORT", "7001", "CLUSTER_PEERS", "10.0.0.1:7001",
+                "CLUSTER_PASSWORD", "x", "HA_LOCK_MANAGER", "zookeeper",
+                "HA_ZOOKEEPER_CONNECT", " 10.0.0.31:2181, zk2.example.com:2181,[fd00::33]:2181 ",
+                "HA_REPLICA_OF", "1", "HA_REPLICA_PORT", "7002");
+        assertThat(s.highlyAvailable()).isTrue();
+        assertThat(s.lockManagerClass()).isEqualTo(ClusterSettings.ZOOKEEPER_LOCK_MANAGER);
+        assertThat(s.lockManagerProperties()).containsOnly(
+                Map.entry("connect-string", "10.0.0.31:2181, zk2.example.com:2181,[fd00::33]:2181"),
+                Map.entry("namespace", "mail-gateway"));
+        assertThat(settings("NODE_ID", "1", "CLUSTER_PORT", "7001", "CLUSTER_PASSWORD", "x", "HA_LOCK_MANAGER", "zookeeper",
+                "HA_ZOOKEEPER_CONNECT", "zk1,zk2:2181/gateways").lockManagerProperties())
+                .containsEntry("connect-string", "zk1,zk2:2181/gateways");
+    }
+
+    @Test
+    void should_refuse_a_zookeeper_connect_string_zookeeper_cannot_read() {
+        for (String bad : new String[] {"zk1;zk2", "zk1:2181 zk2:2181", "zk1:port", "zookeeper://zk1:2181", "zk1:2181,,zk2:2181"}) {
+            assertThatThrownBy(() -> settings("NODE_ID", "1", "CLUSTER_PORT", "7001", "CLUSTER_PASSWORD", "x",
+                    "HA_LOCK_MANAGER", "zookeeper", "HA_ZOOKEEPER_CONNECT", bad))
+                    .as(bad).isInstanceOf(ConfigException.class).hasMessageContaining("HA_ZOOKEEPER_CONNECT");
+        }
+        assertThatThrownBy(() -> settings("NODE_ID", "1", "CLUSTER_PORT", "7001", "CLUSTER_PASSWORD", "x", "HA_LOCK_MANAGER", "zookeeper"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("HA_ZOOKEEPER_CONNECT");
+    }
+
+    @Test
     void should_refuse_what_cannot_work_with_the_key_to_fix() {
         assertThatThrownBy(() -> settings("CLUSTER_PORT", "7001", "CLUSTER_PASSWORD", "x"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("NODE_ID");

@@ -78,14 +78,9 @@ class ClusterFailoverIT {
         List<GatewayProcess> nodes = new ArrayList<>();
         try (CaptureSmtpServer hop = CaptureSmtpServer.start(); RedisProcess redis = RedisProcess.start(dir.resolve("redis"))) {
             redisPort = redis.port();
-            int[] clusterPorts = new int[NODES + 1];
-            int[] replicaPorts = new int[NODES + 1];
+            ClusterNodes cluster = new ClusterNodes(NODES);
             for (int n = 1; n <= NODES; n++) {
-                clusterPorts[n] = GatewayProcess.freePort();
-                replicaPorts[n] = GatewayProcess.freePort();
-            }
-            for (int n = 1; n <= NODES; n++) {
-                nodes.add(GatewayProcess.launch(dir.resolve("node" + n), nodeEnv(n, clusterPorts, replicaPorts, url, hop.port()), "-Xmx256m"));
+                nodes.add(GatewayProcess.launch(ClusterNodes.workDir(dir, n), nodeEnv(cluster, n, url, hop.port()), "-Xmx256m"));
             }
             for (GatewayProcess node : nodes) {
                 node.awaitGreetingWithin(Duration.ofSeconds(120));
@@ -121,8 +116,7 @@ class ClusterFailoverIT {
             int acknowledgedAtKill = acknowledged.size();
             assertThat(retried).as("retries still pending on node 1 when it died").allMatch(r -> hop.attempts(r).size() == 1);
             long killedAt = System.currentTimeMillis();
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> (nodes.get(1).log() + nodes.get(2).log()).contains("node 1's broker is gone: its replica here is now LIVE"));
+            ClusterNodes.awaitReplicaLive(nodes.subList(1, NODES), 1, Duration.ofSeconds(60));
             long failoverMillis = System.currentTimeMillis() - killedAt;
             for (Future<?> f : running) {
                 f.get(300, TimeUnit.SECONDS);
@@ -158,7 +152,7 @@ class ClusterFailoverIT {
             }
 
             // Node 1 returns: its broker copies the journal back from its replica and takes its role back.
-            GatewayProcess returned = GatewayProcess.launch(dir.resolve("node1"), nodeEnv(1, clusterPorts, replicaPorts, url, hop.port()), "-Xmx256m");
+            GatewayProcess returned = GatewayProcess.launch(ClusterNodes.workDir(dir, 1), nodeEnv(cluster, 1, url, hop.port()), "-Xmx256m");
             nodes.add(returned);
             returned.awaitGreetingWithin(Duration.ofSeconds(180));
             assertThat(returned.log()).contains("node 1's broker is live again");
@@ -177,41 +171,23 @@ class ClusterFailoverIT {
         }
     }
 
-    private Map<String, String> nodeEnv(int n, int[] clusterPorts, int[] replicaPorts, String dbUrl, int hopPort) throws IOException {
-        List<String> peers = new ArrayList<>();
-        for (int p = 1; p <= NODES; p++) {
-            if (p != n) {
-                peers.add("127.0.0.1:" + clusterPorts[p]);
-            }
-        }
-        Path locks = dir.resolve("locks");
-        Files.createDirectories(locks);
-        Map<String, String> env = new HashMap<>();
-        env.put("DATA_DIR", dir.resolve("node" + n).resolve("data").toString());
-        env.put("NODE_ID", String.valueOf(n));
-        env.put("CLUSTER_PORT", String.valueOf(clusterPorts[n]));
-        env.put("CLUSTER_PEERS", String.join(",", peers));
-        env.put("CLUSTER_PASSWORD", "cluster-secret");
+    /** The cluster's settings for node {@code n} with the file lock manager, the SQL store on PostgreSQL and the retry schedule. */
+    private Map<String, String> nodeEnv(ClusterNodes cluster, int n, String dbUrl, int hopPort) throws IOException {
+        Map<String, String> env = cluster.env(dir, n, hopPort);
         env.put("HA_LOCK_MANAGER", "file");
-        env.put("HA_LOCKS_DIR", locks.toString());
-        env.put("HA_REPLICA_OF", String.valueOf(n == 1 ? NODES : n - 1));
-        env.put("HA_REPLICA_PORT", String.valueOf(replicaPorts[n]));
+        env.put("HA_LOCKS_DIR", Files.createDirectories(dir.resolve("locks")).toString());
         env.put("STORAGE_TYPE", "sql");
         env.put("DB_URL", dbUrl);
         env.put("DB_USER", "postgres");
         env.put("DB_POOL_SIZE", "4");
-        env.put("LOCAL_DOMAINS", "example.com");
-        env.put("TRANSPORT_MAP", "relay.test=smtp:[127.0.0.1]:" + hopPort);
         env.put("QUEUE_INITIAL_RETRY_DELAY", String.valueOf(RETRY_DELAY_SECONDS));
+        env.put("RATE_LIMIT_ENABLED", "true");
         env.put("CACHE_BACKEND", "redis");
         env.put("REDIS_PORT", String.valueOf(redisPort));
+        env.put("REDIS_TIMEOUT", "5000"); // a loaded machine, several JVMs starting at once
         env.put("RATE_LIMIT_WHITELIST", "");
         env.put("RATE_LIMIT_PER_MINUTE", "1000000");
         env.put("RATE_LIMIT_BURST", "1000000");
-        env.put("SPF_CHECK_ENABLED", "false");
-        env.put("DKIM_VERIFY_ENABLED", "false");
-        env.put("DMARC_CHECK_ENABLED", "false");
-        env.put("LOG_LEVEL", "WARN");
         return env;
     }
 
