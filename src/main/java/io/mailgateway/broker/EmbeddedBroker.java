@@ -56,6 +56,7 @@ public final class EmbeddedBroker {
     private JournalLock journalLock;
     private io.micrometer.core.instrument.MeterRegistry metrics;
     private java.util.concurrent.ScheduledExecutorService depthLogger;
+    private LostLockWatchdog lockWatchdog;
 
     public static String storeQueue(String store) {
         return "store." + store;
@@ -123,6 +124,9 @@ public final class EmbeddedBroker {
             awaitLive(cluster);
         }
         requireActive(adminPort);
+        if (cluster.highlyAvailable()) {
+            lockWatchdog = new LostLockWatchdog(embedded.getActiveMQServer(), cluster.nodeId());
+        }
         bindStoreQueues(stores);
         if (cluster.replicaOf() != 0) {
             replica = new ReplicaBroker();
@@ -218,8 +222,14 @@ public final class EmbeddedBroker {
      * mail with 452 4.3.1 while DATA_DIR is nearly full).
      */
     private static void haltOnCriticalIoError(Throwable cause, String message, String file) {
-        LOG.error("the broker stopped itself after an I/O error on {} ({}: {}); exiting with status {} so the service manager restarts the gateway; acknowledged mail is in the journal",
-                file, message, cause == null ? "" : cause.toString(), EXIT_BROKER_IO_ERROR);
+        haltForRestart("the broker stopped itself after an I/O error on " + file + " (" + message + ": "
+                + (cause == null ? "" : cause.toString()) + ")");
+    }
+
+    /** Ends the process with {@link #EXIT_BROKER_IO_ERROR}, for the service manager to start a fresh gateway. */
+    static void haltForRestart(String why) {
+        LOG.error("{}; exiting with status {} so the service manager restarts the gateway; acknowledged mail is in the journal",
+                why, EXIT_BROKER_IO_ERROR);
         org.apache.logging.log4j.LogManager.shutdown();
         Runtime.getRuntime().halt(EXIT_BROKER_IO_ERROR);
     }
@@ -316,6 +326,10 @@ public final class EmbeddedBroker {
     }
 
     public void stop() throws Exception {
+        if (lockWatchdog != null) {
+            lockWatchdog.close(); // our own stop is not a lost lock
+            lockWatchdog = null;
+        }
         if (replica != null) {
             replica.stop();
             replica = null;

@@ -36,6 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       the kill (none lost, none duplicated: no delivery was under way at the kill);</li>
  *   <li>every one is in the Maildirs of the two nodes exactly once (what was stored and acked
  *       before the kill is not stored again from the replica).</li>
+ *   <li>ZooKeeper then stops: node 2, live without a lock, exits with status 75 (for its service
+ *       manager to restart it) instead of refusing mail for ever; started again once ZooKeeper is
+ *       back, it takes mail.</li>
  * </ul>
  */
 class ZooKeeperFailoverIT {
@@ -128,6 +131,23 @@ class ZooKeeperFailoverIT {
             }
             assertThat(stored).as("queue IDs in the two nodes' Maildirs")
                     .containsExactlyInAnyOrderElementsOf(acknowledged.values());
+
+            // ZooKeeper goes away: node 2's broker loses its lock and stops being live, and the gateway
+            // exits 75 for its service manager rather than answering 451 for ever; started again once
+            // ZooKeeper is back, it takes its lock and takes mail.
+            zk.stop();
+            GatewayProcess node2 = nodes.get(1);
+            int status = node2.awaitExit(Duration.ofSeconds(120));
+            assertThat(status).as("node 2's exit status after losing ZooKeeper; log:%n%s", node2.log()).isEqualTo(75);
+            assertThat(node2.log()).contains("its HA lock is lost");
+            zk.restart();
+            GatewayProcess restarted = GatewayProcess.launch(ClusterNodes.workDir(dir, 2), envs.get(1), "-Xmx256m");
+            nodes.add(restarted);
+            restarted.awaitGreetingWithin(Duration.ofSeconds(180));
+            try (SmtpTestClient c = SmtpTestClient.connectEhlo(restarted.port())) {
+                c.sendMail("s@example.org", List.of("u@example.com"),
+                        "Subject: after zookeeper\r\n\r\nbody\r\n.\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
         } finally {
             nodes.forEach(GatewayProcess::close);
         }
