@@ -67,7 +67,7 @@ public final class PolicyKeys implements SettingGroup {
                 new Setting("GREYLIST_PERSIST", "true",
                         "Keep the greylist in $DATA_DIR/greylist.db (SQLite, written every second) so a restart does not greylist known senders again; false keeps it in memory only.", bool()),
                 new Setting("CACHE_BACKEND", "memory",
-                        "Where rate-limit buckets and greylisting live: memory (this process; the single-node default) or redis (shared by every node pointed at the same Redis, REDIS_*; docs/policy.md). With redis the gateway does not start while Redis does not answer; if Redis goes away later, rate limits and greylisting let mail pass until it answers again.",
+                        "Where rate-limit buckets and greylisting live: memory (this process; the single-node default) or redis (shared by every node pointed at the same Redis, REDIS_*; docs/policy.md). With redis the gateway does not start while Redis does not answer (5 tries at startup, 1 s apart); if Redis goes away later, rate limits and greylisting let mail pass until it answers again.",
                         v -> v.matches("memory|redis") ? null : "must be memory or redis, got '" + v + "'"),
                 new Setting("REDIS_HOST", "127.0.0.1",
                         "Redis server of CACHE_BACKEND=redis (host name or address).", hostname()),

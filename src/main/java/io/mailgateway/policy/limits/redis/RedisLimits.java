@@ -68,22 +68,45 @@ public final class RedisLimits implements SharedLimits, AutoCloseable {
                 .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
                 .build());
         List<StatefulRedisConnection<String, byte[]>> connections = new ArrayList<>();
-        try {
-            for (int i = 0; i < settings.poolSize(); i++) {
-                StatefulRedisConnection<String, byte[]> c = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-                connections.add(c);
-                c.sync().ping();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                for (int i = 0; i < settings.poolSize(); i++) {
+                    StatefulRedisConnection<String, byte[]> c = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+                    connections.add(c);
+                    c.sync().ping();
+                }
+                break;
+            } catch (RuntimeException e) {
+                connections.forEach(StatefulRedisConnection::close);
+                connections.clear();
+                // Nodes and Redis often start together (a machine's reboot): a few tries before refusing.
+                if (attempt < START_ATTEMPTS) {
+                    LOG.warn("Redis at {} does not answer yet ({}); trying again in 1 s ({} of {})",
+                            settings.address(), rootCause(e), attempt, START_ATTEMPTS);
+                    pauseBeforeRetry();
+                    continue;
+                }
+                client.shutdown(0, 2, TimeUnit.SECONDS);
+                throw new ConfigException("CACHE_BACKEND", "redis, but Redis at REDIS_HOST:REDIS_PORT = " + settings.address()
+                        + " (REDIS_DB " + settings.database() + ") does not answer: " + rootCause(e)
+                        + "; start Redis, correct REDIS_HOST/REDIS_PORT/REDIS_PASSWORD, or set CACHE_BACKEND=memory on a single node");
             }
-        } catch (RuntimeException e) {
-            connections.forEach(StatefulRedisConnection::close);
-            client.shutdown(0, 2, TimeUnit.SECONDS);
-            throw new ConfigException("CACHE_BACKEND", "redis, but Redis at REDIS_HOST:REDIS_PORT = " + settings.address()
-                    + " (REDIS_DB " + settings.database() + ") does not answer: " + rootCause(e)
-                    + "; start Redis, correct REDIS_HOST/REDIS_PORT/REDIS_PASSWORD, or set CACHE_BACKEND=memory on a single node");
         }
         LOG.info("rate limits and greylisting shared in Redis at {} (database {}, {} connections)",
                 settings.address(), settings.database(), connections.size());
         return new RedisLimits(settings, client, connections, registry);
+    }
+
+    /** Tries at startup, 1 s apart, before Redis that does not answer stops the start. */
+    static final int START_ATTEMPTS = 5;
+
+    private static void pauseBeforeRetry() {
+        try {
+            Thread.sleep(1_000);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Redis", interrupted);
+        }
     }
 
     private static String rootCause(Throwable e) {
