@@ -224,10 +224,7 @@ class RedisSharedLimitsTest {
     @Test
     void should_let_mail_pass_while_redis_is_away_and_limit_again_when_it_is_back() throws Exception {
         Node a = node("a", limits(true, 1, true));
-        SmtpTestClient c = track(a.client("127.0.0.2"));
-        c.send("MAIL FROM:<s@sender.test>").expect(250, "2.1.0");
-        c.send("RCPT TO:<new@example.com>").expect(451, "4.7.1");
-        c.send("RSET").expect(250);
+        SmtpTestClient c = greylistedOnceWithItsOneTokenSpent(a);
         c.send("MAIL FROM:<s@sender.test>").expect(450, "4.7.1");
 
         redis.stop();
@@ -247,10 +244,7 @@ class RedisSharedLimitsTest {
     @Test
     void should_let_mail_pass_when_redis_hangs_past_its_timeout() throws Exception {
         Node a = node("a", limits(true, 1, true));
-        SmtpTestClient c = track(a.client("127.0.0.2"));
-        c.send("MAIL FROM:<s@sender.test>").expect(250, "2.1.0");
-        c.send("RCPT TO:<new@example.com>").expect(451, "4.7.1");
-        c.send("RSET").expect(250);
+        SmtpTestClient c = greylistedOnceWithItsOneTokenSpent(a);
 
         redis.pause();
         try {
@@ -263,6 +257,15 @@ class RedisSharedLimitsTest {
         assertThat(meters.get("smtp.cache.backend.errors").tag("op", "greylist").counter().count()).isPositive();
         // answering again: the bucket it emptied before the pause still refuses
         awaitRateLimited(c);
+    }
+
+    /** A client of {@code node} (burst 1) whose one message token is spent on a greylisted RCPT. */
+    private SmtpTestClient greylistedOnceWithItsOneTokenSpent(Node node) throws Exception {
+        SmtpTestClient c = track(node.client("127.0.0.2"));
+        c.send("MAIL FROM:<s@sender.test>").expect(250, "2.1.0");
+        c.send("RCPT TO:<new@example.com>").expect(451, "4.7.1");
+        c.send("RSET").expect(250);
+        return c;
     }
 
     /** MAIL again and again (each then RSET) until one gets 450: Lettuce reconnects in the background. */

@@ -34,13 +34,11 @@ final class SqlMigrations {
     private SqlMigrations() {
     }
 
-    @SuppressWarnings("deprecation")
     static void migrate(DataSource dataSource) throws Exception {
         migrate(dataSource, CHANGELOG);
     }
 
     /** Applies the changesets of {@code changelog} (a classpath resource) not yet applied. */
-    @SuppressWarnings("deprecation")
     static void migrate(DataSource dataSource, String changelog) throws Exception {
         System.setProperty("liquibase.analytics.enabled", System.getProperty("liquibase.analytics.enabled", "false"));
         System.setProperty("liquibase.showBanner", System.getProperty("liquibase.showBanner", "false"));
