@@ -184,6 +184,9 @@ public final class Gateway implements AutoCloseable {
                 io.mailgateway.broker.ClusterSettings.from(config));
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
         QueueGauges.register(metrics, broker, config.storageTypes());
+        wiring.lookup("accepted", io.mailgateway.broker.AcceptedComponent.class).controlInflow(
+                io.mailgateway.broker.StoreBacklog.of(broker, config.storageTypes(), config.getInt("STORE_BACKLOG_LIMIT"),
+                        config.duration("IN_FLOW_DELAY"), metrics));
         if (config.getBoolean("BACKUP_ENABLED")) {
             // First in the close list: a backup under way finishes before the pool and the broker close.
             resources.add(0, io.mailgateway.backup.BackupSchedule.start(config, wiring.lookup("brokerCredentials", AdminCredentials.class)));

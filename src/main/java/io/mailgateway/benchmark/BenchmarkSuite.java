@@ -14,7 +14,8 @@ public enum BenchmarkSuite {
     SMTP_PARSING(SmtpParsingBenchmark.class, "command lines framed by the SMTP decoder from a pipelined transaction"),
     END_OF_DATA(EndOfDataBenchmark.class, "DATA content: dot-unstuffing and the CRLF.CRLF scan, by message size"),
     HEADER_PREPEND(HeaderPrependBenchmark.class, "Received: and Authentication-Results: prepended to a received message"),
-    DKIM_VERIFY(DkimVerifyBenchmark.class, "DKIM verification of a signed message (rsa-sha256, ed25519-sha256), key from an in-memory DNS answer");
+    DKIM_VERIFY(DkimVerifyBenchmark.class, "DKIM verification of a signed message (rsa-sha256, ed25519-sha256), key from an in-memory DNS answer"),
+    ENVELOPE_CODEC(EnvelopeCodecBenchmark.class, "the envelope JSON on every broker message: encoded at acceptance, decoded by each store and delivery");
 
     private final Class<?> benchmarks;
     private final String description;

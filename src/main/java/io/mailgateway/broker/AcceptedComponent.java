@@ -26,6 +26,19 @@ public final class AcceptedComponent extends DefaultComponent {
      */
     public static final String DURABLE = "MailDurable";
 
+    /** Set once the broker runs ({@code Gateway}); until then, and in tests without it, no inflow control. */
+    private volatile StoreBacklog backlog;
+
+    /** Holds each new message before its write while the stores are behind ({@link StoreBacklog}). */
+    public void controlInflow(StoreBacklog backlog) {
+        this.backlog = backlog;
+    }
+
+    /** The inflow control in use; null if none. */
+    public StoreBacklog inflowControl() {
+        return backlog;
+    }
+
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
         if (!EmbeddedBroker.ACCEPTED_ADDRESS.equals(remaining)) {
@@ -50,6 +63,10 @@ public final class AcceptedComponent extends DefaultComponent {
             return new DefaultProducer(this) {
                 @Override
                 public void process(Exchange exchange) {
+                    StoreBacklog backlog = ((AcceptedComponent) getEndpoint().getComponent()).backlog;
+                    if (backlog != null) {
+                        backlog.awaitRoom();
+                    }
                     queue.process(exchange);
                 }
             };

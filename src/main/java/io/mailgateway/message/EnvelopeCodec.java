@@ -1,15 +1,18 @@
 package io.mailgateway.message;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.util.json.DeserializationException;
-import org.apache.camel.util.json.JsonArray;
-import org.apache.camel.util.json.JsonObject;
-import org.apache.camel.util.json.Jsoner;
 
 /**
  * The one codec of the {@link Envelope} on broker messages: a JSON document in the property
@@ -31,63 +34,207 @@ public final class EnvelopeCodec {
     }
 
     public static String encode(Envelope e) {
-        JsonObject o = new JsonObject();
-        o.put("v", VERSION);
-        o.put("from", mailbox(e.sender()));
-        if (!e.senderParameters().isEmpty()) {
-            o.put("fromParams", new JsonObject(new LinkedHashMap<>(e.senderParameters())));
-        }
-        JsonArray rcpts = new JsonArray();
-        for (Recipient r : e.recipients()) {
-            JsonObject j = mailbox(r.mailbox());
-            if (!r.received().equals(r.mailbox().toString())) {
-                j.put("r", r.received());
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("v", VERSION);
+            g.writeFieldName("from");
+            mailbox(g, e.sender());
+            if (!e.senderParameters().isEmpty()) {
+                g.writeFieldName("fromParams");
+                strings(g, e.senderParameters());
             }
-            j.put("to", r.disposition().name());
-            if (!r.parameters().isEmpty()) {
-                j.put("params", new JsonObject(new LinkedHashMap<>(r.parameters())));
+            g.writeArrayFieldStart("rcpt");
+            for (Recipient r : e.recipients()) {
+                g.writeStartObject();
+                g.writeStringField("l", r.mailbox().localPart());
+                g.writeStringField("d", r.mailbox().domain());
+                if (!r.received().equals(r.mailbox().toString())) {
+                    g.writeStringField("r", r.received());
+                }
+                g.writeStringField("to", r.disposition().name());
+                if (!r.parameters().isEmpty()) {
+                    g.writeFieldName("params");
+                    strings(g, r.parameters());
+                }
+                g.writeEndObject();
             }
-            rcpts.add(j);
+            g.writeEndArray();
+            g.writeObjectFieldStart("client");
+            g.writeStringField("ip", e.client().address());
+            g.writeStringField("helo", e.client().helo());
+            if (e.client().tls() != null) {
+                g.writeStringField("tls", e.client().tls());
+            }
+            if (e.client().authUser() != null) {
+                g.writeStringField("auth", e.client().authUser());
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException impossible) { // a StringWriter does not fail
+            throw new UncheckedIOException(impossible);
         }
-        o.put("rcpt", rcpts);
-        JsonObject c = new JsonObject();
-        c.put("ip", e.client().address());
-        c.put("helo", e.client().helo());
-        if (e.client().tls() != null) {
-            c.put("tls", e.client().tls());
-        }
-        if (e.client().authUser() != null) {
-            c.put("auth", e.client().authUser());
-        }
-        o.put("client", c);
-        return Jsoner.serialize(o);
+        return out.toString();
     }
 
     /** @throws IllegalArgumentException if the text is not an envelope this codec wrote */
     public static Envelope decode(String json) {
-        Object parsed;
-        try {
-            parsed = Jsoner.deserialize(json);
-        } catch (DeserializationException e) {
+        try (JsonParser p = JSON.createParser(json)) {
+            expect(p, p.nextToken(), JsonToken.START_OBJECT);
+            Integer version = null;
+            Mailbox from = Mailbox.NULL;
+            Map<String, String> fromParams = Map.of();
+            List<Recipient> rcpts = new ArrayList<>();
+            Client client = new Client(null, null, null, null);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "v" -> version = value == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : null;
+                    case "from" -> from = mailbox(p, value);
+                    case "fromParams" -> fromParams = strings(p, value);
+                    case "rcpt" -> {
+                        expect(p, value, JsonToken.START_ARRAY);
+                        while (p.nextToken() != JsonToken.END_ARRAY) {
+                            rcpts.add(recipient(p));
+                        }
+                    }
+                    case "client" -> client = client(p, value);
+                    default -> p.skipChildren(); // a field a later version added
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw new IllegalArgumentException("not an envelope: text after its end");
+            }
+            if (version == null || version != VERSION) {
+                throw new IllegalArgumentException("not an envelope of version " + VERSION);
+            }
+            return new Envelope(from, fromParams, rcpts, client);
+        } catch (IOException e) { // malformed JSON
             throw new IllegalArgumentException("not an envelope: " + e.getMessage(), e);
         }
-        if (!(parsed instanceof JsonObject o) || o.getInteger("v") == null || o.getInteger("v") != VERSION) {
-            throw new IllegalArgumentException("not an envelope of version " + VERSION);
+    }
+
+    /** Streaming JSON (Jackson): the stores decode every message's envelope, so no tree of maps per message. */
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private static void mailbox(JsonGenerator g, Mailbox m) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("l", m.localPart());
+        g.writeStringField("d", m.domain());
+        g.writeEndObject();
+    }
+
+    private static void strings(JsonGenerator g, Map<String, String> m) throws IOException {
+        g.writeStartObject();
+        for (Map.Entry<String, String> e : m.entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
         }
-        List<Recipient> rcpts = new ArrayList<>();
-        JsonArray array = o.getCollection("rcpt");
-        for (Object item : array == null ? List.of() : array) {
-            JsonObject j = (JsonObject) item;
-            Mailbox m = mailbox(j);
-            String received = j.getString("r");
-            rcpts.add(new Recipient(received == null ? m.toString() : received, m,
-                    Disposition.valueOf(j.getString("to")), strings(j.getMap("params"))));
+        g.writeEndObject();
+    }
+
+    private static Mailbox mailbox(JsonParser p, JsonToken start) throws IOException {
+        if (start == JsonToken.VALUE_NULL) {
+            return Mailbox.NULL;
         }
-        JsonObject c = o.getMap("client") == null ? new JsonObject() : (JsonObject) o.getMap("client");
-        Object tls = c.get("tls");
-        Client client = new Client(c.getString("ip"), c.getString("helo"),
-                tls instanceof String s ? s : Boolean.TRUE.equals(tls) ? "TLS" : null, c.getString("auth"));
-        return new Envelope(mailbox((JsonObject) o.getMap("from")), strings(o.getMap("fromParams")), rcpts, client);
+        expect(p, start, JsonToken.START_OBJECT);
+        String local = "";
+        String domain = "";
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "l" -> local = text(p, "");
+                case "d" -> domain = text(p, "");
+                default -> p.skipChildren();
+            }
+        }
+        return new Mailbox(local, domain);
+    }
+
+    private static Recipient recipient(JsonParser p) throws IOException {
+        expect(p, p.currentToken(), JsonToken.START_OBJECT);
+        String local = "";
+        String domain = "";
+        String received = null;
+        String to = null;
+        Map<String, String> params = Map.of();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "l" -> local = text(p, "");
+                case "d" -> domain = text(p, "");
+                case "r" -> received = text(p, null);
+                case "to" -> to = text(p, null);
+                case "params" -> params = strings(p, value);
+                default -> p.skipChildren();
+            }
+        }
+        Disposition disposition;
+        try {
+            disposition = Disposition.valueOf(String.valueOf(to));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not an envelope: recipient disposition " + to);
+        }
+        Mailbox m = new Mailbox(local, domain);
+        return new Recipient(received == null ? m.toString() : received, m, disposition, params);
+    }
+
+    private static Client client(JsonParser p, JsonToken start) throws IOException {
+        if (start == JsonToken.VALUE_NULL) {
+            return new Client(null, null, null, null);
+        }
+        expect(p, start, JsonToken.START_OBJECT);
+        String ip = null;
+        String helo = null;
+        String tls = null;
+        String auth = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "ip" -> ip = text(p, null);
+                case "helo" -> helo = text(p, null);
+                // envelopes written before "tls" named the version hold true/false
+                case "tls" -> tls = value == JsonToken.VALUE_STRING ? p.getText() : value == JsonToken.VALUE_TRUE ? "TLS" : null;
+                case "auth" -> auth = text(p, null);
+                default -> p.skipChildren();
+            }
+        }
+        return new Client(ip, helo, tls, auth);
+    }
+
+    private static Map<String, String> strings(JsonParser p, JsonToken start) throws IOException {
+        if (start == JsonToken.VALUE_NULL) {
+            return Map.of();
+        }
+        expect(p, start, JsonToken.START_OBJECT);
+        Map<String, String> out = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            p.nextToken();
+            out.put(key, text(p, ""));
+        }
+        return out.isEmpty() ? Map.of() : out;
+    }
+
+    /** The current scalar as text ({@code absent} for null); an object or array is not an envelope's. */
+    private static String text(JsonParser p, String absent) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return absent;
+        }
+        if (t == null || !t.isScalarValue()) {
+            throw new IllegalArgumentException("not an envelope: " + t + " where a value belongs");
+        }
+        return p.getText();
+    }
+
+    private static void expect(JsonParser p, JsonToken actual, JsonToken expected) {
+        if (actual != expected) {
+            throw new IllegalArgumentException("not an envelope: " + actual + " where " + expected + " belongs");
+        }
     }
 
     /**
@@ -138,28 +285,5 @@ public final class EnvelopeCodec {
             h.put(MailHeaders.RELAYED, relayed);
         }
         return h;
-    }
-
-    private static JsonObject mailbox(Mailbox m) {
-        JsonObject j = new JsonObject();
-        j.put("l", m.localPart());
-        j.put("d", m.domain());
-        return j;
-    }
-
-    private static Mailbox mailbox(JsonObject j) {
-        if (j == null) {
-            return Mailbox.NULL;
-        }
-        return new Mailbox(j.getStringOrDefault("l", ""), j.getStringOrDefault("d", ""));
-    }
-
-    private static Map<String, String> strings(Map<?, ?> m) {
-        if (m == null || m.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        m.forEach((k, v) -> out.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
-        return out;
     }
 }

@@ -61,7 +61,7 @@ class BenchmarkModeIT {
 
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out()).contains(names()).contains("email_validation", "base64_encoding", "smtp_parsing",
-                "end_of_data", "header_prepend", "dkim_verify");
+                "end_of_data", "header_prepend", "dkim_verify", "envelope_codec");
     }
 
     private static List<String> names() {

@@ -53,5 +53,35 @@ class EnvelopeCodecTest {
     void should_refuse_what_it_did_not_write() {
         assertThatThrownBy(() -> EnvelopeCodec.decode("a@x.test,b@y.test")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> EnvelopeCodec.decode("{\"v\":2}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EnvelopeCodec.decode("{\"from\":{}}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EnvelopeCodec.decode("{\"v\":1} {}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EnvelopeCodec.decode("{\"v\":1,\"rcpt\":{}}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EnvelopeCodec.decode("{\"v\":1,\"rcpt\":[{\"l\":\"a\",\"d\":\"x.test\"}]}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("disposition");
+        assertThatThrownBy(() -> EnvelopeCodec.decode("{\"v\":1,\"rcpt\":[{\"l\":[],\"to\":\"LOCAL\"}]}"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EnvelopeCodec.decode("{\"v\":1,\"from\":{\"l\":\"a")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * Messages already in a journal were encoded by camel-util-json's Jsoner, which escapes '/' and
+     * non-ASCII letters and once wrote "tls" as a boolean; they must still decode after an upgrade.
+     */
+    @Test
+    void should_read_envelopes_an_earlier_release_wrote_into_the_journal() {
+        String earlier = "{\"v\":1,\"from\":{\"l\":\"a\\/b\",\"d\":\"example.org\"},\"fromParams\":{\"BODY\":\"8BITMIME\"},"
+                + "\"rcpt\":[{\"l\":\"j\\u00F6rg\",\"d\":\"example.com\",\"to\":\"LOCAL\"},"
+                + "{\"l\":\"x\",\"d\":\"relay.test\",\"r\":\"X@relay.test\",\"to\":\"RELAY\",\"params\":{\"NOTIFY\":\"NEVER\"}}],"
+                + "\"client\":{\"ip\":\"192.0.2.1\",\"helo\":\"mx.example.org\",\"tls\":true},\"later\":[1,{\"x\":2}]}";
+
+        Envelope e = EnvelopeCodec.decode(earlier);
+
+        assertThat(e.sender()).isEqualTo(new Mailbox("a/b", "example.org"));
+        assertThat(e.senderParameters()).containsExactly(Map.entry("BODY", "8BITMIME"));
+        assertThat(e.recipients()).containsExactly(
+                Recipient.of(new Mailbox("j\u00F6rg", "example.com"), Disposition.LOCAL),
+                new Recipient("X@relay.test", new Mailbox("x", "relay.test"), Disposition.RELAY, Map.of("NOTIFY", "NEVER")));
+        assertThat(e.client()).isEqualTo(new Client("192.0.2.1", "mx.example.org", "TLS", null));
+        assertThat(EnvelopeCodec.decode(EnvelopeCodec.encode(e))).isEqualTo(e);
     }
 }

@@ -17,6 +17,10 @@ final class Subjects {
 
     private static final Pattern WORD = Pattern.compile("=\\?([^?\\s]+)\\?([BbQq])\\?([^?\\s]*)\\?=");
     private static final Pattern BETWEEN_WORDS = Pattern.compile("(\\?=)[ \\t\\r\\n]+(=\\?)");
+    // compiled once: the SQL store reads the Subject of every message it stores
+    private static final Pattern SUBJECT = Pattern.compile("(?im)^subject:[ \\t]*(.*(?:\\r\\n[ \\t].*)*)");
+    private static final Pattern FOLD = Pattern.compile("\\r\\n(?=[ \\t])");
+    private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]");
     static final int MAX_LENGTH = 998;
 
     private Subjects() {
@@ -28,14 +32,14 @@ final class Subjects {
         if (end >= 0) {
             headers = headers.substring(0, end + 2);
         }
-        Matcher m = Pattern.compile("(?im)^subject:[ \\t]*(.*(?:\\r\\n[ \\t].*)*)").matcher(headers);
+        Matcher m = SUBJECT.matcher(headers);
         if (!m.find()) {
             return null;
         }
-        String raw = m.group(1).replaceAll("\\r\\n(?=[ \\t])", "").strip();
+        String raw = FOLD.matcher(m.group(1)).replaceAll("").strip();
         // Control characters (an encoded NUL, say) are dropped: PostgreSQL refuses NUL in text,
         // and a row that can never be inserted would be redelivered forever.
-        String decoded = decode(raw).replaceAll("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]", "");
+        String decoded = CONTROL.matcher(decode(raw)).replaceAll("");
         return decoded.length() > MAX_LENGTH ? decoded.substring(0, MAX_LENGTH) : decoded;
     }
 
