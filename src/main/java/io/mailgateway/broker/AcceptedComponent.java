@@ -26,8 +26,15 @@ public final class AcceptedComponent extends DefaultComponent {
      */
     public static final String DURABLE = "MailDurable";
 
+    /** The broker user the sends log in as. */
+    private final AdminCredentials credentials;
+
     /** Set once the broker runs ({@code Gateway}); until then, and in tests without it, no inflow control. */
     private volatile StoreBacklog backlog;
+
+    public AcceptedComponent(AdminCredentials credentials) {
+        this.credentials = credentials;
+    }
 
     /** Holds each new message before its write while the stores are behind ({@link StoreBacklog}). */
     public void controlInflow(StoreBacklog backlog) {
@@ -45,15 +52,21 @@ public final class AcceptedComponent extends DefaultComponent {
             throw new IllegalArgumentException("accepted: endpoint sends to " + EmbeddedBroker.ACCEPTED_ADDRESS
                     + " only (the address the broker fans out to the stores), got " + remaining);
         }
-        return new AcceptedEndpoint(uri, this);
+        return new AcceptedEndpoint(uri, this, credentials);
     }
 
-    private static final class AcceptedEndpoint extends DefaultEndpoint {
+    static final class AcceptedEndpoint extends DefaultEndpoint {
 
-        private final AcceptedQueue queue = new AcceptedQueue();
+        private final AcceptedQueue queue;
 
-        AcceptedEndpoint(String uri, AcceptedComponent component) {
+        AcceptedEndpoint(String uri, AcceptedComponent component, AdminCredentials credentials) {
             super(uri, component);
+            this.queue = new AcceptedQueue(credentials);
+        }
+
+        /** The send behind this endpoint (AcceptanceSyncSettingsTest reads its settings). */
+        AcceptedQueue queue() {
+            return queue;
         }
 
         @Override
@@ -62,7 +75,7 @@ public final class AcceptedComponent extends DefaultComponent {
             // reloaded stops its producer); the send they share lives as long as the endpoint.
             return new DefaultProducer(this) {
                 @Override
-                public void process(Exchange exchange) {
+                public void process(Exchange exchange) throws Exception {
                     StoreBacklog backlog = ((AcceptedComponent) getEndpoint().getComponent()).backlog;
                     if (backlog != null) {
                         backlog.awaitRoom();

@@ -31,15 +31,19 @@ public final class BrokerBeans implements Capability {
         // Artemis checks in-VM logins too: the gateway's own connections use the one user.
         ActiveMQConnectionFactory broker = new ActiveMQConnectionFactory(EmbeddedBroker.IN_VM_URL,
                 credentials.user(), credentials.password());
-        // Artemis' default, stated: each persistent send returns only after the broker's journal
-        // sync, which is what the 250 after DATA promises (AcceptanceSyncSettingsTest reads it back).
+        // Artemis' default, stated: each persistent send (delivery's retries, DSNs, dead letters)
+        // returns only after the broker's journal sync.
         broker.setBlockOnDurableSend(true);
-        // One cached session per concurrent broker write (inbound route thread): each sends without opening a session.
+        // Spring's template resolves the destination name on every send; without this cache each
+        // lookup is a round trip to the broker (an address query).
+        broker.setCacheDestinations(true);
+        // Sessions for the JMS consumers and their sends (delivery); the inbound route's accepted:
+        // step sends on core sessions of its own (AcceptedQueue).
         CachingConnectionFactory cached = new CachingConnectionFactory(broker);
         cached.setSessionCacheSize(wiring.config().getInt("BROKER_WRITE_CONCURRENCY"));
         cached.setCacheConsumers(false);
         wiring.bind("jmsConnections", cached);
         wiring.bind("jms", JmsComponent.jmsComponent(cached));
-        wiring.bind("accepted", new AcceptedComponent());
+        wiring.bind("accepted", new AcceptedComponent(credentials));
     }
 }

@@ -28,12 +28,28 @@ public final class MessageContentConverters {
                 new TypeConverterSupport() {
                     @Override
                     public <T> T convertTo(Class<T> type, Exchange exchange, Object value) throws TypeConversionException {
-                        try (InputStream in = ((MessageContent) value).openStream()) {
-                            return type.cast(in.readAllBytes());
+                        MessageContent content = (MessageContent) value;
+                        try (InputStream in = content.openStream()) {
+                            // one array of the known size (readAllBytes grows chunks and copies them)
+                            byte[] bytes = new byte[(int) Math.min(content.size(), Integer.MAX_VALUE - 8)];
+                            int n = in.readNBytes(bytes, 0, bytes.length);
+                            int next = in.read();
+                            return type.cast(n == bytes.length && next < 0 ? bytes : whole(bytes, n, next, in));
                         } catch (IOException e) {
                             throw new TypeConversionException(value, type, e);
                         }
                     }
                 });
+    }
+
+    /** The content was not the size it said (not for a content as made here): all it holds. */
+    private static byte[] whole(byte[] start, int n, int next, InputStream rest) throws IOException {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream(n + 1024);
+        all.write(start, 0, n);
+        if (next >= 0) {
+            all.write(next);
+            rest.transferTo(all);
+        }
+        return all.toByteArray();
     }
 }

@@ -46,7 +46,10 @@ public final class HeaderFields {
 
     /** Scans {@code in} to the end of the header section; {@code names} are lower case. */
     public static HeaderFields scan(InputStream in, Set<String> names) throws IOException {
-        InputStream buffered = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 8192);
+        // a buffer no larger than what the stream holds at hand (a 1 KiB message in memory needs
+        // no 8 KiB array per scan), at least a few lines
+        InputStream buffered = in instanceof BufferedInputStream ? in
+                : new BufferedInputStream(in, Math.max(512, Math.min(8192, in.available())));
         List<Field> out = new ArrayList<>();
         StringBuilder value = null;
         String name = null;

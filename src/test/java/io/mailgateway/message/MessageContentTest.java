@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,15 @@ class MessageContentTest {
 
         MessageContent rewritten = original.withReceivedHead(13, "X: 1\r\n".getBytes(StandardCharsets.US_ASCII));
         assertThat(read(rewritten.openReceived())).isEqualTo("X: 1\r\nFrom: a@example.org\r\n\r\nbody\r\n");
+
+        // the route's conversion to byte[] (the broker write, the stores): the whole view, as openStream reads it
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            MessageContentConverters.register(camel);
+            assertThat(new String(camel.getTypeConverter().mandatoryConvertTo(byte[].class, view), StandardCharsets.US_ASCII))
+                    .isEqualTo(whole);
+            assertThat(new String(camel.getTypeConverter().mandatoryConvertTo(byte[].class, rewritten), StandardCharsets.US_ASCII))
+                    .isEqualTo("X: 1\r\nFrom: a@example.org\r\n\r\nbody\r\n");
+        }
     }
 
     @Test

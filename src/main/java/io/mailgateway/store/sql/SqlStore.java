@@ -100,16 +100,21 @@ public class SqlStore extends StoreStep {
         byte[] inline;
         String ref = null;
         byte[] head;
-        try (InputStream body = in.getMandatoryBody(InputStream.class)) {
-            head = body.readNBytes(Math.max(inlineLimit + 1, HEAD_FOR_SUBJECT));
-            if (head.length <= inlineLimit) {
-                inline = head;
-            } else {
-                inline = null;
-                ref = blobs.write(queueId, receivedAt, head, body);
+        if (in.getBody() instanceof byte[] whole && whole.length <= inlineLimit) {
+            head = whole; // a store batch's small message: already one array, no stream and copy
+            inline = whole;
+        } else {
+            try (InputStream body = in.getMandatoryBody(InputStream.class)) {
+                head = body.readNBytes(Math.max(inlineLimit + 1, HEAD_FOR_SUBJECT));
+                if (head.length <= inlineLimit) {
+                    inline = head;
+                } else {
+                    inline = null;
+                    ref = blobs.write(queueId, receivedAt, head, body);
+                }
+            } catch (InvalidPayloadException e) {
+                throw new PermanentStoreFailure("message body is not readable: " + e.getMessage(), e);
             }
-        } catch (InvalidPayloadException e) {
-            throw new PermanentStoreFailure("message body is not readable: " + e.getMessage(), e);
         }
         Envelope envelope = EnvelopeCodec.read(in);
         return new MessageRow(queueId, receivedAt, envelope.sender().toString(),
