@@ -14,7 +14,7 @@
 #
 #   bench/suite.sh                 full run: about an hour on a quiet 2-core machine
 #   QUICK=1 bench/suite.sh         smoke run: a few minutes, small counts, 60 s sustained
-# Each freshly started gateway first gets WARMUP_MESSAGES (30000; quick 3000) that are not measured
+# Each freshly started gateway first gets WARMUP_MESSAGES (100000; quick 3000) that are not measured
 # (JIT warm-up), in sections 1 and 3.
 # Environment: ROUNDS (3; quick 1), COMPARE_MESSAGES (20000; 2000), E2E_MESSAGES (10000; 2000),
 # SESSIONS_LIST ("1 10 100 1000"), SIZES ("1024 102400 10485760"), CELL_MESSAGES (5000; 500),
@@ -31,7 +31,7 @@ q() { [ "$quick" = 1 ] && echo "$2" || echo "$1"; }
 rounds=${ROUNDS:-$(q 3 1)}
 compare_msgs=${COMPARE_MESSAGES:-$(q 20000 2000)}
 e2e_msgs=${E2E_MESSAGES:-$(q 10000 2000)}
-warmup_msgs=${WARMUP_MESSAGES:-$(q 30000 3000)}
+warmup_msgs=${WARMUP_MESSAGES:-$(q 100000 3000)}
 sessions_list=${SESSIONS_LIST:-1 10 100 1000}
 sizes=${SIZES:-1024 102400 10485760}
 cell_msgs=${CELL_MESSAGES:-$(q 5000 500)}
@@ -70,7 +70,9 @@ field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$2"; }
 # JIT warm-up of a freshly started gateway: WARMUP_MESSAGES at 100 sessions, not counted, then
 # until its stores hold them. A JVM compiles its hot code only after some thousand calls: without
 # this, the first measured round runs half-interpreted (in one run its e2e rounds went 1,167,
-# 2,057, 2,424/s). The peers are native programs and get no warm-up.
+# 2,057, 2,424/s). 100,000 because the C2 compiler was still busy after 40,000 (rounds of 20,000
+# at 100 sessions on a fresh gateway, 2 cores: 1,145, 2,133, 3,263, then 3,300-4,250/s, C2 CPU
+# 7.0, 3.7, 0.6 s, then under 0.4 s a round). The peers are native programs and get no warm-up.
 gw_warm() {
   local before; before=$(stored "$1")
   timeout 600 smtp-source -d -s 100 -m "$warmup_msgs" -l 1024 -f sender@example.org -t user@example.com \
