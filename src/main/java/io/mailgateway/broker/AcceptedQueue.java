@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -213,7 +214,7 @@ final class AcceptedQueue implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        for (Queue<Sender> pool : java.util.List.of(plain, transacted)) {
+        for (Queue<Sender> pool : List.of(plain, transacted)) {
             for (Sender sender = pool.poll(); sender != null; sender = pool.poll()) {
                 discard(sender);
             }

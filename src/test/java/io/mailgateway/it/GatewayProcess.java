@@ -4,12 +4,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.mailgateway.config.Setting;
 import io.mailgateway.config.Settings;
+import io.mailgateway.testing.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,15 +50,9 @@ final class GatewayProcess implements AutoCloseable {
         this.proxyProtocol = proxyProtocol;
     }
 
-    /** A port free right now (bound to 0, then released); never a fixed well-known one. */
+    /** A port free right now, outside the ephemeral range ({@link FreePorts}); never a fixed well-known one. */
     static int freePort() {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(false);
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FreePorts.next();
     }
 
     /** Starts the jar in {@code workDir} and waits (at most 60 s) until its SMTP port answers 220. */

@@ -1,9 +1,6 @@
 package io.mailgateway.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,14 +17,9 @@ public final class LocalDaemon {
         boolean ready() throws IOException, InterruptedException;
     }
 
-    /** A loopback port free right now (bound to 0, then released). */
+    /** A loopback port free right now, outside the ephemeral range ({@link FreePorts}). */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FreePorts.next();
     }
 
     /** Probes until ready; fails with the daemon's log if it exits first or is not ready within {@code limit}. */

@@ -158,15 +158,9 @@ public final class TestGateway implements BeforeAllCallback {
         }
     }
 
-    /** A loopback port free right now (bound to 0, then released); never a fixed well-known one. */
+    /** A loopback port free right now, outside the ephemeral range ({@link FreePorts}); never a fixed well-known one. */
     public static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
-            s.setReuseAddress(false);
-            s.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FreePorts.next();
     }
 
     public static CamelContext camel() {
