@@ -18,7 +18,29 @@ BENCH_ROOT=${BENCH_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 SHARED_BENCH=${SHARED_BENCH:-$(cd "$BENCH_ROOT/.." && pwd)/shared/bench}
 CLK_TCK=$(getconf CLK_TCK)
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# A free loopback port below the kernel's ephemeral range: a port from a bind to 0 is in that range,
+# and while a killed gateway restarts, the load generator's reconnects can take it as their local
+# port (even connect to themselves), so the restarted gateway cannot bind it.
+free_port() {
+  python3 - <<'PY'
+import random, socket
+try:
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except (OSError, ValueError):
+    low = 32768
+for _ in range(200):
+    port = random.randrange(20000, low) if low - 20000 >= 1000 else 0
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+        print(s.getsockname()[1])
+        break
+    except OSError:
+        pass
+    finally:
+        s.close()
+PY
+}
 
 wait_port() {
   local tries=${2:-300}
