@@ -57,8 +57,11 @@ final class BrokerExport implements BackupPart {
             try (ClientRequestor management = new ClientRequestor(session, "activemq.management")) {
                 for (Object name : (Object[]) invoke(session, management, ResourceNames.BROKER, "getQueueNames")) {
                     SimpleString queue = SimpleString.of(String.valueOf(name));
-                    if (session.queueQuery(queue).isTemporary()) {
-                        continue; // the management reply queue of this very export
+                    ClientSession.QueueQuery query = session.queueQuery(queue);
+                    if (!query.isExists() || query.isTemporary()) {
+                        // a management reply queue: this export's own, or a concurrent one's (the
+                        // gateway's scheduled backup), which may be gone already since the listing
+                        continue;
                     }
                     Path queueDir = dir.resolve(DIR_NAME).resolve(queue.toString().replaceAll("[^A-Za-z0-9._-]", "_"));
                     Files.createDirectories(queueDir);
