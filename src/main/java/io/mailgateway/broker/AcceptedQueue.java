@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  *       together or not at all; the commit returns after the journal sync;</li>
  *   <li>any other message is one non-transacted durable send, which returns only after the
  *       broker's journal sync (blockOnDurableSend);</li>
- *   <li>a message over {@value EmbeddedBroker#STREAM_ABOVE} octets (Artemis' own large-message threshold) is
- *       streamed from its spool file into a broker large-message file, never whole in the heap.</li>
+ *   <li>a message over {@value EmbeddedBroker#STREAM_ABOVE} octets is streamed from its spool
+ *       file into a broker large-message file, never whole in the heap.</li>
  * </ul>
  *
  * <p>It sends with the Artemis core client on the in-VM acceptor, not through camel-jms: a profile

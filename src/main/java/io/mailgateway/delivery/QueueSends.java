@@ -1,6 +1,5 @@
 package io.mailgateway.delivery;
 
-import io.mailgateway.broker.EmbeddedBroker;
 import io.mailgateway.broker.SharedProducer;
 import io.mailgateway.message.MessageContent;
 import java.io.IOException;
@@ -18,8 +17,12 @@ final class QueueSends implements AutoCloseable {
 
     /** Artemis' per-message delivery time (epoch ms), kept in the journal. */
     static final String SCHEDULED_DELIVERY = "_AMQ_SCHED_DELIVERY";
-    /** Above this size a body is streamed to the broker (a large message), like the inbound route does. */
-    static final long STREAM_ABOVE = EmbeddedBroker.STREAM_ABOVE;
+    /**
+     * Above this size a body is streamed to the broker from its file: the JMS client's own
+     * large-message threshold (Artemis' default, 100 KiB), over which the message goes as a large
+     * message anyway, so reading it into the heap first would gain nothing.
+     */
+    static final long STREAM_ABOVE = 102_400;
 
     private static final String TO_DELIVERY = "jms:queue:delivery?deliveryPersistent=true";
     private static final String TO_DLQ = "jms:queue:delivery.dlq?deliveryPersistent=true";

@@ -81,6 +81,17 @@ class AcceptedQueueTest {
     }
 
     @Test
+    void should_write_a_message_up_to_the_threshold_as_one_journal_record() throws Exception {
+        // The whole record (body and envelope properties) must fit the journal's largest record,
+        // or the broker turns the message into a large message itself: this fails if STREAM_ABOVE
+        // is ever raised past that (checked with 1 MiB). A body within a few octets of the
+        // threshold is chunked by the client itself: its check counts the buffer's header space.
+        ClientMessage[] pair = assertSameToReaders(exchangeOf((int) EmbeddedBroker.STREAM_ABOVE - 1024, false));
+
+        assertThat(pair[1].isLargeMessage()).as("one journal record, not a large message").isFalse();
+    }
+
+    @Test
     void should_send_relayed_mail_in_a_transaction_that_is_committed() throws Exception {
         assertSameToReaders(exchangeOf(1024, true));
         assertSameToReaders(exchangeOf((int) EmbeddedBroker.STREAM_ABOVE * 2, true));

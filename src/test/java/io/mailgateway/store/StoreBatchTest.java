@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.mailgateway.broker.EmbeddedBroker;
 import io.mailgateway.message.MailHeaders;
+import io.mailgateway.store.batch.StoreBatchComponent;
 import io.mailgateway.testing.SmtpTestClient;
 import io.mailgateway.testing.TestGateway;
 import java.nio.charset.StandardCharsets;
@@ -151,6 +152,29 @@ class StoreBatchTest {
         }
     }
 
+    @Test
+    void should_end_a_batch_when_the_bodies_it_holds_in_the_heap_reach_the_bound() throws Exception {
+        int size = 200 * 1024; // under the large-message threshold: one journal record, held in the heap
+        int messages = 100; // 20 MB: without the bound, one batch holds many times 2 MiB of them
+        List<String> rcpts = users("heapbatch", messages);
+        watch("maildir", "store-maildir", id -> !TestGateway.newMail(rcptOf(id)).isEmpty());
+        stop("store-maildir");
+        for (String rcpt : rcpts) {
+            remember(send(List.of(rcpt), "heap", size), rcpt);
+        }
+        start("store-maildir");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> acks.acked().size() == messages);
+        for (String rcpt : rcpts) {
+            assertThat(TestGateway.newMail(rcpt)).as(rcpt).hasSize(1);
+        }
+        assertThat(batches.entries()).isEqualTo(messages);
+        assertThat(batches.largestHeapBytes()).as("bodies in the heap of the largest batch")
+                .isGreaterThan(0)
+                .isLessThan(StoreBatchComponent.HEAP_BYTES_PER_BATCH + size + 8192);
+        assertThat(acks.beforeDurable()).isEmpty();
+    }
+
     // --- what the tests watch
 
     private final Map<String, List<String>> rcptsById = new ConcurrentHashMap<>();
@@ -192,9 +216,22 @@ class StoreBatchTest {
     }
 
     private static String send(List<String> rcpts, String subject) throws Exception {
+        return send(rcpts, subject, "body\r\n");
+    }
+
+    /** A message whose body is about {@code bodySize} octets (lines of 76). */
+    private static String send(List<String> rcpts, String subject, int bodySize) throws Exception {
+        StringBuilder body = new StringBuilder(bodySize + 100);
+        while (body.length() < bodySize) {
+            body.append("x".repeat(74)).append("\r\n");
+        }
+        return send(rcpts, subject, body.toString());
+    }
+
+    private static String send(List<String> rcpts, String subject, String body) throws Exception {
         try (SmtpTestClient c = SmtpTestClient.connectEhlo(TestGateway.port())) {
             return c.sendMail("sender@example.org", rcpts,
-                    ("Subject: " + subject + "\r\n\r\nbody\r\n.\r\n").getBytes(StandardCharsets.US_ASCII));
+                    ("Subject: " + subject + "\r\n\r\n" + body + ".\r\n").getBytes(StandardCharsets.US_ASCII));
         }
     }
 
@@ -259,6 +296,7 @@ class StoreBatchTest {
         private final Predicate<String> ours;
         private final List<Integer> sizes = new CopyOnWriteArrayList<>();
         private final List<Boolean> failures = new CopyOnWriteArrayList<>();
+        private final List<Long> heapBytes = new CopyOnWriteArrayList<>();
 
         private BatchWatch(String route, Predicate<String> ours) {
             this.route = route;
@@ -280,6 +318,9 @@ class StoreBatchTest {
                 if (n > 0) {
                     sizes.add(n);
                     failures.add(event instanceof CamelEvent.ExchangeFailedEvent);
+                    // every entry of the batch, ours or not: the bound is on the whole batch
+                    heapBytes.add(batch.entries().stream().map(b -> b.message().getBody())
+                            .mapToLong(body -> body instanceof byte[] bytes ? bytes.length : 0).sum());
                 }
             }
         }
@@ -295,6 +336,10 @@ class StoreBatchTest {
 
         int entries() {
             return sizes.stream().collect(Collectors.summingInt(Integer::intValue));
+        }
+
+        long largestHeapBytes() {
+            return heapBytes.stream().mapToLong(Long::longValue).max().orElse(0);
         }
 
         long failed() {

@@ -20,6 +20,16 @@ import org.apache.camel.support.DefaultEndpoint;
  */
 public final class StoreBatchComponent extends DefaultComponent {
 
+    /**
+     * A batch stops growing once the bodies it holds in the heap reach this many octets; each is
+     * held twice until the batch is settled (the broker's buffer and the store's copy), so a batch
+     * of 100 messages just under the large-message threshold would otherwise hold 50 MiB per
+     * consumer. Large messages are spooled to files and do not count. 2 MiB also keeps what a
+     * queue's 4 consumers hold unacknowledged (with their 1 MiB prefetch windows) under the 20 MiB
+     * the broker reads from a paged queue before it waits for acks (AMQ224127).
+     */
+    public static final long HEAP_BYTES_PER_BATCH = 2L << 20;
+
     /** What every consumer of this component shares. */
     record Settings(AdminCredentials credentials, int consumers, int batchSize, long waitMillis, Path spoolDir,
                     StoreDeadLetters deadLetters, StoreFailureCounter failures) {

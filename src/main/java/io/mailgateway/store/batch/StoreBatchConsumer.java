@@ -45,6 +45,7 @@ final class StoreBatchConsumer extends DefaultConsumer {
     /** How long a receive waits for the first message before it checks whether the route stops. */
     private static final long POLL_MS = 500;
     private static final long RECONNECT_MS = 1_000;
+    private static final long HEAP_BYTES_PER_BATCH = StoreBatchComponent.HEAP_BYTES_PER_BATCH;
 
     private record Received(ClientMessage message, BatchEntry entry) {
     }
@@ -142,19 +143,25 @@ final class StoreBatchConsumer extends DefaultConsumer {
         }
     }
 
-    /** Up to batchSize messages: {@code first}, then those that come within waitMillis of it. */
+    /**
+     * Up to batchSize messages: {@code first}, then those that come within waitMillis of it, and
+     * no more once the bodies held in the heap reach {@link #HEAP_BYTES_PER_BATCH}.
+     */
     private List<Received> receive(ClientMessage first, ClientConsumer consumer, Exchange exchange, List<File> spooled)
             throws Exception {
         List<Received> batch = new ArrayList<>(settings.batchSize());
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.waitMillis());
+        long heapBytes = 0;
         for (ClientMessage m = first; m != null; ) {
             // a large body is spooled now, before the next receive
             org.apache.camel.Message message = CoreMessages.toCamel(exchange, m, settings.spoolDir());
             if (message.getBody() instanceof File file) {
                 spooled.add(file);
+            } else if (message.getBody() instanceof byte[] body) {
+                heapBytes += body.length;
             }
             batch.add(new Received(m, new BatchEntry(message)));
-            if (batch.size() >= settings.batchSize()) {
+            if (batch.size() >= settings.batchSize() || heapBytes >= HEAP_BYTES_PER_BATCH) {
                 break;
             }
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
