@@ -44,8 +44,8 @@ public final class EmbeddedBroker {
      * its own file, never whole in the heap); smaller ones are one journal record. 256 KiB, the
      * default SPOOL_THRESHOLD: a message the listener holds in memory goes as a record. Artemis'
      * own default is 100 KiB, but a large message costs a file of its own with its own sync, and a
-     * spooled copy in each store's consumer: measured at 100 sessions, 110 KB messages took 3.2-3.8
-     * ms of CPU each as large messages and 1.2-1.6 ms as records (docs/performance.md). The
+     * spooled copy in each store's consumer: measured at 100 sessions, 110 KB messages took 2.1-3.8
+     * ms of CPU each as large messages and 1.6-1.8 ms as records (docs/performance.md). The
      * journal's largest record (its 490 KiB write buffer) bounds it; AcceptedQueueTest checks
      * that a message just under it is one record.
      */
