@@ -45,7 +45,6 @@ final class StoreBatchConsumer extends DefaultConsumer {
     /** How long a receive waits for the first message before it checks whether the route stops. */
     private static final long POLL_MS = 500;
     private static final long RECONNECT_MS = 1_000;
-    private static final long HEAP_BYTES_PER_BATCH = StoreBatchComponent.HEAP_BYTES_PER_BATCH;
 
     private record Received(ClientMessage message, BatchEntry entry) {
     }
@@ -145,7 +144,7 @@ final class StoreBatchConsumer extends DefaultConsumer {
 
     /**
      * Up to batchSize messages: {@code first}, then those that come within waitMillis of it, and
-     * no more once the bodies held in the heap reach {@link #HEAP_BYTES_PER_BATCH}.
+     * no more once the bodies held in the heap reach {@link StoreBatchComponent#HEAP_BYTES_PER_BATCH}.
      */
     private List<Received> receive(ClientMessage first, ClientConsumer consumer, Exchange exchange, List<File> spooled)
             throws Exception {
@@ -161,7 +160,7 @@ final class StoreBatchConsumer extends DefaultConsumer {
                 heapBytes += body.length;
             }
             batch.add(new Received(m, new BatchEntry(message)));
-            if (batch.size() >= settings.batchSize() || heapBytes >= HEAP_BYTES_PER_BATCH) {
+            if (batch.size() >= settings.batchSize() || heapBytes >= StoreBatchComponent.HEAP_BYTES_PER_BATCH) {
                 break;
             }
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
