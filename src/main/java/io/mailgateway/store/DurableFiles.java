@@ -22,13 +22,23 @@ public final class DurableFiles {
 
     /** Writes {@code head} then {@code rest} to {@code file} (created or truncated) and fsyncs it. */
     public static void writeSynced(Path file, byte[] head, InputStream rest) throws IOException {
+        write(file, head, rest, true);
+    }
+
+    /**
+     * Writes {@code head} then {@code rest} to {@code file} (created or truncated), and fsyncs it
+     * when {@code fsync}; otherwise the caller makes it durable ({@link FileSystemSync}).
+     */
+    public static void write(Path file, byte[] head, InputStream rest, boolean fsync) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             OutputStream out = Channels.newOutputStream(ch);
             out.write(head);
             rest.transferTo(out);
             out.flush();
-            ch.force(true);
+            if (fsync) {
+                ch.force(true);
+            }
         }
     }
 

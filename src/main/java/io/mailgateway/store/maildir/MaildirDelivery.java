@@ -1,6 +1,7 @@
 package io.mailgateway.store.maildir;
 
 import io.mailgateway.store.DurableFiles;
+import io.mailgateway.store.FileSystemSync;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -50,9 +51,32 @@ final class MaildirDelivery {
      */
     int write(Collection<Path> mailboxes, byte[] header, InputStream body, boolean redelivered, Set<Path> toSync)
             throws IOException {
+        InTmp written = writeToTmp(mailboxes, header, body, redelivered, null, toSync);
+        moveToNew(written, toSync);
+        return written.boxes().size();
+    }
+
+    /**
+     * The mailboxes whose {@code tmp/} got the message, and whether its files there are fsync'd
+     * already or wait for the caller's syncfs.
+     */
+    record InTmp(List<Path> boxes, boolean fsynced) {
+    }
+
+    /**
+     * Writes the message into {@code tmp/} of each mailbox that lacks it. With {@code fs} null,
+     * or a mailbox on another file system than {@code fs}, each file is fsync'd; otherwise the
+     * caller makes them durable with {@code fs.sync()}, which it must do BEFORE {@link #moveToNew}:
+     * a file must never reach new/ before its data is durable, or a crash could leave an empty
+     * file there that a redelivery takes for the message.
+     */
+    InTmp writeToTmp(Collection<Path> mailboxes, byte[] header, InputStream body, boolean redelivered,
+                     FileSystemSync fs, Set<Path> toSync) throws IOException {
         List<Path> pending = new ArrayList<>();
+        boolean fsyncEach = fs == null;
         for (Path box : mailboxes) {
             prepare(box);
+            fsyncEach = fsyncEach || !fs.covers(box);
             if (!alreadyDelivered(box, redelivered)) {
                 pending.add(box);
             } else if (Files.exists(box.resolve("new").resolve(name))) {
@@ -60,22 +84,28 @@ final class MaildirDelivery {
             }
         }
         if (pending.isEmpty()) {
-            return 0;
+            return new InTmp(pending, fsyncEach);
         }
         Path first = pending.get(0).resolve("tmp").resolve(name);
-        DurableFiles.writeSynced(first, header, body);
+        DurableFiles.write(first, header, body, fsyncEach);
         for (Path box : pending.subList(1, pending.size())) {
             Path copy = box.resolve("tmp").resolve(name);
             Files.copy(first, copy, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.WRITE)) {
-                ch.force(true);
+            if (fsyncEach) {
+                try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
             }
         }
-        for (Path box : pending) {
+        return new InTmp(pending, fsyncEach);
+    }
+
+    /** Renames the files {@link #writeToTmp} wrote into {@code new/}; each {@code new/} goes to {@code toSync}. */
+    void moveToNew(InTmp written, Set<Path> toSync) throws IOException {
+        for (Path box : written.boxes()) {
             Files.move(box.resolve("tmp").resolve(name), box.resolve("new").resolve(name), StandardCopyOption.ATOMIC_MOVE);
             toSync.add(box.resolve("new"));
         }
-        return pending.size();
     }
 
     /**

@@ -9,7 +9,8 @@ public final class MaildirStoreBeans implements StoreBeans {
 
     @Override
     public void bind(StoreContext context) {
-        context.registry().accept("maildirStore", new MaildirStore(context.dataDir().resolve("maildir"), context.hostname()));
+        context.registry().accept("maildirStore", new MaildirStore(context.dataDir().resolve("maildir"), context.hostname(),
+                "filesystem".equals(context.config().get("MAILDIR_SYNC"))));
         context.registry().accept("maildirStoreHealth", new DirectoryHealthCheck("maildir", context.dataDir().resolve("maildir")));
     }
 }
