@@ -21,7 +21,9 @@ import java.util.Set;
  * fsync, rename into {@code new/NAME}, fsync {@code new/}. The body is streamed once into the
  * first mailbox; the others get a copy of that file, so the message is never whole in memory.
  * {@link #write} leaves the fsync of {@code new/} to its caller, so that a batch of messages
- * syncs each directory once ({@link MaildirStore}).
+ * syncs each directory once ({@link MaildirStore}). With MAILDIR_SYNC=filesystem the store calls
+ * {@link #writeToTmp} (no fsync) and {@link #moveToNew} itself, with a syncfs before and after the
+ * renames.
  */
 final class MaildirDelivery {
 

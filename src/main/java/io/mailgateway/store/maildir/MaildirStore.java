@@ -44,10 +44,6 @@ public class MaildirStore extends StoreStep {
     private final String hostname;
     private final boolean syncFileSystem;
 
-    public MaildirStore(Path root, String hostname) {
-        this(root, hostname, true);
-    }
-
     /**
      * @param syncFileSystem MAILDIR_SYNC=filesystem: a batch's files are made durable by syncfs(2)
      *                       of the Maildir's file system, twice per batch, where it is available;
