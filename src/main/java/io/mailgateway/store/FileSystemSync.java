@@ -7,6 +7,8 @@ import com.sun.jna.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -36,6 +38,7 @@ public final class FileSystemSync implements AutoCloseable {
 
     private final Path dir;
     private final Object device;
+    private final Map<Path, Boolean> covered = new HashMap<>(); // one batch's thread only
     private int fd;
 
     interface LibC extends Library {
@@ -94,9 +97,17 @@ public final class FileSystemSync implements AutoCloseable {
         }
     }
 
-    /** Whether {@code path} (existing) is on this file system, so {@link #sync} covers it. */
+    /**
+     * Whether {@code path} (existing) is on this file system, so {@link #sync} covers it; asked
+     * once per path per instance (a batch), as a batch's messages mostly go to the same mailboxes.
+     */
     public boolean covers(Path path) throws IOException {
-        return device.equals(Files.getAttribute(path, "unix:dev"));
+        Boolean known = covered.get(path);
+        if (known == null) {
+            known = device.equals(Files.getAttribute(path, "unix:dev"));
+            covered.put(path, known);
+        }
+        return known;
     }
 
     /**

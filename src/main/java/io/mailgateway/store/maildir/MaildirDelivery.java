@@ -20,10 +20,9 @@ import java.util.Set;
  * One message into several Maildirs by the Maildir protocol: write to {@code tmp/NAME},
  * fsync, rename into {@code new/NAME}, fsync {@code new/}. The body is streamed once into the
  * first mailbox; the others get a copy of that file, so the message is never whole in memory.
- * {@link #write} leaves the fsync of {@code new/} to its caller, so that a batch of messages
- * syncs each directory once ({@link MaildirStore}). With MAILDIR_SYNC=filesystem the store calls
- * {@link #writeToTmp} (no fsync) and {@link #moveToNew} itself, with a syncfs before and after the
- * renames.
+ * {@link #writeToTmp} and {@link #moveToNew} leave the syncs of {@code new/} to their caller, so
+ * that a batch of messages syncs each directory once, or the whole file system twice with
+ * MAILDIR_SYNC=filesystem ({@link MaildirStore}).
  */
 final class MaildirDelivery {
 
@@ -33,28 +32,20 @@ final class MaildirDelivery {
         this.name = name;
     }
 
-    /** @return how many mailboxes got a new file (the rest had it from an earlier attempt) */
+    /**
+     * The whole protocol for one message on its own: files written and fsynced, renamed into
+     * {@code new/}, and each {@code new/} fsynced; on a redelivery also a {@code new/} that had
+     * the file already (the attempt that renamed it may have failed before its fsync).
+     *
+     * @return how many mailboxes got a new file (the rest had it from an earlier attempt)
+     */
     int deliver(Collection<Path> mailboxes, byte[] header, InputStream body, boolean redelivered) throws IOException {
         Set<Path> toSync = new LinkedHashSet<>();
-        int written = write(mailboxes, header, body, redelivered, toSync);
+        InTmp written = writeToTmp(mailboxes, header, body, redelivered, null, toSync);
+        moveToNew(written, toSync);
         for (Path dir : toSync) {
             DurableFiles.syncDirectory(dir);
         }
-        return written;
-    }
-
-    /**
-     * Writes and fsyncs the files and renames them into {@code new/}, adding each {@code new/}
-     * directory that must be fsynced before the message counts as stored to {@code toSync}: one
-     * that got a file, and on a redelivery also one that had it already (the attempt that renamed
-     * it may have failed before its fsync).
-     *
-     * @return how many mailboxes got a new file
-     */
-    int write(Collection<Path> mailboxes, byte[] header, InputStream body, boolean redelivered, Set<Path> toSync)
-            throws IOException {
-        InTmp written = writeToTmp(mailboxes, header, body, redelivered, null, toSync);
-        moveToNew(written, toSync);
         return written.boxes().size();
     }
 

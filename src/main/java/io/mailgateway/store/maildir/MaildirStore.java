@@ -65,10 +65,7 @@ public class MaildirStore extends StoreStep {
     @Override
     protected void store(Exchange exchange) throws IOException, PermanentStoreFailure {
         Set<Path> toSync = new LinkedHashSet<>();
-        InTmpFiles files = writeToTmp(exchange.getIn(), null, toSync);
-        if (files != null) {
-            files.delivery().moveToNew(files.inTmp(), toSync);
-        }
+        writeToTmp(exchange.getIn(), null, toSync).moveToNew(toSync);
         for (Path dir : toSync) {
             DurableFiles.syncDirectory(dir);
         }
@@ -104,10 +101,7 @@ public class MaildirStore extends StoreStep {
         for (BatchEntry entry : batch.pending()) {
             Set<Path> toSync = new LinkedHashSet<>();
             try {
-                InTmpFiles files = writeToTmp(entry.message(), null, toSync);
-                if (files != null) {
-                    files.delivery().moveToNew(files.inTmp(), toSync);
-                }
+                writeToTmp(entry.message(), null, toSync).moveToNew(toSync);
                 written.add(entry);
                 toSync.forEach(dir -> waitingOn.computeIfAbsent(dir, d -> new ArrayList<>()).add(entry));
             } catch (Exception e) {
@@ -147,11 +141,9 @@ public class MaildirStore extends StoreStep {
         List<BatchEntry> moved = new ArrayList<>();
         for (Written w : written) {
             try {
-                if (w.files() != null) {
-                    w.files().delivery().moveToNew(w.files().inTmp(), w.toSync());
-                }
+                w.files().moveToNew(w.toSync());
                 moved.add(w.entry());
-                if (w.files() != null && w.files().inTmp().fsynced()) {
+                if (w.files().inTmp().fsynced()) {
                     w.toSync().forEach(dir -> outside.computeIfAbsent(dir, d -> new ArrayList<>()).add(w.entry()));
                 }
             } catch (Exception e) {
@@ -190,8 +182,17 @@ public class MaildirStore extends StoreStep {
         }
     }
 
-    /** One message's files in tmp/, with the delivery that names them; null: no local mailbox. */
+    /** One message's files in tmp/, with the delivery that names them (null: no local mailbox, no files). */
     private record InTmpFiles(MaildirDelivery delivery, MaildirDelivery.InTmp inTmp) {
+
+        static final InTmpFiles NONE = new InTmpFiles(null, new MaildirDelivery.InTmp(List.of(), false));
+
+        /** Renames them into new/ ({@link MaildirDelivery#moveToNew}). */
+        void moveToNew(Set<Path> toSync) throws IOException {
+            if (delivery != null) {
+                delivery.moveToNew(inTmp, toSync);
+            }
+        }
     }
 
     /**
@@ -210,7 +211,7 @@ public class MaildirStore extends StoreStep {
         }
         if (mailboxes.isEmpty()) {
             LOG.debug("{}: no local recipient, nothing for the maildir", queueId);
-            return null;
+            return InTmpFiles.NONE;
         }
         String name = (receivedAt / 1000) + "." + queueId + "." + hostname;
         byte[] returnPath = ("Return-Path: <" + envelope.sender() + ">\r\n").getBytes(StandardCharsets.UTF_8);
