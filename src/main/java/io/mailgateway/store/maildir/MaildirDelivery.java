@@ -104,10 +104,12 @@ final class MaildirDelivery {
     /**
      * A mailbox seen for the first time: each directory created (domain, user, tmp, new, cur)
      * is fsync'd into its parent before the message counts as stored, or a power cut could lose
-     * the whole mailbox with the acknowledged file in it.
+     * the whole mailbox with the acknowledged file in it. They are made in the order tmp, new,
+     * cur, so the check is on cur, the last: a crash between two of them (new made, cur not) must
+     * not leave a mailbox whose redeliveries fail forever on the missing cur/.
      */
     private static void prepare(Path box) throws IOException {
-        if (!Files.isDirectory(box.resolve("new"))) {
+        if (!Files.isDirectory(box.resolve("cur"))) {
             for (String sub : new String[] {"tmp", "new", "cur"}) {
                 DurableFiles.createDirectoriesDurably(box.resolve(sub));
             }

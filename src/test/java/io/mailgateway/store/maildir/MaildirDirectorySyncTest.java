@@ -78,6 +78,19 @@ class MaildirDirectorySyncTest {
                 junk.resolve("tmp"), junk.resolve("new"), junk.resolve("cur"));
     }
 
+    @Test
+    void should_finish_a_mailbox_a_crash_left_half_made_and_deliver_into_it() throws IOException {
+        Path box = root.resolve("example.com").resolve("eve");
+        Files.createDirectories(box.resolve("tmp"));
+        Files.createDirectories(box.resolve("new")); // killed before cur/ was made
+
+        int written = new MaildirDelivery("1.Q4.host").deliver(List.of(box), header(), body(), true);
+
+        assertThat(written).isEqualTo(1);
+        assertThat(box.resolve("new").resolve("1.Q4.host")).exists();
+        assertSyncedIntoParents(box.resolve("cur"));
+    }
+
     private void assertSyncedIntoParents(Path... created) {
         for (Path entry : created) {
             assertThat(Files.exists(entry)).as("%s exists", entry).isTrue();
