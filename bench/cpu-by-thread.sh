@@ -25,16 +25,6 @@ work=$(mktemp -d /tmp/gateway-cpu.XXXXXX)
 cleanup_on_exit "$work"
 gw_start "$work/data" "$work/gateway.log"
 
-wait_drained() { # until every store.* and delivery queue is empty (at most 10 min)
-  for _ in $(seq 3000); do
-    depths=$(queue_depths)
-    [ -n "$depths" ] && ! grep -Eq '(store\.[a-z0-9]+|delivery)=[1-9]' <<<"$depths" && return 0
-    sleep 0.2
-  done
-  echo "queues not empty after 10 min: $depths" >&2
-  return 1
-}
-
 # TID NAME TICKS, one line per live thread
 snapshot() {
   for t in /proc/"$GW_PID"/task/*; do

@@ -11,6 +11,8 @@
 # free_port                               a TCP port nothing listens on now
 # wait_port PORT [TRIES]                  waits until 127.0.0.1:PORT accepts (TRIES x 0.2 s)
 # queue_depths                            "queue=depth ..." from the gateway's /metrics
+# wait_drained                            until every store.* and the delivery queue is empty
+#                                         (at most 10 min; an unreadable /metrics is not empty)
 # cleanup_on_exit PATH...                 on exit: kill $BG (a background helper), stop the
 #                                         gateway, remove the PATHs unless KEEP=1
 
@@ -90,6 +92,17 @@ rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0;
 queue_depths() {
   curl -s --max-time 5 "http://127.0.0.1:$GW_METRICS_PORT/metrics" |
     sed -n 's/^smtp_queue_size{.*queue="\([^"]*\)".*} \([0-9.eE+]*\)$/\1 \2/p' | awk '{ printf "%s=%d ", $1, $2 }'
+}
+
+wait_drained() {
+  local depths
+  for _ in $(seq 3000); do
+    depths=$(queue_depths)
+    [ -n "$depths" ] && ! grep -Eq '(store\.[a-z0-9]+|delivery)=[1-9]' <<<"$depths" && return 0
+    sleep 0.2
+  done
+  echo "queues not empty after 10 min: $depths" >&2
+  return 1
 }
 
 # Builds target/mail-gateway.jar unless it is there (BUILD=1 rebuilds).

@@ -23,14 +23,15 @@ public final class StoresBeans implements Capability {
     @Override
     public void bind(Wiring wiring) {
         ConnectionFactory connections = wiring.lookup("jmsConnections", ConnectionFactory.class);
-        wiring.bind("storeJms", StoreJms.component(connections, wiring.config().getInt("STORE_CONSUMERS")));
+        wiring.bind("storeJms", StoreJms.component(connections, wiring.config().getInt("STORE_CONSUMERS"),
+                wiring.config().getInt("STORE_NICE")));
         MeterRegistry registry = wiring.lookup("metricsRegistry", MeterRegistry.class);
         StoreDeadLetters deadLetters = wiring.bind("storeDeadLetter", new StoreDeadLetters(registry, wiring.config().storageTypes()));
         StoreFailureCounter failures = wiring.bind("storeFailure", new StoreFailureCounter(registry));
         GatewayConfig config = wiring.config();
         wiring.bind("storeBatch", new StoreBatchComponent(wiring.lookup("brokerCredentials", AdminCredentials.class),
                 config.getInt("STORE_CONSUMERS"), config.getInt("STORAGE_BATCH_SIZE"), config.duration("STORE_BATCH_WAIT").toMillis(),
-                config.dataDir().resolve("spool"), deadLetters, failures));
+                config.dataDir().resolve("spool"), deadLetters, failures, config.getInt("STORE_NICE")));
         wiring.bind("envelopeFields", new EnvelopeFields());
     }
 }

@@ -1,6 +1,7 @@
 package io.mailgateway.store.batch;
 
 import io.mailgateway.broker.AdminCredentials;
+import io.mailgateway.store.BackgroundPriority;
 import io.mailgateway.store.StoreDeadLetters;
 import io.mailgateway.store.StoreFailureCounter;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import org.apache.camel.support.DefaultEndpoint;
  * The {@code storeBatch:} component (bound as {@code storeBatch}): {@code from: "storeBatch:store.NAME"}
  * consumes a store's queue in batches, each batch one broker transaction and one exchange whose
  * body is a {@link io.mailgateway.store.StoreBatch} ({@link StoreBatchConsumer}). Its settings
- * are the gateway's: STORE_CONSUMERS consumers, STORAGE_BATCH_SIZE messages, STORE_BATCH_WAIT.
+ * are the gateway's: STORE_CONSUMERS consumers, STORAGE_BATCH_SIZE messages, STORE_BATCH_WAIT, STORE_NICE.
  */
 public final class StoreBatchComponent extends DefaultComponent {
 
@@ -32,15 +33,16 @@ public final class StoreBatchComponent extends DefaultComponent {
 
     /** What every consumer of this component shares. */
     record Settings(AdminCredentials credentials, int consumers, int batchSize, long waitMillis, Path spoolDir,
-                    StoreDeadLetters deadLetters, StoreFailureCounter failures) {
+                    StoreDeadLetters deadLetters, StoreFailureCounter failures, int nice) {
     }
 
     private static final String QUEUE_PREFIX = "store.";
     private final Settings settings;
 
+    /** @param nice how much lower than the gateway's the consumers' CPU priority is (STORE_NICE, {@link BackgroundPriority}) */
     public StoreBatchComponent(AdminCredentials credentials, int consumers, int batchSize, long waitMillis, Path spoolDir,
-                               StoreDeadLetters deadLetters, StoreFailureCounter failures) {
-        this.settings = new Settings(credentials, consumers, batchSize, waitMillis, spoolDir, deadLetters, failures);
+                               StoreDeadLetters deadLetters, StoreFailureCounter failures, int nice) {
+        this.settings = new Settings(credentials, consumers, batchSize, waitMillis, spoolDir, deadLetters, failures, nice);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.mailgateway.store.batch;
 
 import io.mailgateway.broker.EmbeddedBroker;
 import io.mailgateway.message.MailHeaders;
+import io.mailgateway.store.BackgroundPriority;
 import io.mailgateway.store.BatchEntry;
 import io.mailgateway.store.StoreBatch;
 import io.mailgateway.store.StoreDeadLetters;
@@ -95,6 +96,7 @@ final class StoreBatchConsumer extends DefaultConsumer {
     }
 
     private void consumeUntilStopped() {
+        BackgroundPriority.lowerCurrentThread(settings.nice()); // acceptance first when both want the CPU
         while (running) {
             try (ClientSession session = sessions.createSession(settings.credentials().user(), settings.credentials().password(),
                     false, false, false, false, 0);
