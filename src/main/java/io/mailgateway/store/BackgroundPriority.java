@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * (setpriority(2) with PRIO_PROCESS and who = 0 acts on the calling thread only). Java's
  * Thread.setPriority does nothing on Linux unless the JVM runs as root with
  * -XX:ThreadPriorityPolicy=1, so this calls libc through JNA. Elsewhere it does nothing.
+ *
+ * <p>Call it only on a thread that does store work and nothing else: a new thread inherits the
+ * nice value of the thread that starts it, and the broker starts its pool threads (which serve
+ * acceptance too) from whichever thread first gives them work. So the storeBatch consumers keep
+ * the gateway's priority and hand the store route to a writer thread that calls this.
  */
 public final class BackgroundPriority {
 

@@ -2,7 +2,6 @@ package io.mailgateway.store;
 
 import jakarta.jms.ConnectionFactory;
 import org.apache.camel.component.jms.JmsComponent;
-import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
  * The JMS component every store route consumes with, bound as {@code storeJms}, so a store route
@@ -12,9 +11,7 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
  *       only when the route ends without error, after the store's durable write;</li>
  *   <li>one cached consumer per thread, {@code STORE_CONSUMERS} threads;</li>
  *   <li>Artemis streaming: a large body arrives as a stream that Camel spools to disk
- *       (SPOOL_THRESHOLD), never whole in the heap;</li>
- *   <li>consumer threads ("storeJms-N") at the stores' lower CPU priority, STORE_NICE
- *       ({@link BackgroundPriority}).</li>
+ *       (SPOOL_THRESHOLD), never whole in the heap.</li>
  * </ul>
  * It shares the connection factory of the {@code jms} component on purpose: Spring's listener
  * container exposes the consumer's transacted session under that factory, so a send through
@@ -26,15 +23,8 @@ public final class StoreJms {
     private StoreJms() {
     }
 
-    public static JmsComponent component(ConnectionFactory sharedWithJms, int consumers, int nice) {
+    public static JmsComponent component(ConnectionFactory sharedWithJms, int consumers) {
         JmsComponent jms = JmsComponent.jmsComponent(sharedWithJms);
-        // Spring's listener container runs each consumer's receive loop as one long task on a thread of this executor
-        SimpleAsyncTaskExecutor threads = new SimpleAsyncTaskExecutor("storeJms-");
-        threads.setThreadFactory(task -> threads.createThread(() -> {
-            BackgroundPriority.lowerCurrentThread(nice);
-            task.run();
-        }));
-        jms.getConfiguration().setTaskExecutor(threads);
         jms.setTransacted(true);
         jms.setLazyCreateTransactionManager(false);
         jms.setCacheLevelName("CACHE_CONSUMER");

@@ -22,7 +22,7 @@ public final class StoreKeys implements SettingGroup {
                 new Setting("STORE_CONSUMERS", "4",
                         "Concurrent consumers per store queue (each takes its own batches on a storeBatch route).", integer(1, 256)),
                 new Setting("STORE_NICE", "10",
-                        "How much lower than acceptance's the stores' CPU priority is: their threads' nice value is the gateway's plus this (Linux; at most 19). When both want the CPU, a client's reply comes first and the store work a moment later; idle cores still go to the stores, and STORE_BACKLOG_LIMIT bounds how far they can fall behind. 0 = the same priority.", integer(0, 19)),
+                        "How much lower than acceptance's the stores' CPU priority is: the Maildir and SQL stores (storeBatch routes) write on threads whose nice value is the gateway's plus this (Linux; at most 19); the threads that talk to the broker keep the gateway's. When both want the CPU, a client's reply comes first and the store work a moment later; idle cores still go to the stores, and STORE_BACKLOG_LIMIT bounds how far they can fall behind. 0 = the same priority.", integer(0, 19)),
                 new Setting("STORE_BATCH_WAIT", "10ms",
                         "Stores on storeBatch routes (maildir, sql): longest wait, after a batch's first message, for more messages to fill it (up to STORAGE_BATCH_SIZE); 0 = only those already at hand. ms, s.", duration()),
                 new Setting("STORE_BACKLOG_LIMIT", "20000",

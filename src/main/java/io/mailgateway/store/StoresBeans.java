@@ -23,8 +23,7 @@ public final class StoresBeans implements Capability {
     @Override
     public void bind(Wiring wiring) {
         ConnectionFactory connections = wiring.lookup("jmsConnections", ConnectionFactory.class);
-        wiring.bind("storeJms", StoreJms.component(connections, wiring.config().getInt("STORE_CONSUMERS"),
-                wiring.config().getInt("STORE_NICE")));
+        wiring.bind("storeJms", StoreJms.component(connections, wiring.config().getInt("STORE_CONSUMERS")));
         MeterRegistry registry = wiring.lookup("metricsRegistry", MeterRegistry.class);
         StoreDeadLetters deadLetters = wiring.bind("storeDeadLetter", new StoreDeadLetters(registry, wiring.config().storageTypes()));
         StoreFailureCounter failures = wiring.bind("storeFailure", new StoreFailureCounter(registry));

@@ -10,8 +10,11 @@ import java.io.File;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientConsumer;
@@ -57,6 +60,7 @@ final class StoreBatchConsumer extends DefaultConsumer {
     private ServerLocator locator;
     private ClientSessionFactory sessions;
     private ExecutorService threads;
+    private final AtomicInteger writers = new AtomicInteger();
 
     StoreBatchConsumer(Endpoint endpoint, Processor processor, String queue, StoreBatchComponent.Settings settings) {
         super(endpoint, processor);
@@ -95,8 +99,27 @@ final class StoreBatchConsumer extends DefaultConsumer {
         super.doStop();
     }
 
+    /**
+     * The loop of one consumer. The store's own work (its files, its SQL) runs on a writer thread
+     * of this consumer's at STORE_NICE, so it yields the CPU to acceptance ({@link BackgroundPriority});
+     * this thread, which talks to the broker, stays at the gateway's priority. Why two threads: a
+     * new thread inherits the nice value of the thread that starts it, and the broker starts its
+     * pool threads (which serve acceptance too) from whichever thread first gives them work.
+     */
     private void consumeUntilStopped() {
-        BackgroundPriority.lowerCurrentThread(settings.nice()); // acceptance first when both want the CPU
+        String name = "store-" + store + "-" + writers.incrementAndGet();
+        ExecutorService writer = Executors.newSingleThreadExecutor(task -> new Thread(() -> {
+            BackgroundPriority.lowerCurrentThread(settings.nice());
+            task.run();
+        }, name));
+        try {
+            consumeUntilStopped(writer);
+        } finally {
+            writer.shutdown();
+        }
+    }
+
+    private void consumeUntilStopped(ExecutorService writer) {
         while (running) {
             try (ClientSession session = sessions.createSession(settings.credentials().user(), settings.credentials().password(),
                     false, false, false, false, 0);
@@ -106,7 +129,7 @@ final class StoreBatchConsumer extends DefaultConsumer {
                 while (running) {
                     ClientMessage first = consumer.receive(POLL_MS);
                     if (first != null) {
-                        storeBatch(session, consumer, deadLetters, first);
+                        storeBatch(session, consumer, deadLetters, first, writer);
                     }
                 }
             } catch (Exception e) {
@@ -119,14 +142,14 @@ final class StoreBatchConsumer extends DefaultConsumer {
     }
 
     /** One batch from its first message: received, routed as one exchange, settled in one transaction. */
-    private void storeBatch(ClientSession session, ClientConsumer consumer, ClientProducer deadLetters, ClientMessage first)
-            throws Exception {
+    private void storeBatch(ClientSession session, ClientConsumer consumer, ClientProducer deadLetters, ClientMessage first,
+                            ExecutorService writer) throws Exception {
         Exchange exchange = createExchange(false);
         List<File> spooled = new ArrayList<>();
         try {
             List<Received> batch = receive(first, consumer, exchange, spooled);
             exchange.getIn().setBody(new StoreBatch(batch.stream().map(Received::entry).toList()));
-            getProcessor().process(exchange);
+            route(exchange, writer);
             Exception failure = exchange.getException();
             if (failure != null && !(failure instanceof StoreBatch.Incomplete)) {
                 session.rollback();
@@ -141,6 +164,18 @@ final class StoreBatchConsumer extends DefaultConsumer {
         } finally {
             releaseExchange(exchange, false);
             spooled.forEach(File::delete);
+        }
+    }
+
+    /** Runs the store route on {@code writer} and waits for it. */
+    private void route(Exchange exchange, ExecutorService writer) throws Exception {
+        try {
+            writer.submit(() -> {
+                getProcessor().process(exchange);
+                return null;
+            }).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : new IllegalStateException("store route failed", e.getCause());
         }
     }
 
