@@ -6,7 +6,8 @@
 # sessions of SIZE (1024) octets for DURATION (120) seconds with smtp_blast.py, the store queues sampled
 # every 5 s. Prints one line: the settings, smtp_blast.py's summary (accepted/s, p50/p95/p99), the
 # gateway's CPU per message from the start of the load until the stores held every message, the
-# seconds the stores needed after the load, and each store queue's peak depth.
+# seconds the stores needed after the load, and each store queue's peak depth and its depth when the
+# load ended.
 # Needs smtp-source (Postfix; sink-peer.sh installs it). Load on 127.0.0.1 only.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,16 +29,22 @@ cpu0=$(cpu_seconds "$GW_PID")
 python3 "$SHARED_BENCH/smtp_blast.py" --port "$GW_PORT" --connections "$sessions" --messages 100000000 \
   --size "$size" --timeout "$seconds" >"$work/blast" 2>&1 &
 BG=$!
-while kill -0 "$BG" 2>/dev/null; do store_depths >>"$work/depths"; sleep 5; done
+# sampled every 5 s, but the end of the load is seen within 0.5 s: the drain time counts from there
+ticks=0
+while kill -0 "$BG" 2>/dev/null; do
+  [ $((ticks++ % 10)) = 0 ] && store_depths >>"$work/depths"
+  sleep 0.5
+done
 wait "$BG" || true
 BG=
 load_end=$(date +%s.%N)
+at_end=$(store_depths | tr '\n' ' ')
 wait_drained
 drain=$(echo "$(date +%s.%N) - $load_end" | bc -l)
 cpu1=$(cpu_seconds "$GW_PID")
 line=$(grep '^mps=' "$work/blast" || true)
 sent=$(sed -n 's/.* sent=\([0-9]*\).*/\1/p' <<<"$line")
 peaks=$(awk -F= '{ if ($2 + 0 > peak[$1]) peak[$1] = $2 + 0 } END { for (q in peak) printf "%s=%d ", q, peak[q] }' "$work/depths")
-printf '%s | %s | CPU %.3f ms/msg (accepted and stored) | stores done %.1f s after the load | peaks: %s\n' \
+printf '%s | %s | CPU %.3f ms/msg (accepted and stored) | stores done %.1f s after the load | peaks: %s| at the end of the load: %s\n' \
   "${*:-defaults}" "$(sed 's/ failed=[0-9]*//; s/ connections=.*//' <<<"$line")" \
-  "$(echo "1000 * ($cpu1 - $cpu0) / ${sent:-1}" | bc -l)" "$drain" "$peaks"
+  "$(echo "1000 * ($cpu1 - $cpu0) / ${sent:-1}" | bc -l)" "$drain" "$peaks" "$at_end"

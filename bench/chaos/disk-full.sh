@@ -7,7 +7,8 @@
 # process survived, the store check (check_stored.py) and the gateway's log lines about it.
 #
 #   bench/chaos/disk-full.sh
-# Environment: TMPFS_SIZE (64m), SIZE (10240 octets a message), CONNECTIONS (10),
+# Environment: TMPFS_SIZE (256m: it must leave room above DISK_MIN_FREE, 64 MiB by default, or
+# no message is ever accepted and the run proves nothing; the script then fails), SIZE (10240 octets a message), CONNECTIONS (10),
 # BEFORE_SECONDS (5), FULL_SECONDS (20), RECOVER_SECONDS (20), STORAGE_TYPE (maildir,sql),
 # WAIT (120), QUICK=1 (shorter phases).
 set -euo pipefail
@@ -22,7 +23,7 @@ stores=${STORAGE_TYPE:-maildir,sql}
 work=$(mktemp -d /tmp/chaos-diskfull.XXXXXX)
 data=$work/data log=$work/gateway.log sent=$work/sent run=d$(date +%s)
 mkdir -p "$data"
-mount -t tmpfs -o "size=${TMPFS_SIZE:-64m}" tmpfs "$data"
+mount -t tmpfs -o "size=${TMPFS_SIZE:-256m}" tmpfs "$data"
 gw_build
 
 sender=
@@ -35,7 +36,7 @@ cleanup() {
 trap cleanup EXIT
 mark() { echo "$(date +%s.%N) $1" >>"$work/phases"; echo "$(date +%T) $1: $(df -h --output=used,avail "$data" | tail -1)"; }
 
-echo "disk-full: DATA_DIR=$data (tmpfs ${TMPFS_SIZE:-64m}) STORAGE_TYPE=$stores port=$GW_PORT"
+echo "disk-full: DATA_DIR=$data (tmpfs ${TMPFS_SIZE:-256m}) STORAGE_TYPE=$stores port=$GW_PORT"
 gw_start "$data" "$log" STORAGE_TYPE="$stores"
 mark started
 python3 "$here/acked_sender.py" --port "$GW_PORT" --log "$sent" --run-id "$run" \
@@ -54,7 +55,8 @@ mark end
 kill "$sender"; wait "$sender" || true; sender=
 
 echo "== replies by phase (count code status stage)"
-python3 - "$work/phases" "$sent" <<'PY'
+phases_status=0
+if python3 - "$work/phases" "$sent" <<'PY'
 import collections, sys
 phases = [l.split() for l in open(sys.argv[1])]
 def phase(t):
@@ -74,7 +76,12 @@ for line in open(sys.argv[2]):
 for p, c in counts.items():
     print(f"  {p:8} " + (", ".join(f"{n} x {k}" for k, n in c.most_common()) or "(nothing)"))
 print("  first 250 after the space returned: " + (f"{first_ok_after_free:.1f} s" if first_ok_after_free is not None else "none"))
+# a run in which nothing was accepted before the fill, or nothing after it, tested nothing
+if not any(k.startswith("250 ") for k in counts["started"]) or first_ok_after_free is None:
+    print("FAILED: no 250 before the disk filled, or none after the space returned", file=sys.stderr)
+    sys.exit(1)
 PY
+then :; else phases_status=1; fi
 echo "gateway process alive while full: $alive_when_full; alive at the end: $(kill -0 "$GW_PID" 2>/dev/null && echo yes || echo no)"
 echo "accepting at the end: $( (exec 3<>"/dev/tcp/127.0.0.1/$GW_PORT") 2>/dev/null && echo yes || echo no)"
 echo "queues: $(queue_depths || true) (empty: /metrics did not answer within 5 s)"
@@ -98,4 +105,5 @@ fi
 echo "== gateway log: WARN/ERROR lines by logger and first words (top 12)"
 grep -E ' (WARN|ERROR) ' "$log" | sed -E 's/^[^ ]+ +(WARN|ERROR) +\[[^]]*\] +/\1 /; s/ [0-9A-Z]{17}:/ QUEUEID:/' | cut -c1-90 |
   sort | uniq -c | sort -rn | head -12 || true
+[ $status = 0 ] && exit $phases_status
 exit $status

@@ -95,8 +95,10 @@ def main():
     md = [f"# Load benchmarks, {name}\n",
           f"`bench/suite.sh` ({settings}), commit {rev or '?'}, {host()}. The gateway: the packaged jar, "
           "STORAGE_TYPE=maildir,sql, SPF/DKIM/DMARC off, MAX_CONNECTIONS=1100, other settings default. "
-          "Peers from `../shared/bench`. **Numbers from a shared, loaded machine are only comparable "
-          "within this run, as ratios.** Raw output: "
+          "Peers from `../shared/bench`. The load average counts the benchmark's own runnable threads "
+          "(a gateway cell alone drives it past 10 on 2 cores). **A virtual machine's speed can change "
+          "from one minute to the next, so the numbers are only comparable within this run, as "
+          "ratios.** Raw output: "
           f"[{name}-raw.txt]({name}-raw.txt).\n",
           "CPU ms/msg: the gateway process's utime + stime (/proc/PID/stat) over the step, divided by "
           "the messages; \"acceptance / end to end\": CPU while the load ran / CPU until both stores "

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -93,9 +92,9 @@ public final class HeaderFields {
                 continue;
             }
             int colon = indexOf(line, n, (byte) ':');
-            String fieldName = colon < 0 ? "" : new String(line, 0, colon, StandardCharsets.US_ASCII).trim().toLowerCase(Locale.ROOT);
+            String fieldName = colon < 0 ? null : wanted(line, colon, names);
             fieldStart = lineStart;
-            if (names.contains(fieldName)) {
+            if (fieldName != null) {
                 name = fieldName;
                 value = new StringBuilder();
                 append(value, line, colon + 1, n);
@@ -119,6 +118,44 @@ public final class HeaderFields {
         if (value.length() + (end - from) <= MAX_VALUE) {
             value.append(new String(line, from, end - from, StandardCharsets.UTF_8));
         }
+    }
+
+    /**
+     * The name in {@code names} that the field name in {@code line[0, colon)} is (trimmed, any
+     * case), or null. Compared in place: most fields of a message are not wanted, and a String
+     * per header line was most of what a scan allocated.
+     */
+    private static String wanted(byte[] line, int colon, Set<String> names) {
+        int from = 0;
+        int to = colon;
+        while (from < to && (line[from] & 0xff) <= ' ') {
+            from++;
+        }
+        while (to > from && (line[to - 1] & 0xff) <= ' ') {
+            to--;
+        }
+        for (String name : names) {
+            if (name.length() == to - from && sameIgnoringAsciiCase(line, from, name)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameIgnoringAsciiCase(byte[] line, int from, String lowerCaseName) {
+        for (int i = 0; i < lowerCaseName.length(); i++) {
+            int b = line[from + i] & 0xff;
+            if (b >= 0x80) { // a field name is US-ASCII (RFC 5322 2.2): no 8-bit octet matches
+                return false;
+            }
+            if (b >= 'A' && b <= 'Z') {
+                b += 'a' - 'A';
+            }
+            if (b != lowerCaseName.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int indexOf(byte[] line, int n, byte c) {

@@ -1,6 +1,7 @@
 package io.mailgateway.policy;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -26,12 +27,30 @@ public final class Verdicts {
 
     /** Whether a check already refused: later checks need not run. */
     public boolean refused() {
-        return entries.stream().anyMatch(e -> e.verdict().refuses());
+        for (Entry e : entries) {
+            if (e.verdict().refuses()) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    /** Every reported result, in the order the checks ran. */
+    /**
+     * Every reported result, in the order the checks ran. Every check step asks for them, on
+     * every message, so this is a plain loop, and no list is made when no check reported one.
+     */
     public List<AuthResult> results() {
-        return entries.stream().flatMap(e -> e.verdict().results().stream()).toList();
+        List<AuthResult> all = null;
+        for (Entry e : entries) {
+            List<AuthResult> reported = e.verdict().results();
+            if (!reported.isEmpty()) {
+                if (all == null) {
+                    all = new ArrayList<>();
+                }
+                all.addAll(reported);
+            }
+        }
+        return all == null ? List.of() : Collections.unmodifiableList(all);
     }
 
     /**

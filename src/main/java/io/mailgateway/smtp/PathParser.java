@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Parses the argument of MAIL FROM: and RCPT TO: (RFC 5321 4.1.2, 4.1.1.2, 4.1.1.3) into a
@@ -18,6 +19,8 @@ public final class PathParser {
 
     /** RFC 5321 4.5.3.1.3: a path, angle brackets included, is at most 256 octets. */
     static final int MAX_PATH = 256;
+    // compiled once: String.split(" +") compiles its pattern on every call, twice per message
+    private static final Pattern SPACES = Pattern.compile(" +");
 
     private PathParser() {
     }
@@ -52,9 +55,12 @@ public final class PathParser {
             return Optional.empty();
         }
         List<String> params = new ArrayList<>();
-        for (String p : tail.trim().split(" +")) {
-            if (!p.isEmpty()) {
-                params.add(p);
+        String spaced = tail.trim();
+        if (!spaced.isEmpty()) { // most paths have no parameters: no split at all then
+            for (String p : SPACES.split(spaced)) {
+                if (!p.isEmpty()) {
+                    params.add(p);
+                }
             }
         }
         if (path.getBytes(StandardCharsets.UTF_8).length + 2 > MAX_PATH) {

@@ -2,6 +2,7 @@ package io.mailgateway.smtp;
 
 import io.mailgateway.metrics.SharedMeters;
 import io.mailgateway.metrics.SharedMeters.ErrorKind;
+import io.mailgateway.reply.EnhancedStatus;
 import io.mailgateway.reply.SmtpReply;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -55,7 +56,8 @@ public final class SmtpMetrics {
     private final Counter pipelineThrottled;
     private final Map<Result, Timer> processing = new EnumMap<>(Result.class);
     private final Map<ErrorKind, Counter> errors = new EnumMap<>(ErrorKind.class);
-    private final Map<String, Counter> responses = new ConcurrentHashMap<>();
+    /** By {@link #responseKey}: a number, not a String, since every reply looks its counter up. */
+    private final Map<Long, Counter> responses = new ConcurrentHashMap<>();
 
     public SmtpMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -132,11 +134,22 @@ public final class SmtpMetrics {
     }
 
     private Counter responseCounter(SmtpReply reply) {
+        Counter counter = responses.get(responseKey(reply));
+        if (counter != null) {
+            return counter;
+        }
         String code = Integer.toString(reply.code());
         String enhanced = reply.status() == null ? "none" : reply.status().toString();
-        return responses.computeIfAbsent(code + ' ' + enhanced, k -> Counter.builder("smtp.responses")
+        return responses.computeIfAbsent(responseKey(reply), k -> Counter.builder("smtp.responses")
                 .description("Replies sent, by reply code and enhanced status code")
                 .tag("code", code).tag("enhanced", enhanced).register(registry));
+    }
+
+    /** Code and enhanced status as one number (RFC 3463: subject and detail have at most 3 digits). */
+    private static long responseKey(SmtpReply reply) {
+        EnhancedStatus s = reply.status();
+        return reply.code() * 1_000_000_000L
+                + (s == null ? 999_999_999L : s.statusClass() * 1_000_000L + s.subject() * 1_000L + s.detail());
     }
 
     /** A message's end of data got its reply after {@code nanos}; {@code size} counts when accepted. */

@@ -15,6 +15,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
@@ -52,6 +54,8 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
     private final ListenerOptions options;
 
     private ChannelHandlerContext ctx;
+    /** The promise of every reply write nobody waits on (made once per session, see {@link #write}). */
+    private ChannelPromise unwatched;
     private SmtpSession session;
     private boolean greeted;
     private boolean closing;
@@ -466,10 +470,21 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Writes (without flushing) and counts a reply. */
+    /**
+     * Writes (without flushing) and counts a reply. Nobody waits on the write's outcome, so it
+     * takes one void promise per session instead of a new promise per reply. As before, a failed
+     * write is not reported: the read side sees the broken connection.
+     */
     private void write(SmtpReply reply) {
         metrics.responded(reply);
-        ctx.write(Unpooled.wrappedBuffer(reply.toBytes()));
+        ctx.write(ReplyEncoder.encode(ctx.alloc(), reply), unwatched());
+    }
+
+    private ChannelPromise unwatched() {
+        if (unwatched == null) {
+            unwatched = new VoidChannelPromise(ctx.channel(), false);
+        }
+        return unwatched;
     }
 
     /** Sends a reply and, if it says so, closes after it is written. */
@@ -478,9 +493,9 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         if (reply.closesConnection()) {
             closing = true;
             decoder.pause();
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(reply.toBytes())).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(ReplyEncoder.encode(ctx.alloc(), reply)).addListener(ChannelFutureListener.CLOSE);
         } else {
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(reply.toBytes()));
+            ctx.writeAndFlush(ReplyEncoder.encode(ctx.alloc(), reply), unwatched());
         }
     }
 

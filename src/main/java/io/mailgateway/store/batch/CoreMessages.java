@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.activemq.artemis.api.core.ActiveMQBuffer;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.Message;
@@ -30,6 +32,12 @@ final class CoreMessages {
     private static final String BROKER_PREFIX = "_AMQ";
     private static final String JMS_BROKER_PREFIX = "JMS_AMQ";
 
+    private static final Map<SimpleString, String> HEADERS = new ConcurrentHashMap<>();
+    /** Names remembered at most: an operator's route that invents a header per message must not grow the map. */
+    private static final int MAX_HEADERS = 1_000;
+    /** Marks a broker property in {@link #HEADERS} (a property name is never empty). */
+    private static final String NOT_A_HEADER = "";
+
     private CoreMessages() {
     }
 
@@ -38,10 +46,10 @@ final class CoreMessages {
             throws IOException, ActiveMQException {
         DefaultMessage message = new DefaultMessage(batch); // the batch's exchange converts its body (getBody(InputStream.class))
         for (SimpleString name : m.getPropertyNames()) {
-            String key = name.toString();
-            if (!isBrokers(key)) {
+            String header = headerOf(name);
+            if (header != null) {
                 Object value = m.getObjectProperty(name);
-                message.setHeader(headerName(key), value instanceof SimpleString s ? s.toString() : value);
+                message.setHeader(header, value instanceof SimpleString s ? s.toString() : value);
             }
         }
         message.setHeader("JMSRedelivered", m.getDeliveryCount() > 1);
@@ -71,6 +79,22 @@ final class CoreMessages {
             copy.getBodyBuffer().writeBytes((byte[]) body);
         }
         return copy;
+    }
+
+    /**
+     * The Camel header of a broker property, or null for the broker's own; remembered, since
+     * every message carries the same dozen names and each was a new String per message.
+     */
+    private static String headerOf(SimpleString property) {
+        String header = HEADERS.get(property);
+        if (header == null) {
+            String key = property.toString();
+            header = isBrokers(key) ? NOT_A_HEADER : headerName(key);
+            if (HEADERS.size() < MAX_HEADERS) {
+                HEADERS.put(property, header);
+            }
+        }
+        return header.isEmpty() ? null : header;
     }
 
     private static boolean isBrokers(String property) {

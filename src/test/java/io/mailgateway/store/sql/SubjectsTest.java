@@ -23,6 +23,18 @@ class SubjectsTest {
     }
 
     @Test
+    void should_read_only_the_header_section_of_a_whole_message() {
+        byte[] head = "Subject: caf\u00e9\r\n\r\n".getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[70_000];
+        java.util.Arrays.fill(body, (byte) 0xff); // not UTF-8 at all, and no header of its own
+        byte[] message = new byte[head.length + body.length];
+        System.arraycopy(head, 0, message, 0, head.length);
+        System.arraycopy(body, 0, message, head.length, body.length);
+        assertThat(Subjects.of(message)).isEqualTo("caf\u00e9");
+        assertThat(subjectOf("From: a@b\r\nSubject: cut short")).isEqualTo("cut short");
+    }
+
+    @Test
     void should_give_null_without_a_subject_header() {
         assertThat(subjectOf("From: a@b\r\n\r\nSubject: not a header\r\n")).isNull();
     }
