@@ -1,6 +1,5 @@
 package io.mailgateway.policy;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -43,25 +42,28 @@ public final class HeaderFields {
         return fields.stream().filter(f -> f.name().equals(lowerCaseName)).toList();
     }
 
-    /** Scans {@code in} to the end of the header section; {@code names} are lower case. */
+    /**
+     * Scans {@code in} to the end of the header section; {@code names} are lower case. It reads
+     * {@code in} in chunks, so it may read past the header section: the caller closes it after.
+     */
     public static HeaderFields scan(InputStream in, Set<String> names) throws IOException {
-        // a buffer no larger than what the stream holds at hand (a 1 KiB message in memory needs
-        // no 8 KiB array per scan), at least a few lines
-        InputStream buffered = in instanceof BufferedInputStream ? in
-                : new BufferedInputStream(in, Math.max(512, Math.min(8192, in.available())));
+        // Buffers of this thread, not new ones per scan: every message is scanned at least once.
+        // (A BufferedInputStream also took its lock for every octet.)
+        Scratch scratch = SCRATCH.get();
+        Chunks octets = new Chunks(in, scratch.chunk);
         List<Field> out = new ArrayList<>();
         StringBuilder value = null;
         String name = null;
         long fieldStart = 0;
         long offset = 0;
-        byte[] line = new byte[1024];
+        byte[] line = scratch.line;
         while (true) {
             // one physical line, up to and including LF; only its first 1024 octets are looked at
             int n = 0;
             long lineStart = offset;
             int b;
             boolean content = false;
-            while ((b = buffered.read()) != -1) {
+            while ((b = octets.read()) != -1) {
                 offset++;
                 if (n < line.length) {
                     line[n++] = (byte) b;
@@ -101,6 +103,39 @@ public final class HeaderFields {
             } else {
                 name = null;
             }
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** One thread's buffers: the chunk read from the stream, and the looked-at part of a line. */
+    private static final class Scratch {
+        final byte[] chunk = new byte[4096];
+        final byte[] line = new byte[1024];
+    }
+
+    /** The octets of a stream, read a chunk at a time into a buffer owned by the caller. */
+    private static final class Chunks {
+        private final InputStream in;
+        private final byte[] chunk;
+        private int pos;
+        private int limit;
+
+        Chunks(InputStream in, byte[] chunk) {
+            this.in = in;
+            this.chunk = chunk;
+        }
+
+        int read() throws IOException {
+            if (pos == limit) {
+                int got = in.read(chunk, 0, chunk.length);
+                if (got <= 0) {
+                    return -1;
+                }
+                pos = 0;
+                limit = got;
+            }
+            return chunk[pos++] & 0xff;
         }
     }
 
