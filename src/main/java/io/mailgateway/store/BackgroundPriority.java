@@ -2,8 +2,6 @@ package io.mailgateway.store;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
-import com.sun.jna.Native;
-import com.sun.jna.Platform;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,15 +46,7 @@ public final class BackgroundPriority {
     }
 
     private static LibC load() {
-        if (!Platform.isLinux()) {
-            return null;
-        }
-        try {
-            return Native.load("c", LibC.class);
-        } catch (LinkageError | RuntimeException e) {
-            LOG.warn("setpriority(2) is not available ({}): store threads keep the gateway's priority", e.toString());
-            return null;
-        }
+        return Libc.load(LibC.class, "setpriority(2) is not available: store threads keep the gateway's priority");
     }
 
     /**

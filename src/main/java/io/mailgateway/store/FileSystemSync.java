@@ -2,7 +2,6 @@ package io.mailgateway.store;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,8 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class FileSystemSync implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileSystemSync.class);
+    /** Without O_DIRECTORY, whose value differs between architectures (0200000 on x86 is O_DIRECT on arm64). */
     private static final int O_RDONLY = 0;
-    private static final int O_DIRECTORY = 0200000; // the same on every Linux architecture JNA runs on
     private static final LibC LIBC = load();
 
     /** Sees each syncfs just made ({@link #observeSyncs}); none by default. */
@@ -59,12 +58,7 @@ public final class FileSystemSync implements AutoCloseable {
         if (!Platform.isLinux() || !atLeastKernel(System.getProperty("os.version", ""), 5, 8)) {
             return null;
         }
-        try {
-            return Native.load("c", LibC.class);
-        } catch (LinkageError | RuntimeException e) {
-            LOG.warn("syncfs(2) is not available ({}): the Maildir store fsyncs file by file", e.toString());
-            return null;
-        }
+        return Libc.load(LibC.class, "syncfs(2) is not available: the Maildir store fsyncs file by file");
     }
 
     public static boolean atLeastKernel(String kernel, int major, int minor) {
@@ -91,7 +85,7 @@ public final class FileSystemSync implements AutoCloseable {
         }
         Object device = Files.getAttribute(dir, "unix:dev");
         try {
-            return new FileSystemSync(dir, device, LIBC.open(dir.toString(), O_RDONLY | O_DIRECTORY));
+            return new FileSystemSync(dir, device, LIBC.open(dir.toString(), O_RDONLY));
         } catch (LastErrorException e) {
             throw new IOException("open " + dir + " for syncfs: " + e.getMessage(), e);
         }
