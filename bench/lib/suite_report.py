@@ -3,7 +3,7 @@
 
 Usage: suite_report.py ROWS_TSV OUT_DIR NAME WORK_DIR SETTINGS
 ROWS_TSV columns: section target sessions size messages mps e2e_mps p50 p95 p99 cpu_ms rss_mib
-(section: compare, blast, e2e, sustain; "-" where a figure does not apply). The gnuplot
+(section: compare, blast, turns, e2e, sustain; for turns the size column is the round; "-" where a figure does not apply). The gnuplot
 scripts (WORK_DIR/*.gp) write OUT/NAME-throughput.png, NAME-latency.png and NAME-queues.png.
 """
 import csv
@@ -86,6 +86,34 @@ def gnuplot(work, out, name, blast):
             "'' using 1:5 with lines, '' using 1:6 axes x1y2 with lines dashtype 2"]) + "\n")
 
 
+def turns_section(turns):
+    """The p99 target, round by round: gateway p99 / smtp-sink p99 of the same round, and the median."""
+    rounds = sorted({int(r["size"]) for r in turns})
+    rows, ratios = [], []
+    for n in rounds:
+        g = next((r for r in turns if r["target"] == "gateway" and int(r["size"]) == n), None)
+        k = next((r for r in turns if r["target"] == "sink" and int(r["size"]) == n), None)
+        if not g or not k:
+            continue
+        try:
+            ratio = float(g["p99"]) / float(k["p99"])
+        except (ValueError, ZeroDivisionError):
+            ratio = float("nan")
+        if ratio == ratio:
+            ratios.append(ratio)
+        rows.append([n, g["mps"], g["p50"], g["p99"], g["cpu_ms"], k["mps"], k["p50"], k["p99"], f"{ratio:.2f}"])
+    if not rows:
+        return []
+    ratios.sort()
+    median = ratios[len(ratios) // 2] if len(ratios) % 2 else sum(ratios[len(ratios) // 2 - 1:len(ratios) // 2 + 1]) / 2
+    return ["## The p99 target in turns (smtp_blast.py, 100 sessions, 1 KiB)\n",
+            "Each round: the gateway (store queues empty first), then smtp-sink right after. Target: gateway "
+            f"p99 at most 3 x smtp-sink's. **Median ratio of {len(ratios)} rounds: {median:.2f}** "
+            f"(lowest {ratios[0]:.2f}, highest {ratios[-1]:.2f}).\n\n",
+            table(["round", "gateway msg/s", "gateway p50 ms", "gateway p99 ms", "gateway CPU ms/msg",
+                   "sink msg/s", "sink p50 ms", "sink p99 ms", "p99 ratio"], rows)]
+
+
 def main():
     rows_path, out, name, work, settings = sys.argv[1:6]
     with open(rows_path) as f:
@@ -121,6 +149,7 @@ def main():
            table(["target", "size", "sessions", "sent (failed)", "accepted/s", "p50 ms", "p95 ms", "p99 ms", "CPU ms/msg", "RSS MiB"],
                  [[r["target"], size_name(r["size"]), r["sessions"], r["messages"], r["mps"], r["p50"], r["p95"], r["p99"],
                    r["cpu_ms"], r["rss_mib"]] for r in blast])]
+    md += turns_section(by("turns"))
     md += ["## Sustained load and queue depth\n",
            table(["target", "sessions", "messages", "accepted/s", "p50 ms", "p95 ms", "p99 ms", "CPU ms/msg (end to end)", "RSS MiB (max)"],
                  [[r["target"], r["sessions"], r["messages"], r["mps"], r["p50"], r["p95"], r["p99"], r["cpu_ms"], r["rss_mib"]]
