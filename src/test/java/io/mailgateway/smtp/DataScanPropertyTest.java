@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -38,7 +40,7 @@ class DataScanPropertyTest {
             channel.writeInbound(Unpooled.wrappedBuffer(input, at, Math.min(read, input.length - at)));
             for (Object frame; (frame = channel.readInbound()) != null; ) {
                 if (ended) { // the decoder is back in command mode: what follows the end is commands
-                    io.netty.util.ReferenceCountUtil.release(frame);
+                    ReferenceCountUtil.release(frame);
                     continue;
                 }
                 SmtpFrame.Content c = (SmtpFrame.Content) frame;
@@ -62,7 +64,7 @@ class DataScanPropertyTest {
                 "\n.\n", "\r.\r", "text", "a line of some length, as mail has\r\n", "\0", "\u00e9");
         return pieces.list().ofMaxSize(40).map(list -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            list.forEach(p -> out.writeBytes(p.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+            list.forEach(p -> out.writeBytes(p.getBytes(StandardCharsets.ISO_8859_1)));
             return out.toByteArray();
         });
     }
