@@ -30,7 +30,11 @@ cleanup_on_exit "$work"
 (cd "$work" && unzip -q -o "$jar" "$arch/libasyncProfiler.so")
 lib=$work/$arch/libasyncProfiler.so
 # agent_load's option string is quoted: unquoted, jcmd would read "start,event" as an option name
-profiler() { jcmd "$GW_PID" JVMTI.agent_load "$lib" "\"$1\"" >/dev/null; }
+# (jcmd exits 0 even when the agent refuses: its "return code" line says)
+profiler() {
+  local said; said=$(jcmd "$GW_PID" JVMTI.agent_load "$lib" "\"$1\"" 2>&1)
+  grep -q 'return code: 0' <<<"$said" || { echo "async-profiler refused '$1': $said" >&2; exit 1; }
+}
 blast() { python3 "$SHARED_BENCH/smtp_blast.py" --port "$GW_PORT" --connections "$sessions" --messages "$1" --size "$size" --timeout 600; }
 
 gw_build
