@@ -173,9 +173,9 @@ public final class SmtpFrameDecoder extends ByteToMessageDecoder {
         boolean crBefore = afterCr; // is the octet before position a CR
         while (true) {
             int lf = in.indexOf(position, to, (byte) '\n');
-            if (lf < 0) {
+            if (lf < 0) { // position < to here: it starts below to, and a LF at to - 1 returned below
                 atLineStart = false;
-                afterCr = to > position ? in.getByte(to - 1) == '\r' : crBefore;
+                afterCr = in.getByte(to - 1) == '\r';
                 return to;
             }
             boolean lineStart = lf > position ? in.getByte(lf - 1) == '\r' : crBefore;
