@@ -184,7 +184,6 @@ public final class Gateway implements AutoCloseable {
                 io.mailgateway.broker.ClusterSettings.from(config));
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
         QueueGauges.register(metrics, broker, config.storageTypes());
-        wiring.lookup("accepted", io.mailgateway.broker.AcceptedComponent.class).writeOn(broker);
         wiring.lookup("accepted", io.mailgateway.broker.AcceptedComponent.class).controlInflow(
                 io.mailgateway.broker.StoreBacklog.of(broker, config.storageTypes(), config.getInt("STORE_BACKLOG_LIMIT"),
                         config.duration("IN_FLOW_DELAY"), metrics));

@@ -31,8 +31,6 @@ public final class AcceptedComponent extends DefaultComponent {
 
     /** Set once the broker runs ({@code Gateway}); until then, and in tests without it, no inflow control. */
     private volatile StoreBacklog backlog;
-    /** The broker the sends may write on directly ({@link AcceptedQueue}); until set, the client only. */
-    private volatile EmbeddedBroker broker;
 
     public AcceptedComponent(AdminCredentials credentials) {
         this.credentials = credentials;
@@ -41,17 +39,6 @@ public final class AcceptedComponent extends DefaultComponent {
     /** Holds each new message before its write while the stores are behind ({@link StoreBacklog}). */
     public void controlInflow(StoreBacklog backlog) {
         this.backlog = backlog;
-    }
-
-    /** Lets small, non-relayed messages be written on {@code broker} itself rather than through its in-VM client. */
-    public void writeOn(EmbeddedBroker broker) {
-        this.broker = broker;
-    }
-
-    /** The running broker the sends may write on, or null. */
-    private org.apache.activemq.artemis.core.server.ActiveMQServer server() {
-        EmbeddedBroker b = broker;
-        return b == null ? null : b.server();
     }
 
     /** The inflow control in use; null if none. */
@@ -74,7 +61,7 @@ public final class AcceptedComponent extends DefaultComponent {
 
         AcceptedEndpoint(String uri, AcceptedComponent component, AdminCredentials credentials) {
             super(uri, component);
-            this.queue = new AcceptedQueue(credentials, component::server);
+            this.queue = new AcceptedQueue(credentials);
         }
 
         /** The send behind this endpoint (AcceptanceSyncSettingsTest reads its settings). */

@@ -10,11 +10,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
-import org.apache.activemq.artemis.api.core.ICoreMessage;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -24,10 +20,6 @@ import org.apache.activemq.artemis.api.core.client.ClientProducer;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
-import org.apache.activemq.artemis.core.message.impl.CoreMessage;
-import org.apache.activemq.artemis.core.persistence.OperationContext;
-import org.apache.activemq.artemis.core.persistence.StorageManager;
-import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.utils.UUIDGenerator;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -43,32 +35,20 @@ import org.slf4j.LoggerFactory;
  *   <li>a message with relayed recipients ({@link MailHeaders#RELAYED}) goes in a transaction:
  *       the divert's copy to "delivery" joins it, so the stores and delivery get the message
  *       together or not at all; the commit returns after the journal sync;</li>
+ *   <li>any other message is one non-transacted durable send, which returns only after the
+ *       broker's journal sync (blockOnDurableSend);</li>
  *   <li>a message over {@value EmbeddedBroker#STREAM_ABOVE} octets is streamed from its spool
- *       file into a broker large-message file, never whole in the heap;</li>
- *   <li>any other message, the common case, is written on the broker itself (below) and confirmed
- *       after the journal sync; while the broker is not active or its disk is full, it is one
- *       non-transacted durable send instead, which returns only after the journal sync
- *       (blockOnDurableSend), or waits in the broker's flow control while the disk is full.</li>
+ *       file into a broker large-message file, never whole in the heap.</li>
  * </ul>
  *
- * <p>Written on the broker itself, from the route's thread: the broker's post office routes the
- * message under an operation context of this send's own, and the send returns when that context
- * completes, that is after the journal sync of everything the routing stored (the completion the
- * broker waits for before it answers a client's blocking durable send; {@code BrokerWriteSyncTest}).
- * Artemis' own protocol handlers (AMQP, STOMP, MQTT) write this way. It skips the in-VM
- * connection's two crossings (the packet to the broker's executor, the answer back to the
- * client's), each a thread hand-off and a copy: about a tenth of the gateway's CPU per message at
- * 1 KiB (docs/performance.md).
- *
- * <p>The other sends use the Artemis core client on the in-VM acceptor, not camel-jms: a profile
+ * <p>It sends with the Artemis core client on the in-VM acceptor, not through camel-jms: a profile
  * at 100 sessions found camel-jms, Spring's JmsTemplate and the JMS layer doing a broker round
  * trip per send to look the topic up again, converting every header through JMS, and calling the
  * session through reflection, about half of the route thread's CPU. The message it writes is the
  * one camel-jms wrote, so every reader is unchanged: a JMS BytesMessage (multicast, durable, with
  * a message ID and timestamp) whose properties are the exchange's headers under camel-jms' rules
  * (names with '.' and '-' as _DOT_ and _HYPHEN_; Camel's and JMS' own headers left out; only
- * values a JMS property can hold). {@code AcceptedQueueTest} holds the two side by side, and the
- * message written on the broker beside them.
+ * values a JMS property can hold). {@code AcceptedQueueTest} holds the two side by side.
  *
  * <p>Each concurrent send borrows a session of its own from a pool (route threads, so
  * BROKER_WRITE_CONCURRENCY of them at most, plus fetch routes); a session whose send failed is
@@ -87,47 +67,26 @@ final class AcceptedQueue implements AutoCloseable {
     private static final Map<String, SimpleString> NAMES = new ConcurrentHashMap<>();
     /** Names kept at most: a route that invents header names per message must not grow the map. */
     private static final int MAX_NAMES = 1_000;
-    /** Room for the envelope properties of a message written on the broker, beside its body; the buffer grows if needed. */
-    private static final int PROPERTIES_ROOM = 4_096;
-    /** The priority the core client gives a message (ClientMessageImpl), so both ways queue alike. */
-    private static final byte CLIENT_PRIORITY = 4;
-    /** Longest wait for the journal sync of a message written on the broker (a sync takes milliseconds). */
-    private static final long SYNC_WAIT_MILLIS = 30_000;
 
     private final SimpleString address;
     private final AdminCredentials credentials;
-    /** The broker to write on directly; when it gives null (no broker yet, a test without one): the client. */
-    private final Supplier<ActiveMQServer> broker;
-    private final LongAdder onBroker = new LongAdder();
     private final Queue<Sender> plain = new ConcurrentLinkedQueue<>();
     private final Queue<Sender> transacted = new ConcurrentLinkedQueue<>();
     private ServerLocator locator;
     private ClientSessionFactory sessions;
 
-    AcceptedQueue(AdminCredentials credentials, Supplier<ActiveMQServer> broker) {
-        this(EmbeddedBroker.ACCEPTED_ADDRESS, credentials, broker);
+    AcceptedQueue(AdminCredentials credentials) {
+        this(EmbeddedBroker.ACCEPTED_ADDRESS, credentials);
     }
 
     /** For tests: the same send to another address. */
-    AcceptedQueue(String address, AdminCredentials credentials, Supplier<ActiveMQServer> broker) {
+    AcceptedQueue(String address, AdminCredentials credentials) {
         this.address = SimpleString.of(address);
         this.credentials = credentials;
-        this.broker = broker;
     }
 
     void process(Exchange exchange) throws Exception {
         boolean relayed = isRelayed(exchange);
-        ActiveMQServer server = broker.get();
-        if (!relayed && !isLarge(exchange) && server != null && server.isActive()
-                && !server.getPagingManager().isDiskFull()) {
-            byte[] body = exchange.getIn().getMandatoryBody(byte[].class);
-            if (body.length <= EmbeddedBroker.STREAM_ABOVE) { // a message without its size header may be larger
-                writeOnBroker(server, exchange, body);
-                onBroker.increment();
-                exchange.setProperty(AcceptedComponent.DURABLE, Boolean.TRUE);
-                return;
-            }
-        }
         Queue<Sender> pool = relayed ? transacted : plain;
         Sender sender = pool.poll();
         if (sender == null) {
@@ -145,40 +104,6 @@ final class AcceptedQueue implements AutoCloseable {
         }
         pool.add(sender);
         exchange.setProperty(AcceptedComponent.DURABLE, Boolean.TRUE);
-    }
-
-    /**
-     * Routes the message on {@code server} from this thread and returns once the journal holds it
-     * synced: the routing's journal records are made under an operation context of this send's
-     * own, and that context completes only after their sync (journal-sync-non-transactional).
-     */
-    private void writeOnBroker(ActiveMQServer server, Exchange exchange, byte[] body) throws Exception {
-        StorageManager storage = server.getStorageManager();
-        CoreMessage message = new CoreMessage(storage.generateID(), body.length + PROPERTIES_ROOM);
-        message.setType(Message.BYTES_TYPE);
-        message.setDurable(true);
-        message.setPriority(CLIENT_PRIORITY);
-        message.setAddress(address);
-        fill(message, exchange);
-        message.getBodyBuffer().writeBytes(body);
-        OperationContext context = storage.newContext(server.getExecutorFactory().getExecutor());
-        OperationContext previous = storage.getContext();
-        storage.setContext(context);
-        try {
-            server.getPostOffice().route(message, false);
-        } finally {
-            storage.setContext(previous);
-        }
-        if (!context.waitCompletion(SYNC_WAIT_MILLIS)) {
-            // Not confirmed: the client gets 451 and sends again. A copy that did reach the
-            // journal is stored too, as after a lost reply.
-            throw new TimeoutException("the broker did not confirm the journal sync within " + SYNC_WAIT_MILLIS + " ms");
-        }
-    }
-
-    /** Messages written on the broker directly rather than through the client, for tests. */
-    long writtenOnBroker() {
-        return onBroker.sum();
     }
 
     /** The settings every send rests on, for AcceptanceSyncSettingsTest. */
@@ -222,17 +147,6 @@ final class AcceptedQueue implements AutoCloseable {
      */
     static ClientMessage messageOf(ClientSession session, Exchange exchange, InputStream large) throws Exception {
         ClientMessage message = session.createMessage(Message.BYTES_TYPE, true);
-        fill(message, exchange);
-        if (large != null) {
-            message.setBodyInputStream(large); // read through, in chunks, while the send streams it
-        } else {
-            message.getBodyBuffer().writeBytes(exchange.getIn().getMandatoryBody(byte[].class));
-        }
-        return message;
-    }
-
-    /** Routing type, IDs and properties of {@code message}, as camel-jms would have written them. */
-    private static void fill(ICoreMessage message, Exchange exchange) {
         message.setRoutingType(RoutingType.MULTICAST); // a JMS topic: every queue bound to the address
         message.setUserID(UUIDGenerator.getInstance().generateUUID()); // JMSMessageID
         message.setTimestamp(System.currentTimeMillis()); // JMSTimestamp
@@ -242,6 +156,12 @@ final class AcceptedQueue implements AutoCloseable {
                 message.putObjectProperty(simpleName(header.getKey()), value);
             }
         }
+        if (large != null) {
+            message.setBodyInputStream(large); // read through, in chunks, while the send streams it
+        } else {
+            message.getBodyBuffer().writeBytes(exchange.getIn().getMandatoryBody(byte[].class));
+        }
+        return message;
     }
 
     private static boolean isRelayed(Exchange exchange) {

@@ -31,8 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The accepted: step sends with the Artemis core client; every reader of the store queues and of
  * "delivery" was written against what camel-jms sent before. Here the same exchange goes out both
  * ways, to an address of the test's own on the gateway's broker, and the two messages must be the
- * same to a reader: type, durability, properties (names and values), body. A message written on
- * the broker itself (small, nothing relayed) must be the same too.
+ * same to a reader: type, durability, properties (names and values), body.
  */
 @ExtendWith(TestGateway.class)
 class AcceptedQueueTest {
@@ -46,7 +45,6 @@ class AcceptedQueueTest {
     private ClientSession session;
     private ClientConsumer consumer;
     private AcceptedQueue queue;
-    private AcceptedQueue onBroker;
 
     @BeforeEach
     void bindQueue() throws Exception {
@@ -59,14 +57,12 @@ class AcceptedQueueTest {
                 .setDurable(false).setTemporary(true));
         consumer = session.createConsumer(name);
         session.start();
-        queue = new AcceptedQueue(ADDRESS, TestGateway.brokerCredentials(), () -> null); // the client, always
-        onBroker = new AcceptedQueue(ADDRESS, TestGateway.brokerCredentials(), () -> TestGateway.gateway().broker().server());
+        queue = new AcceptedQueue(ADDRESS, TestGateway.brokerCredentials());
     }
 
     @AfterEach
     void close() throws Exception {
         queue.close();
-        onBroker.close();
         session.close();
         factory.close();
         locator.close();
@@ -96,24 +92,6 @@ class AcceptedQueueTest {
     }
 
     @Test
-    void should_write_on_the_broker_the_message_camel_jms_wrote() throws Exception {
-        assertSameToReaders(exchangeOf(1024, false), onBroker);
-        ClientMessage[] pair = assertSameToReaders(exchangeOf((int) EmbeddedBroker.STREAM_ABOVE - 1024, false), onBroker);
-
-        assertThat(pair[1].isLargeMessage()).as("one journal record, not a large message").isFalse();
-        assertThat(pair[1].getPriority()).as("priority").isEqualTo(pair[0].getPriority());
-        assertThat(onBroker.writtenOnBroker()).as("messages written on the broker").isEqualTo(2);
-    }
-
-    @Test
-    void should_send_relayed_and_large_mail_through_the_client_even_with_a_broker_at_hand() throws Exception {
-        assertSameToReaders(exchangeOf(1024, true), onBroker);
-        assertSameToReaders(exchangeOf((int) EmbeddedBroker.STREAM_ABOVE * 2, false), onBroker);
-
-        assertThat(onBroker.writtenOnBroker()).as("messages written on the broker").isZero();
-    }
-
-    @Test
     void should_send_relayed_mail_in_a_transaction_that_is_committed() throws Exception {
         assertSameToReaders(exchangeOf(1024, true));
         assertSameToReaders(exchangeOf((int) EmbeddedBroker.STREAM_ABOVE * 2, true));
@@ -134,13 +112,8 @@ class AcceptedQueueTest {
         assertThat(consumer.receive(5_000)).as("the next send goes out").isNotNull();
     }
 
-    /** Sends copies of {@code exchange} with camel-jms and with the client AcceptedQueue; returns the two received. */
+    /** Sends copies of {@code exchange} with camel-jms and with AcceptedQueue; returns the two received. */
     private ClientMessage[] assertSameToReaders(Exchange exchange) throws Exception {
-        return assertSameToReaders(exchange, queue);
-    }
-
-    /** Sends copies of {@code exchange} with camel-jms and with {@code accepted}; returns the two received. */
-    private ClientMessage[] assertSameToReaders(Exchange exchange, AcceptedQueue accepted) throws Exception {
         ProducerTemplate template = TestGateway.camel().createProducerTemplate();
         try {
             assertThat(template.send(CAMEL_JMS, exchange.copy()).getException()).isNull();
@@ -151,7 +124,7 @@ class AcceptedQueueTest {
         ClientMessage before = viaJms.message();
 
         Exchange copy = exchange.copy();
-        accepted.process(copy);
+        queue.process(copy);
         assertThat(copy.getProperty(AcceptedComponent.DURABLE)).as("marked durable").isEqualTo(Boolean.TRUE);
         Received viaCore = receive();
         ClientMessage after = viaCore.message();
