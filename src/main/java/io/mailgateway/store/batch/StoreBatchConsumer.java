@@ -152,7 +152,7 @@ final class StoreBatchConsumer extends DefaultConsumer {
             route(exchange, writer);
             Exception failure = exchange.getException();
             if (failure != null && !(failure instanceof StoreBatch.Incomplete)) {
-                session.rollback();
+                rollBack(session, batch);
                 settings.failures().count();
                 LOG.warn("storeBatch {}: batch of {} rolled back, the broker redelivers it: {}", queue, batch.size(), failure.toString());
                 return;
@@ -227,9 +227,29 @@ final class StoreBatchConsumer extends DefaultConsumer {
                     r.entry().failure().getMessage());
         }
         if (failed > 0) {
-            session.rollback(); // nothing acked in this transaction: the failed ones are redelivered
+            // the failed ones are redelivered, counted as attempts
+            rollBack(session, batch.stream().filter(r -> r.entry().outcome() == BatchEntry.Outcome.FAILED).toList());
             settings.failures().count();
             LOG.warn("storeBatch {}: {} of {} messages not stored, the broker redelivers them", queue, failed, batch.size());
+        }
+    }
+
+    /**
+     * Hands {@code messages} back to the broker as failed attempts. They are acknowledged first,
+     * in the transaction then rolled back: Artemis counts a delivery as an attempt only when its
+     * acknowledgement is rolled back, and lowers the count again for a message never acknowledged.
+     * Without the acks every retry came back as a first delivery: JMSRedelivered false (so the
+     * Maildir store did not look in cur/ for a copy a mail client had already moved there, and
+     * wrote it again), the redelivery delay never grew past its first step, and
+     * max-delivery-attempts was never reached.
+     */
+    private static void rollBack(ClientSession session, List<Received> messages) throws ActiveMQException {
+        try {
+            for (Received r : messages) {
+                r.message().individualAcknowledge();
+            }
+        } finally {
+            session.rollback();
         }
     }
 
