@@ -3,6 +3,8 @@ package io.mailgateway.store.archive;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The {@link ArchiveWriter}'s record of which appends to its open hour file are known to be on
@@ -46,21 +48,23 @@ final class PendingAppends {
     private long written;
     /** Length of the open file that its last successful fsync covered. */
     private long syncedLength;
-    /** A file whose fsync failed, and the length up to which its content is known synced. */
-    private Path untrusted;
-    private long untrustedFrom;
+    /**
+     * Every file whose fsync failed and that was not opened again since, with the length up to
+     * which its content is known synced. Every one, not the last only: with a failure on hour
+     * file A and then one on hour file B, a redelivery of A's failed appends must still find A
+     * cut back, or it would find its unsynced copy there and skip it.
+     */
+    private final Map<Path, Long> untrusted = new HashMap<>();
 
     /** A file was opened (and synced) with {@code length} octets in it. */
     void opened(Path file, long length) {
-        if (file.equals(untrusted)) {
-            untrusted = null;
-        }
+        untrusted.remove(file);
         syncedLength = length;
     }
 
     /** How far {@code file} may be trusted: -1 for all of it, else the length to cut it back to. */
     long trustedLength(Path file) {
-        return file.equals(untrusted) ? untrustedFrom : -1;
+        return untrusted.getOrDefault(file, -1L);
     }
 
     /** An append now in the file up to {@code end}, waiting for its fsync. */
@@ -99,8 +103,7 @@ final class PendingAppends {
             a.failure = new IOException("archive fsync failed: " + cause.getMessage(), cause);
         }
         unsynced.clear();
-        untrusted = file;
-        untrustedFrom = syncedLength;
+        untrusted.merge(file, syncedLength, Math::min);
         return failed;
     }
 }

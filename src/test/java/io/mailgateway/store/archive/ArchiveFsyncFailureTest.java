@@ -78,6 +78,27 @@ class ArchiveFsyncFailureTest {
         assertThat(queueIds()).containsExactly("Q0", "Q2", "Q1");
     }
 
+    /** A failure on one hour file, then one on the next: each file stays cut back for its redelivery. */
+    @Test
+    void should_append_again_the_failed_messages_of_two_hour_files() throws Exception {
+        long nextHour = T + 3_600_000;
+        FaultyFsyncChannel.Faults faults = new FaultyFsyncChannel.Faults();
+        try (ArchiveWriter writer = new ArchiveWriter(root, faults)) {
+            writer.append(entry("Q0"), false);
+            faults.failNextForce.release();
+            assertThatThrownBy(() -> writer.append(entry("Q1"), false)).isInstanceOf(IOException.class);
+            writer.append(entry("P0", nextHour), false);
+            faults.failNextForce.release();
+            assertThatThrownBy(() -> writer.append(entry("P1", nextHour), false)).isInstanceOf(IOException.class);
+
+            assertThat(writer.append(entry("Q1"), true)).as("Q1 redelivered to the first hour's file").isTrue();
+            assertThat(writer.append(entry("P1", nextHour), true)).as("P1 redelivered to the second's").isTrue();
+        }
+        assertThat(queueIds()).containsExactly("Q0", "Q1");
+        assertThat(new ArchiveReader(root, warning -> { }).entries(ArchiveWriter.hourFile(root, nextHour)).stream()
+                .map(MboxEntry::queueId).toList()).containsExactly("P0", "P1");
+    }
+
     private static void assertFailedByTheFsync(Future<Boolean> append) {
         assertThatThrownBy(append::get).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(IOException.class).hasMessageContaining("fsync");
@@ -89,6 +110,10 @@ class ArchiveFsyncFailureTest {
     }
 
     private static MboxEntry entry(String id) {
-        return new MboxEntry(id, "s@example.org", T, ("Subject: " + id + "\r\n\r\nbody of " + id + "\r\n").getBytes(StandardCharsets.UTF_8));
+        return entry(id, T);
+    }
+
+    private static MboxEntry entry(String id, long t) {
+        return new MboxEntry(id, "s@example.org", t, ("Subject: " + id + "\r\n\r\nbody of " + id + "\r\n").getBytes(StandardCharsets.UTF_8));
     }
 }
