@@ -1,6 +1,7 @@
 package io.mailgateway.smtp;
 
-import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** DATA (RFC 5321 4.1.1.4) and BDAT (RFC 3030): the two ways content arrives. */
 final class ContentCommands {
@@ -27,21 +28,34 @@ final class ContentCommands {
         return SmtpReplies.START_MAIL_INPUT;
     };
 
+    /** BDAT's size and what follows it: "n", "n LAST", or anything else after the digits. */
+    private static final Pattern BDAT_ARGS = Pattern.compile("([0-9]+)(.*)", Pattern.DOTALL);
+    private static final Pattern LAST = Pattern.compile("( +LAST)? *", Pattern.CASE_INSENSITIVE);
+
     /**
      * BDAT n [LAST]. The chunk is always read, even when refused (RFC 3030 2), so the reply
-     * comes once its n octets have arrived: this returns null and the handler replies then.
+     * comes once its n octets have arrived: this returns null and the handler replies then. That
+     * holds for a command refused for its syntax too, as soon as it starts with a size: otherwise
+     * the chunk's octets would be read as commands ("BDAT 30\tLAST" and 30 octets of RCPT TO).
+     * Only a BDAT without a size leaves nothing to read. A size past 18 digits is read as the
+     * largest there is: far over any message size limit, so the chunk is discarded as it comes.
      */
     static final SmtpCommand BDAT = (session, args) -> {
-        String[] parts = args.trim().split(" +");
-        if (args.isBlank() || parts.length > 2 || !parts[0].matches("[0-9]{1,18}")
-                || (parts.length == 2 && !parts[1].toUpperCase(Locale.ROOT).equals("LAST"))) {
+        Matcher m = BDAT_ARGS.matcher(args.stripLeading());
+        if (!m.matches()) {
             return SmtpReplies.SYNTAX_ERROR;
         }
-        session.chunkSize = Long.parseLong(parts[0]);
-        session.chunkLast = parts.length == 2;
+        boolean wellFormed = LAST.matcher(m.group(2)).matches();
+        if (!wellFormed && session.transaction != null && session.transaction.buffer != null) {
+            session.resetTransaction(); // a chunk of the message is lost: it cannot be completed
+        }
+        session.chunkSize = chunkSize(m.group(1));
+        session.chunkLast = !m.group(2).isBlank();
         session.receiving = SmtpSession.Receiving.CHUNK;
         MailTransaction tx = session.transaction;
-        if (tx == null) {
+        if (!wellFormed) {
+            session.chunkError = SmtpReplies.SYNTAX_ERROR;
+        } else if (tx == null) {
             session.chunkError = SmtpReplies.MAIL_FIRST;
         } else if (tx.recipients.isEmpty()) {
             session.chunkError = SmtpReplies.NO_VALID_RECIPIENTS;
@@ -51,4 +65,10 @@ final class ContentCommands {
         }
         return null;
     };
+
+    /** RFC 3030's chunk-size is 1*DIGIT: leading zeros are allowed, and no bound is given. */
+    private static long chunkSize(String digits) {
+        String significant = digits.replaceFirst("^0+(?=.)", "");
+        return significant.length() > 18 ? Long.MAX_VALUE : Long.parseLong(significant);
+    }
 }

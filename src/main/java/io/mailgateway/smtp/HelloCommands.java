@@ -52,12 +52,12 @@ final class HelloCommands {
 
     /** Runs the HELO checks; a refused name leaves the session as it was. @return the refusal, or null */
     private static SmtpReply greet(SmtpSession session, String name, boolean esmtp) {
-        session.resetTransaction();
         Connection client = session.connection.withHelo(name);
         Verdict verdict = session.policy.helo(client);
         if (verdict.refuses()) {
             return verdict.reply();
         }
+        session.resetTransaction(); // RFC 5321 4.1.4: an accepted EHLO/HELO ends any transaction
         session.connection = client;
         session.helo = name;
         session.esmtp = esmtp;

@@ -24,7 +24,7 @@ final class MailCommand implements SmtpCommand {
             return AuthReplies.AUTH_REQUIRED; // RFC 6409 4.3, RFC 4954 6
         }
         Optional<PathParser.ParsedPath> parsed = PathParser.parse(args, "FROM");
-        if (parsed.isEmpty() || parsed.get().postmaster()) {
+        if (parsed.isEmpty() || parsed.get().postmaster() || PathParser.notUtf8(args)) {
             return SmtpReplies.BAD_SENDER_SYNTAX;
         }
         if (!parsed.get().parameters().isEmpty() && !session.esmtp) {
@@ -42,7 +42,8 @@ final class MailCommand implements SmtpCommand {
                     if (value == null || !value.matches("[0-9]{1,20}")) {
                         return SmtpReplies.SYNTAX_ERROR;
                     }
-                    if (value.length() > 18 || Long.parseLong(value) > session.settings.maxMessageSize()) {
+                    String significant = value.replaceFirst("^0+(?=.)", ""); // 1*20DIGIT: leading zeros allowed
+                    if (significant.length() > 18 || Long.parseLong(significant) > session.settings.maxMessageSize()) {
                         return SmtpReplies.MESSAGE_TOO_BIG;
                     }
                 }

@@ -33,6 +33,15 @@ public final class PathParser {
     }
 
     /**
+     * The command line held octets that are not UTF-8: the decoder turned them into U+FFFD, so
+     * different octets would read as the same address. RFC 6531 3.3 allows well-formed UTF-8
+     * only (RFC 3629); such a path is refused as bad syntax, with or without SMTPUTF8.
+     */
+    public static boolean notUtf8(String args) {
+        return args.indexOf('\uFFFD') >= 0;
+    }
+
+    /**
      * @param args    text after the verb, e.g. "FROM:<a@b> SIZE=10"
      * @param keyword "FROM" or "TO"
      */

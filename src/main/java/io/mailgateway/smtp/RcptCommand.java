@@ -25,7 +25,7 @@ final class RcptCommand implements SmtpCommand {
             return SmtpReplies.MAIL_FIRST;
         }
         Optional<PathParser.ParsedPath> parsed = PathParser.parse(args, "TO");
-        if (parsed.isEmpty() || (!parsed.get().postmaster() && parsed.get().address().isNull())) {
+        if (parsed.isEmpty() || (!parsed.get().postmaster() && parsed.get().address().isNull()) || PathParser.notUtf8(args)) {
             return SmtpReplies.BAD_RECIPIENT_SYNTAX;
         }
         if (!parsed.get().parameters().isEmpty()) {

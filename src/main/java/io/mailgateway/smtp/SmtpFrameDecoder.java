@@ -22,6 +22,13 @@ import java.util.List;
 public final class SmtpFrameDecoder extends ByteToMessageDecoder {
 
     public static final int MAX_COMMAND_LINE = 512;
+    /**
+     * RFC 4954 4: an AUTH command and each line of its exchange may be 12288 octets, so that a
+     * long SASL response fits (AUTH PLAIN with a 400-octet password is 560 characters of Base64).
+     * Sasl's own limits on what such a line holds still apply.
+     */
+    public static final int MAX_AUTH_LINE = 12_288;
+    private static final byte[] AUTH = "AUTH ".getBytes(StandardCharsets.US_ASCII);
 
     private enum Mode { COMMAND, DISCARD_LONG_LINE, DATA, CHUNK }
 
@@ -32,6 +39,8 @@ public final class SmtpFrameDecoder extends ByteToMessageDecoder {
     private boolean afterCr;
     // CHUNK state
     private long chunkRemaining;
+    /** Inside an AUTH exchange: the next line is a SASL response, up to MAX_AUTH_LINE. */
+    private boolean saslResponse;
     private ChannelHandlerContext context;
 
     /** After a 354 reply: what follows is DATA content up to CRLF.CRLF. */
@@ -45,6 +54,11 @@ public final class SmtpFrameDecoder extends ByteToMessageDecoder {
     public void expectChunk(long size) {
         mode = Mode.CHUNK;
         chunkRemaining = size;
+    }
+
+    /** Whether the next line is a response inside an AUTH exchange (RFC 4954 4), which may be long. */
+    public void expectSaslResponse(boolean expected) {
+        saslResponse = expected;
     }
 
     /** Stop decoding (bytes stay buffered) until {@link #resume}. */
@@ -102,10 +116,11 @@ public final class SmtpFrameDecoder extends ByteToMessageDecoder {
     }
 
     private void decodeCommand(ByteBuf in, List<Object> out) {
-        int searchable = Math.min(in.readableBytes(), MAX_COMMAND_LINE);
+        int limit = saslResponse || startsWithAuth(in) ? MAX_AUTH_LINE : MAX_COMMAND_LINE;
+        int searchable = Math.min(in.readableBytes(), limit);
         int lf = in.indexOf(in.readerIndex(), in.readerIndex() + searchable, (byte) '\n');
         if (lf < 0) {
-            if (in.readableBytes() >= MAX_COMMAND_LINE) {
+            if (in.readableBytes() >= limit) {
                 mode = Mode.DISCARD_LONG_LINE;
                 discardLongLine(in, out);
             }
@@ -120,6 +135,19 @@ public final class SmtpFrameDecoder extends ByteToMessageDecoder {
         String text = in.toString(in.readerIndex(), textLength, StandardCharsets.UTF_8);
         in.skipBytes(length + 1);
         out.add(new SmtpFrame.CommandLine(problem == SmtpFrame.Problem.NONE ? text : "", problem));
+    }
+
+    /** The line starts "AUTH " (any case): only 5 octets are looked at. */
+    private static boolean startsWithAuth(ByteBuf in) {
+        if (in.readableBytes() < AUTH.length) {
+            return false;
+        }
+        for (int i = 0; i < AUTH.length; i++) {
+            if ((in.getByte(in.readerIndex() + i) & ~0x20) != (AUTH[i] & ~0x20)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void discardLongLine(ByteBuf in, List<Object> out) {

@@ -41,6 +41,8 @@ public final class SmtpReplies {
     public static final SmtpReply SESSION_TIMEOUT = SmtpReply.of(421, of(4, 4, 2), "Session too long, closing connection").thenClose();
     public static final SmtpReply TOO_MANY_ERRORS = SmtpReply.of(421, of(4, 7, 0), "Too many errors, closing connection").thenClose();
     public static final SmtpReply TOO_MANY_RECIPIENTS = SmtpReply.of(452, of(4, 5, 3), "Too many recipients");
+    /** RFC 5321 3.8: a server that closes the connection on its own answers 421. */
+    public static final SmtpReply SESSION_FAILED = SmtpReply.of(421, of(4, 3, 0), "Internal error, closing connection, try again later").thenClose();
     public static final SmtpReply QUEUE_FAILED = SmtpReply.of(451, of(4, 3, 0), "Temporary failure, message not accepted, try again later");
 
     // 5xx: syntax and sequence

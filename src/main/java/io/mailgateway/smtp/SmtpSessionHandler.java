@@ -222,6 +222,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
                 case NONE -> dispatcher.dispatch(session, line.text());
             };
         }
+        decoder.expectSaslResponse(session.sasl != null);
         if (session.startTlsPending) {
             startTls(reply);
             return;
@@ -609,7 +610,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             session.resetTransaction();
         }
         if (!closing && ctx.channel().isActive()) {
-            send(SmtpReplies.QUEUE_FAILED.thenClose());
+            send(SmtpReplies.SESSION_FAILED); // any transaction is gone: 451 would suggest the session goes on
         } else {
             ctx.close();
         }

@@ -98,7 +98,19 @@ final class EmbeddedSmtpSession implements AutoCloseable {
         return messages;
     }
 
-    /** Exceptions the session handler caught (it answers 451 and closes on any). */
+    /** An exception somewhere in the pipeline, as a bug would raise it; then the replies. */
+    EmbeddedSmtpSession fail(Throwable cause) {
+        channel.pipeline().fireExceptionCaught(cause);
+        channel.runPendingTasks();
+        drainReplies();
+        return this;
+    }
+
+    boolean open() {
+        return channel.isOpen();
+    }
+
+    /** Exceptions the session handler caught (it answers 421 and closes on any). */
     double sessionFailures() {
         Counter failures = registry.find("smtp.errors").tag("kind", ErrorKind.SESSION.label()).counter();
         return failures == null ? 0 : failures.count();

@@ -38,7 +38,12 @@ class SmtpAuthTest {
         PasswordHasher hasher = new PasswordHasher();
         users.add(USER, hasher.hash(PASSWORD));
         users.add("mallory.auth@example.com", hasher.hash("a different password"));
+        users.add(LONG_USER, hasher.hash(LONG_PASSWORD));
     }
+
+    /** 400 octets: AUTH PLAIN's line is then 560 characters of Base64, over the 512 of other commands. */
+    private static final String LONG_USER = "long.auth@example.com";
+    private static final String LONG_PASSWORD = "pass phrase ".repeat(33) + "four";
 
     private static DataSource database() {
         return TestGateway.camel().getRegistry().lookupByNameAndType("gatewayDatabase", io.mailgateway.store.sql.GatewayDatabase.class)
@@ -84,6 +89,26 @@ class SmtpAuthTest {
             c.send("DATA").expect(354);
             c.sendRaw("Subject: submitted\r\n\r\nhello\r\n.\r\n");
             c.expect(250, "2.0.0");
+        }
+    }
+
+    @Test
+    void should_take_a_long_password_in_both_mechanisms() throws Exception {
+        assertThat(LONG_PASSWORD).hasSize(400);
+        try (SmtpTestClient c = submission()) {
+            c.send("EHLO client.test").expect(250);
+            c.send("AUTH PLAIN " + plain(LONG_USER, LONG_PASSWORD)).expect(235, "2.7.0");
+        }
+        try (SmtpTestClient c = submission()) {
+            c.send("EHLO client.test").expect(250);
+            c.send("AUTH PLAIN").expect(334);
+            c.send(plain(LONG_USER, LONG_PASSWORD)).expect(235, "2.7.0");
+        }
+        try (SmtpTestClient c = submission()) {
+            c.send("EHLO client.test").expect(250);
+            c.send("AUTH LOGIN").expect(334);
+            c.send(b64(LONG_USER)).expect(334);
+            c.send(b64(LONG_PASSWORD)).expect(235, "2.7.0");
         }
     }
 

@@ -34,6 +34,7 @@ class SmtpFrameDecoderTest {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof SmtpFrame.CommandLine line) {
                 events.add(line.problem() == SmtpFrame.Problem.NONE ? "CMD " + line.text() : line.problem().name());
+                decoder.expectSaslResponse(line.text().equals("AUTH LOGIN"));
                 if (line.text().equals("DATA")) {
                     decoder.expectData();
                 } else if (line.text().startsWith("BDAT ")) {
@@ -88,6 +89,17 @@ class SmtpFrameDecoderTest {
     void should_report_a_line_over_512_octets_once_and_go_on() {
         String longLine = "NOOP " + "x".repeat(600) + "\r\n";
         assertBoth(longLine + "QUIT\r\n", "TOO_LONG", "CMD QUIT");
+    }
+
+    /** RFC 4954 4: AUTH and the lines of its exchange may be 12288 octets; other commands 512. */
+    @Test
+    void should_take_long_auth_lines_and_sasl_responses_but_no_other_long_command() {
+        String response = "A".repeat(2000);
+        assertBoth("auth plain " + response + "\r\nNOOP " + response + "\r\nQUIT\r\n",
+                "CMD auth plain " + response, "TOO_LONG", "CMD QUIT");
+        assertBoth("AUTH LOGIN\r\n" + response + "\r\n" + response + "\r\n",
+                "CMD AUTH LOGIN", "CMD " + response, "TOO_LONG");
+        assertBoth("AUTH PLAIN " + "A".repeat(SmtpFrameDecoder.MAX_AUTH_LINE) + "\r\nQUIT\r\n", "TOO_LONG", "CMD QUIT");
     }
 
     @Test

@@ -349,6 +349,43 @@ class SmtpProtocolTest {
     }
 
     @Test
+    void should_consume_the_chunk_of_a_malformed_bdat_so_its_octets_never_run_as_commands() throws Exception {
+        String victim = TestGateway.uniqueUser("bdatvictim") + "@example.com";
+        String chunk = "RCPT TO:<" + victim + ">\r\n";
+        try (SmtpTestClient c = SmtpTestClient.connectEhlo(TestGateway.port())) {
+            c.send("MAIL FROM:<a@example.org>").expect(250, "2.1.0");
+            for (String args : List.of(chunk.length() + "\tLAST", chunk.length() + " LAST X", chunk.length() + " FIRST")) {
+                c.sendRaw(("BDAT " + args + "\r\n" + chunk).getBytes(StandardCharsets.US_ASCII)).expect(501, "5.5.4");
+            }
+            // no recipient was added by the chunks: the transaction has none
+            c.sendRaw(bdat("Subject: x\r\n", true)).expect(554, "5.5.1");
+        }
+    }
+
+    @Test
+    void should_abort_a_bdat_message_whose_chunk_was_refused_for_its_syntax() throws Exception {
+        String rcpt = TestGateway.uniqueUser("bdatgap") + "@example.com";
+        try (SmtpTestClient c = startTransaction(rcpt)) {
+            c.sendRaw(bdat("Subject: gap\r\n\r\nfirst\r\n", false)).expect(250, "2.0.0");
+            c.sendRaw("BDAT 8 LAST X\r\nmissing\n".getBytes(StandardCharsets.US_ASCII)).expect(501, "5.5.4");
+            // the message lost a chunk: what follows may not complete it
+            c.sendRaw(bdat("last\r\n", true)).expect(503, "5.5.1");
+        }
+        assertThat(TestGateway.newMail(rcpt)).isEmpty();
+    }
+
+    @Test
+    void should_take_a_bdat_size_with_leading_zeros() throws Exception {
+        String rcpt = TestGateway.uniqueUser("bdatzeros") + "@example.com";
+        String chunk = "Subject: zeros\r\n\r\nbody\r\n";
+        try (SmtpTestClient c = startTransaction(rcpt)) {
+            SmtpTestClient.queueId(c.sendRaw(("BDAT 000000000000000000000" + chunk.length() + " LAST\r\n" + chunk)
+                    .getBytes(StandardCharsets.US_ASCII)).expect(250, "2.0.0"));
+        }
+        assertThat(storedText(awaitMail(rcpt, 1).get(0))).contains("Subject: zeros");
+    }
+
+    @Test
     void should_refuse_data_after_a_bdat_chunk() throws Exception {
         try (SmtpTestClient c = startTransaction(TestGateway.uniqueUser("mixed") + "@example.com")) {
             c.sendRaw(bdat("Subject: x\r\n", false)).expect(250, "2.0.0");

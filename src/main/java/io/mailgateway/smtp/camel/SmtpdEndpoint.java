@@ -320,7 +320,13 @@ public class SmtpdEndpoint extends DefaultEndpoint {
     public long getSessionMaxLifetime() { return sessionMaxLifetime; }
     public void setSessionMaxLifetime(long sessionMaxLifetime) { this.sessionMaxLifetime = sessionMaxLifetime; }
     public int getSpoolThreshold() { return spoolThreshold; }
-    public void setSpoolThreshold(int spoolThreshold) { this.spoolThreshold = spoolThreshold; }
+    /** At least 1024, as SPOOL_THRESHOLD: a message buffer starts at 1 KiB and may not start past its bound. */
+    public void setSpoolThreshold(int spoolThreshold) {
+        if (spoolThreshold < 1024) {
+            throw new IllegalArgumentException("smtpd option spoolThreshold must be at least 1024 octets, got " + spoolThreshold);
+        }
+        this.spoolThreshold = spoolThreshold;
+    }
     public String getSpoolDir() { return spoolDir; }
     public void setSpoolDir(String spoolDir) { this.spoolDir = spoolDir; }
     /** Netty worker event loops of the listener, 0 for one per CPU core (WORKER_THREADS). */

@@ -1,0 +1,47 @@
+package io.mailgateway.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Replies checked on the embedded pipeline: an unexpected error closes the session with 421 (RFC 5321 3.8), not 451; SIZE takes leading zeros (RFC 1870: 1*20DIGIT). */
+class EmbeddedSessionRepliesTest {
+
+    @Test
+    void should_answer_421_and_close_when_the_session_fails() {
+        try (EmbeddedSmtpSession smtp = new EmbeddedSmtpSession()) {
+            smtp.feed("EHLO client.test\r\nMAIL FROM:<a@example.org>\r\n", 64);
+            smtp.fail(new IllegalStateException("a bug"));
+
+            assertThat(smtp.replyLines().get(smtp.replyLines().size() - 1)).startsWith("421 4.3.0 ");
+            assertThat(smtp.open()).isFalse();
+            assertThat(smtp.sessionFailures()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void should_take_a_size_with_leading_zeros() {
+        try (EmbeddedSmtpSession smtp = new EmbeddedSmtpSession()) {
+            smtp.feed("EHLO client.test\r\nMAIL FROM:<a@example.org> SIZE=0000000000000000001\r\n", 64);
+
+            assertThat(smtp.replyLines().get(smtp.replyLines().size() - 1)).startsWith("250 2.1.0");
+        }
+    }
+
+    @Test
+    void should_refuse_an_address_that_is_not_utf8_even_with_smtputf8() {
+        try (EmbeddedSmtpSession smtp = new EmbeddedSmtpSession()) {
+            smtp.feed("EHLO client.test\r\nMAIL FROM:<\u00e9t\u00e9@example.org> SMTPUTF8\r\n", 64);
+            assertThat(last(smtp)).startsWith("501 5.1.7");
+            smtp.feed("MAIL FROM:<a@example.org> SMTPUTF8\r\nRCPT TO:<\u00e9t\u00e9@example.com>\r\n", 64);
+            assertThat(last(smtp)).startsWith("501 5.1.3");
+            // the same name in UTF-8 is an address
+            smtp.feed(("RCPT TO:<\u00e9t\u00e9@example.com>\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8), 64);
+            assertThat(last(smtp)).startsWith("250 2.1.5");
+        }
+    }
+
+    private static String last(EmbeddedSmtpSession smtp) {
+        return smtp.replyLines().get(smtp.replyLines().size() - 1);
+    }
+}
