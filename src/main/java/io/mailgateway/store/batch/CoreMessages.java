@@ -4,6 +4,7 @@ import io.mailgateway.message.MailHeaders;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,9 @@ final class CoreMessages {
     private static final String BROKER_PREFIX = "_AMQ";
     private static final String JMS_BROKER_PREFIX = "JMS_AMQ";
 
+    /** When this JVM started, by the clock that stamps the messages the gateway sends. */
+    private static final long STARTED_AT = ManagementFactory.getRuntimeMXBean().getStartTime();
+
     private static final Map<SimpleString, String> HEADERS = new ConcurrentHashMap<>();
     /** Names remembered at most: an operator's route that invents a header per message must not grow the map. */
     private static final int MAX_HEADERS = 1_000;
@@ -52,9 +56,22 @@ final class CoreMessages {
                 message.setHeader(header, value instanceof SimpleString s ? s.toString() : value);
             }
         }
-        message.setHeader("JMSRedelivered", m.getDeliveryCount() > 1);
+        message.setHeader("JMSRedelivered", mayHaveBeenSeen(m));
         message.setBody(m.isLargeMessage() ? spool(m, spoolDir) : bytesOf(m));
         return message;
+    }
+
+    /**
+     * Whether a store may have handled {@code m} before, so must look for its copy (JMSRedelivered):
+     * a delivery count over 1, or a message sent before this process started. The second because
+     * the count is not enough after a crash: Artemis does not persist it before delivery for a
+     * paged message (a store backlog over global-max-size), so a message whose file was renamed
+     * into new/ just before a kill -9 can come back as a first delivery, and a mail client may
+     * have moved that file to cur/ meanwhile. Messages from before a restart are few; for them the
+     * Maildir store lists cur/.
+     */
+    static boolean mayHaveBeenSeen(ClientMessage m) {
+        return m.getDeliveryCount() > 1 || m.getTimestamp() < STARTED_AT;
     }
 
     /**
