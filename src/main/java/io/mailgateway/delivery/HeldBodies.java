@@ -40,7 +40,7 @@ final class HeldBodies {
             try (OutputStream out = Files.newOutputStream(file)) {
                 out.write(head);
                 size = head.length + stream.transferTo(out);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) { // the broker's stream fails with a RuntimeException too
                 Files.deleteIfExists(file);
                 throw e;
             }

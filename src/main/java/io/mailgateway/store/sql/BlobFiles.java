@@ -35,8 +35,13 @@ final class BlobFiles implements BlobWriter {
         Path dir = file.getParent();
         DurableFiles.createDirectoriesDurably(dir);
         Path tmp = dir.resolve(queueId + ".eml.tmp");
-        DurableFiles.writeSynced(tmp, head, rest);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            DurableFiles.writeSynced(tmp, head, rest);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp); // a disk-full write must not leave its part behind for good
+            throw e;
+        }
         DurableFiles.syncDirectory(dir);
         return "file:" + relative;
     }
