@@ -55,6 +55,8 @@ final class ContentCommands {
         MailTransaction tx = session.transaction;
         if (!wellFormed) {
             session.chunkError = SmtpReplies.SYNTAX_ERROR;
+        } else if (!session.esmtp) {
+            session.chunkError = SmtpReplies.BDAT_NEEDS_EHLO; // RFC 5321 2.2.1: extensions only after EHLO
         } else if (tx == null) {
             session.chunkError = SmtpReplies.MAIL_FIRST;
         } else if (tx.recipients.isEmpty()) {

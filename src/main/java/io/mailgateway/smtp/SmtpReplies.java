@@ -59,6 +59,7 @@ public final class SmtpReplies {
     public static final SmtpReply RCPT_FIRST = SmtpReply.of(503, of(5, 5, 1), "Need RCPT command first");
     public static final SmtpReply NO_VALID_RECIPIENTS = SmtpReply.of(554, of(5, 5, 1), "No valid recipients");
     public static final SmtpReply DATA_AFTER_BDAT = SmtpReply.of(503, of(5, 5, 1), "DATA not allowed after BDAT");
+    public static final SmtpReply BDAT_NEEDS_EHLO = SmtpReply.of(503, of(5, 5, 1), "BDAT needs EHLO");
     public static final SmtpReply PARAM_NOT_RECOGNIZED = SmtpReply.of(555, of(5, 5, 4), "MAIL or RCPT parameter not recognized");
     public static final SmtpReply ALREADY_TLS = SmtpReply.of(503, of(5, 5, 1), "TLS already active");
     public static final SmtpReply TRANSACTION_IN_PROGRESS = SmtpReply.of(503, of(5, 5, 1), "Not allowed during a mail transaction");

@@ -213,7 +213,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             } else {
                 session.sasl = null;
                 session.loginUser = null;
-                reply = AuthReplies.LINE_TOO_LONG;
+                reply = line.problem() == SmtpFrame.Problem.TOO_LONG ? AuthReplies.LINE_TOO_LONG : AuthReplies.CANNOT_DECODE;
             }
         } else {
             reply = switch (line.problem()) {

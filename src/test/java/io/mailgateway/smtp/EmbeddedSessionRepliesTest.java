@@ -41,6 +41,17 @@ class EmbeddedSessionRepliesTest {
         }
     }
 
+    @Test
+    void should_refuse_bdat_after_helo_and_still_consume_its_chunk() {
+        try (EmbeddedSmtpSession smtp = new EmbeddedSmtpSession()) {
+            smtp.feed("HELO client.test\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nBDAT 6 LAST\r\nNOOP\r\n", 64);
+            assertThat(last(smtp)).startsWith("503 5.5.1");
+            smtp.feed("NOOP\r\n", 64);
+            assertThat(smtp.replyLines()).hasSize(6); // greeting, HELO, MAIL, RCPT, BDAT, NOOP: the chunk ran as nothing
+            assertThat(smtp.messages()).isEmpty();
+        }
+    }
+
     private static String last(EmbeddedSmtpSession smtp) {
         return smtp.replyLines().get(smtp.replyLines().size() - 1);
     }

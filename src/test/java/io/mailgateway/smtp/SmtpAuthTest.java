@@ -113,6 +113,16 @@ class SmtpAuthTest {
     }
 
     @Test
+    void should_refuse_a_sasl_response_with_a_nul_as_undecodable() throws Exception {
+        try (SmtpTestClient c = submission()) {
+            c.send("EHLO client.test").expect(250);
+            c.send("AUTH PLAIN").expect(334);
+            c.send("AGFsaWNl\0AGJhZA==").expect(501, "5.5.2");
+            c.send("NOOP").expect(250);
+        }
+    }
+
+    @Test
     void should_take_auth_login_with_challenges() throws Exception {
         try (SmtpTestClient c = submission()) {
             c.send("EHLO client.test").expect(250);
