@@ -49,7 +49,7 @@ final class ContentCommands {
         if (!wellFormed && session.transaction != null && session.transaction.buffer != null) {
             session.resetTransaction(); // a chunk of the message is lost: it cannot be completed
         }
-        session.chunkSize = chunkSize(m.group(1));
+        session.chunkSize = octets(m.group(1));
         session.chunkLast = !m.group(2).isBlank();
         session.receiving = SmtpSession.Receiving.CHUNK;
         MailTransaction tx = session.transaction;
@@ -68,8 +68,11 @@ final class ContentCommands {
         return null;
     };
 
-    /** RFC 3030's chunk-size is 1*DIGIT: leading zeros are allowed, and no bound is given. */
-    private static long chunkSize(String digits) {
+    /**
+     * A size in octets as BDAT's chunk-size (RFC 3030: 1*DIGIT) and MAIL's SIZE (RFC 1870:
+     * 1*20DIGIT) write it: leading zeros allowed; past 18 significant digits, the largest there is.
+     */
+    static long octets(String digits) {
         String significant = digits.replaceFirst("^0+(?=.)", "");
         return significant.length() > 18 ? Long.MAX_VALUE : Long.parseLong(significant);
     }

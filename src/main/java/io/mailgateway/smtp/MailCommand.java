@@ -42,8 +42,7 @@ final class MailCommand implements SmtpCommand {
                     if (value == null || !value.matches("[0-9]{1,20}")) {
                         return SmtpReplies.SYNTAX_ERROR;
                     }
-                    String significant = value.replaceFirst("^0+(?=.)", ""); // 1*20DIGIT: leading zeros allowed
-                    if (significant.length() > 18 || Long.parseLong(significant) > session.settings.maxMessageSize()) {
+                    if (ContentCommands.octets(value) > session.settings.maxMessageSize()) {
                         return SmtpReplies.MESSAGE_TOO_BIG;
                     }
                 }
