@@ -182,6 +182,7 @@ public final class Gateway implements AutoCloseable {
         broker.start(config.brokerConfig(), dataDir, config.storageTypes(), DeliverySettings.brokerProperties(config),
                 config.getInt("BROKER_PORT"), wiring.lookup("brokerCredentials", AdminCredentials.class),
                 io.mailgateway.broker.ClusterSettings.from(config));
+        io.mailgateway.policy.limits.DiskSpaceGuard.requireBelowBroker(config.getInt("DISK_MAX_USAGE"), broker.maxDiskUsage());
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
         QueueGauges.register(metrics, broker, config.storageTypes());
         wiring.lookup("accepted", io.mailgateway.broker.AcceptedComponent.class).controlInflow(

@@ -320,6 +320,14 @@ public final class EmbeddedBroker {
         return queue == null ? -1 : queue.getMessageCount();
     }
 
+    /**
+     * The broker's max-disk-usage (broker.xml): the percent of the journal's file system in use at
+     * which Artemis blocks every send; -1 when off. Read after {@link #start}.
+     */
+    public int maxDiskUsage() {
+        return embedded.getConfiguration().getMaxDiskUsage();
+    }
+
     /** The running Artemis server (for management and tests), or null when stopped. */
     public ActiveMQServer server() {
         EmbeddedActiveMQ running = embedded;

@@ -1,5 +1,6 @@
 package io.mailgateway.policy.limits;
 
+import io.mailgateway.config.ConfigException;
 import io.mailgateway.message.Mailbox;
 import io.mailgateway.policy.Connection;
 import io.mailgateway.policy.MailCheck;
@@ -16,9 +17,12 @@ import org.slf4j.LoggerFactory;
  * Refuses new mail with {@code 452 4.3.1} while the file system of DATA_DIR (broker journal,
  * spool, Maildir, SQLite) is nearly full, instead of accepting it into a journal that cannot grow:
  * Artemis stops itself on an I/O error of a full disk (AMQ222010) and does not come back, and it
- * blocks producers above its max-disk-usage (90 % by default), which would hang sessions. Checked
- * at MAIL FROM, at most once a second; mail is taken again by itself once space returns. Mail
- * already accepted is not touched: it is in the journal, and its stores retry.
+ * blocks every send above its max-disk-usage (90 % in broker.xml), which would hang the sessions
+ * whose messages are being written. So the guard's share must be below the broker's
+ * ({@link #requireBelowBroker}), and it is looked at twice per message: at MAIL FROM, and by the
+ * listener again at the end of DATA, just before the broker write (a message can take minutes to
+ * arrive). At most once a second; mail is taken again by itself once space returns. Mail already
+ * accepted is not touched: it is in the journal, and its stores retry.
  */
 public final class DiskSpaceGuard implements MailCheck {
 
@@ -62,6 +66,22 @@ public final class DiskSpaceGuard implements MailCheck {
                 return store.getTotalSpace();
             }
         }, minFree, maxUsagePercent, System::nanoTime);
+    }
+
+    /**
+     * A start-up check: DISK_MAX_USAGE ({@code maxUsagePercent}) must be below the broker's
+     * max-disk-usage when that is on, or the broker could block a message's write before the
+     * guard refuses new mail.
+     *
+     * @param brokerMaxDiskUsage broker.xml's max-disk-usage; -1 (off) or 100 block nothing before the disk is full
+     */
+    public static void requireBelowBroker(int maxUsagePercent, int brokerMaxDiskUsage) {
+        if (brokerMaxDiskUsage >= 0 && brokerMaxDiskUsage < 100 && maxUsagePercent >= brokerMaxDiskUsage) {
+            throw new ConfigException("DISK_MAX_USAGE", maxUsagePercent + " is not below the broker's max-disk-usage ("
+                    + brokerMaxDiskUsage + " in BROKER_CONFIG), where Artemis blocks every send and the sessions "
+                    + "whose messages are being written would hang: set DISK_MAX_USAGE below " + brokerMaxDiskUsage
+                    + ", or raise max-disk-usage (-1 turns it off)");
+        }
     }
 
     @Override

@@ -6,6 +6,8 @@ import io.mailgateway.message.EnvelopeCodec;
 import io.mailgateway.message.MailHeaders;
 import io.mailgateway.message.MessageContent;
 import io.mailgateway.policy.camel.PolicyDecision;
+import io.mailgateway.policy.limits.DiskSpaceGuard;
+import io.mailgateway.policy.limits.LimitReplies;
 import io.mailgateway.reply.SmtpReply;
 import io.mailgateway.smtp.MessageSink;
 import io.mailgateway.smtp.ReceivedMessage;
@@ -48,6 +50,8 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
     private volatile SmtpServer smtps;
     private ExecutorService workers;
     private SmtpMetrics metrics;
+    /** The "diskSpaceGuard" bean, or null: asked again at the end of DATA, before the broker write. */
+    private DiskSpaceGuard diskGuard;
 
     SmtpdConsumer(SmtpdEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -90,7 +94,8 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
         SmtpServer.Auth auth = endpoint.auth();
         List<Object> checks = new java.util.ArrayList<>();
         // Always first after the limits: a nearly full DATA_DIR refuses new mail (452 4.3.1).
-        Object diskGuard = getEndpoint().getCamelContext().getRegistry().lookupByName("diskSpaceGuard");
+        diskGuard = getEndpoint().getCamelContext().getRegistry().lookupByName("diskSpaceGuard") instanceof DiskSpaceGuard guard
+                ? guard : null;
         if (diskGuard != null) {
             checks.add(diskGuard);
         }
@@ -143,8 +148,16 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
 
     @Override
     public CompletionStage<SmtpReply> accept(ReceivedMessage message) {
-        CompletableFuture<SmtpReply> reply = new CompletableFuture<>();
         long start = System.nanoTime();
+        if (diskGuard != null && diskGuard.isFull()) {
+            // It passed the guard at MAIL FROM, but the disk filled while it arrived: the broker
+            // would block its write (max-disk-usage) and hang the session, or fail it on a full disk.
+            LOG.info("{}: not accepted, DATA_DIR nearly full: {}", message.queueId(), LimitReplies.STORAGE_FULL);
+            metrics.processed(SmtpMetrics.Result.REFUSED, System.nanoTime() - start, message.content().size());
+            message.content().release();
+            return CompletableFuture.completedFuture(LimitReplies.STORAGE_FULL);
+        }
+        CompletableFuture<SmtpReply> reply = new CompletableFuture<>();
         Exchange exchange = createExchange(false);
         fill(exchange.getIn(), message);
         try {

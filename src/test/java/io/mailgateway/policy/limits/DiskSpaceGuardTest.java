@@ -101,4 +101,16 @@ class DiskSpaceGuardTest {
         }, 64 * MIB, 90, clock::get);
         assertThat(guard.isFull()).isFalse();
     }
+
+    @Test
+    void should_refuse_to_start_unless_the_usage_limit_is_below_the_brokers() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DiskSpaceGuard.requireBelowBroker(90, 90))
+                .isInstanceOf(io.mailgateway.config.ConfigException.class)
+                .hasMessageStartingWith("DISK_MAX_USAGE: 90 is not below the broker's max-disk-usage (90");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DiskSpaceGuard.requireBelowBroker(100, 95))
+                .isInstanceOf(io.mailgateway.config.ConfigException.class);
+        DiskSpaceGuard.requireBelowBroker(85, 90); // the defaults
+        DiskSpaceGuard.requireBelowBroker(100, -1); // both limits off
+        DiskSpaceGuard.requireBelowBroker(100, 100); // the broker blocks nothing before the disk is full
+    }
 }
