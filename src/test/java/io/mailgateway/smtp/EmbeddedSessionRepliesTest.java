@@ -52,6 +52,27 @@ class EmbeddedSessionRepliesTest {
         }
     }
 
+    @Test
+    void should_keep_the_transaction_when_a_check_refuses_the_ehlo_name() {
+        io.mailgateway.policy.HeloCheck refuseOne = client -> "refused.test".equals(client.helo())
+                ? io.mailgateway.policy.Verdict.reject(io.mailgateway.reply.SmtpReply.of(550,
+                        io.mailgateway.reply.EnhancedStatus.of(5, 7, 1), "Bad HELO name"), "test")
+                : io.mailgateway.policy.Verdict.accept();
+        try (EmbeddedSmtpSession smtp = new EmbeddedSmtpSession(io.mailgateway.policy.PolicyChain.builder().add(refuseOne).build())) {
+            smtp.feed("EHLO client.test\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nEHLO refused.test\r\n", 64);
+            assertThat(last(smtp)).isEqualTo("550 5.7.1 Bad HELO name");
+            // RFC 5321 4.1.4 resets the transaction on an EHLO that is accepted, not on one that is refused
+            smtp.feed("DATA\r\n", 64);
+            assertThat(last(smtp)).startsWith("354");
+            smtp.feed("Subject: kept\r\n\r\nbody\r\n.\r\n", 64);
+            assertThat(last(smtp)).startsWith("250 2.0.0");
+            assertThat(smtp.messages()).hasSize(1);
+            // an accepted one does reset it
+            smtp.feed("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nEHLO client.test\r\nDATA\r\n", 64);
+            assertThat(last(smtp)).startsWith("503 5.5.1");
+        }
+    }
+
     private static String last(EmbeddedSmtpSession smtp) {
         return smtp.replyLines().get(smtp.replyLines().size() - 1);
     }

@@ -41,6 +41,11 @@ final class EmbeddedSmtpSession implements AutoCloseable {
     private final EmbeddedChannel channel;
 
     EmbeddedSmtpSession() {
+        this(PolicyChain.builder().build());
+    }
+
+    /** With the session-phase checks of {@code policy}. */
+    EmbeddedSmtpSession(PolicyChain policy) {
         SmtpFrameDecoder decoder = new SmtpFrameDecoder();
         MessageSink sink = message -> {
             try (InputStream in = message.content().openStream()) {
@@ -53,7 +58,7 @@ final class EmbeddedSmtpSession implements AutoCloseable {
             return CompletableFuture.completedFuture(SmtpReplies.QUEUED.withText("Ok: queued as " + message.queueId()));
         };
         SmtpSessionHandler session = new SmtpSessionHandler(SETTINGS, sink, decoder, new CommandDispatcher(),
-                new ConnectionTracker(), PolicyChain.builder().build(), new SmtpMetrics(registry), SmtpServer.Security.PLAIN,
+                new ConnectionTracker(), policy, new SmtpMetrics(registry), SmtpServer.Security.PLAIN,
                 Runnable::run, ListenerOptions.DEFAULTS);
         channel = new EmbeddedChannel(decoder, session) {
             @Override
