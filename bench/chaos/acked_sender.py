@@ -17,6 +17,7 @@ cannot know: neither a promise nor a refusal). STATUS is the enhanced status cod
 
 Usage: acked_sender.py --port P --log FILE [--connections 20] [--size 1024] [--run-id ID]
                        [--source 127.0.0.1] [--seconds 0 (until signalled)] [--messages 0 (no cap)]
+                       [--rcpt user@example.com[,other@relay.test...]]
 """
 import argparse
 import asyncio
@@ -37,7 +38,7 @@ def parse_args():
     p.add_argument("--size", type=int, default=1024)
     p.add_argument("--run-id", default=str(int(time.time())))
     p.add_argument("--source", default="127.0.0.1", help="loopback address to send from")
-    p.add_argument("--rcpt", default="user@example.com")
+    p.add_argument("--rcpt", default="user@example.com", help="recipient; several, comma-separated, are one RCPT each")
     p.add_argument("--seconds", type=float, default=0)
     p.add_argument("--messages", type=int, default=0, help="stop after this many transactions (0: no cap)")
     return p.parse_args()
@@ -78,7 +79,8 @@ class Sender:
         self.seq += 1
         if self.a.messages and self.seq >= self.a.messages:
             self.stop = True
-        for cmd in (f"MAIL FROM:<chaos@example.org>", f"RCPT TO:<{self.a.rcpt}>", "DATA"):
+        rcpts = [f"RCPT TO:<{r.strip()}>" for r in self.a.rcpt.split(",") if r.strip()]
+        for cmd in ("MAIL FROM:<chaos@example.org>", *rcpts, "DATA"):
             writer.write(cmd.encode() + b"\r\n")
             code, line = await reply(reader)
             if code >= 400:

@@ -17,8 +17,17 @@ under a second queue ID); lost: acknowledged and not stored; refused_but_stored:
 stored anyway; lost_reply_stored: of the messages whose connection broke before the reply, how
 many are stored (either way is correct: the client did not get a promise).
 
+With --delivered FILE (capture_sink.py's log of the next hop that relayed recipients went to) one
+more line, "delivery", counts the same for the messages the next hop accepted: delivered (exactly
+once), duplicates, lost, refused_but_delivered, lost_reply_delivered. A relayed message can arrive
+twice, and only then: when the gateway was killed after the next hop's 250 and before its own
+acknowledgement of the delivery was durable (RFC 5321 6.1 prefers that to a loss; Postfix does
+the same). --max-delivery-duplicates bounds how many such messages a run may have (the kills
+times the delivery consumers, at most one message each in that window).
+
 --wait S polls until every acknowledged message is found or S seconds pass (stores drain from the
-broker after the 250). Exit status 0 when nothing is lost, duplicated or wrongly stored.
+broker after the 250). Exit status 0 when nothing is lost, duplicated or wrongly stored or
+delivered (delivery duplicates up to the bound).
 """
 import argparse
 import collections
@@ -38,6 +47,8 @@ def parse_args():
     p.add_argument("--stores", default="maildir,sql")
     p.add_argument("--wait", type=float, default=0)
     p.add_argument("--psql", help="postgresql:// URI: the sql store is that database, not gateway.db")
+    p.add_argument("--delivered", help="capture_sink.py's log: check relayed delivery too")
+    p.add_argument("--max-delivery-duplicates", type=int, default=0)
     return p.parse_args()
 
 
@@ -101,6 +112,23 @@ def sql(data, run):
     return [(q, int(m.group(1)) if (m := subj.search(s or "")) else None) for q, s in rows]
 
 
+def delivered(log):
+    """Message numbers the next hop accepted, one entry per acceptance."""
+    try:
+        with open(log) as f:
+            return [int(parts[1]) for parts in (line.split() for line in f) if len(parts) > 1 and parts[1].isdigit()]
+    except FileNotFoundError:
+        return []
+
+
+def delivery_verdict(seqs, acked, refused, lost):
+    by_seq = collections.Counter(seqs)
+    return dict(acknowledged=len(acked), delivered=sum(1 for s in acked if by_seq[s] == 1),
+                duplicates=sum(1 for s in acked if by_seq[s] > 1), lost=sum(1 for s in acked if by_seq[s] == 0),
+                refused_but_delivered=sum(1 for s in refused if by_seq[s] > 0),
+                lost_reply_delivered=f"{sum(1 for s in lost if by_seq[s] > 0)}/{len(lost)}")
+
+
 def verdict(stored, acked, refused, lost):
     by_qid = collections.Counter(q for q, _ in stored)
     by_seq = collections.Counter(s for _, s in stored if s is not None)
@@ -127,12 +155,20 @@ def main():
     deadline = time.time() + a.wait
     while True:
         results = {s: verdict(stored(s), acked, refused, lost) for s in stores}
+        if a.delivered:
+            results["delivery"] = delivery_verdict(delivered(a.delivered), acked, refused, lost)
         if all(r["lost"] == 0 for r in results.values()) or time.time() >= deadline:
             break
         time.sleep(2)
     for s, r in results.items():
         print(s, " ".join(f"{k}={v}" for k, v in r.items()))
-    bad = any(r["lost"] or r["duplicates"] or r["refused_but_stored"] for r in results.values())
+    bad = any(r["lost"] or r["duplicates"] or r["refused_but_stored"] for s, r in results.items() if s != "delivery")
+    if a.delivered:
+        d = results["delivery"]
+        bad = bad or d["lost"] or d["refused_but_delivered"] or d["duplicates"] > a.max_delivery_duplicates
+        if d["duplicates"]:
+            print(f"delivery: {d['duplicates']} duplicate(s), at most {a.max_delivery_duplicates} allowed: sent again "
+                  "after a kill between the next hop's 250 and the gateway's acknowledgement")
     return 1 if bad else 0
 
 

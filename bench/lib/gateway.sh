@@ -13,7 +13,7 @@
 # queue_depths                            "queue=depth ..." from the gateway's /metrics
 # wait_drained                            until every store.* and the delivery queue is empty
 #                                         (at most 10 min; an unreadable /metrics is not empty)
-# cleanup_on_exit PATH...                 on exit: kill $BG (a background helper), stop the
+# cleanup_on_exit PATH...                 on exit: kill $BG and $BG2 (background helpers), stop the
 #                                         gateway, remove the PATHs unless KEEP=1
 
 BENCH_ROOT=${BENCH_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
@@ -112,7 +112,7 @@ gw_build() {
   fi
 }
 
-BG=
+BG= BG2=
 cleanup_on_exit() {
   CLEANUP_PATHS=("$@")
   trap gw_cleanup EXIT
@@ -120,5 +120,6 @@ cleanup_on_exit() {
 gw_cleanup() {
   [ -n "$BG" ] && kill "$BG" 2>/dev/null
   gw_stop
+  [ -n "$BG2" ] && kill "$BG2" 2>/dev/null
   [ "${KEEP:-0}" = 1 ] || [ ${#CLEANUP_PATHS[@]} = 0 ] || rm -rf "${CLEANUP_PATHS[@]}"
 }
