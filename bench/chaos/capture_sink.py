@@ -5,9 +5,10 @@ It answers 250 to each message only after the line for it is written and flushed
 message the gateway was told is delivered is in the log; the gateway's relay sends it again if
 it was killed before it could acknowledge the delivery, and then it is there twice. One line per
 message:
-  EPOCH_SECONDS SEQ RECIPIENTS
-SEQ is the message number from "Message-ID: <chaos-RUN-SEQ@bench.test>" (acked_sender.py), "-"
-for a message without one; RECIPIENTS is the RCPT TO addresses, comma-separated.
+  EPOCH_SECONDS RUN-SEQ RECIPIENTS
+RUN-SEQ is the run and message number from "Message-ID: <chaos-RUN-SEQ@bench.test>"
+(acked_sender.py), "-" for a message without one; RECIPIENTS is the RCPT TO addresses,
+comma-separated.
 It offers neither PIPELINING, CHUNKING nor STARTTLS: plain RFC 5321 commands, DATA with dot-stuffing.
 
 Usage: capture_sink.py --port P --log FILE [--host 127.0.0.1]
@@ -18,7 +19,7 @@ import re
 import signal
 import time
 
-MESSAGE_ID = re.compile(rb"^Message-ID: <chaos-[^-]+-(\d+)@", re.I | re.M)
+MESSAGE_ID = re.compile(rb"^Message-ID: <chaos-([^-@>]+-\d+)@", re.I | re.M)
 MAX_LINE = 4096
 
 

@@ -112,11 +112,13 @@ def sql(data, run):
     return [(q, int(m.group(1)) if (m := subj.search(s or "")) else None) for q, s in rows]
 
 
-def delivered(log):
-    """Message numbers the next hop accepted, one entry per acceptance."""
+def delivered(log, run):
+    """Message numbers of this run that the next hop accepted, one entry per acceptance."""
+    prefix = run + "-"
     try:
         with open(log) as f:
-            return [int(parts[1]) for parts in (line.split() for line in f) if len(parts) > 1 and parts[1].isdigit()]
+            return [int(parts[1][len(prefix):]) for parts in (line.split() for line in f)
+                    if len(parts) > 1 and parts[1].startswith(prefix) and parts[1][len(prefix):].isdigit()]
     except FileNotFoundError:
         return []
 
@@ -156,7 +158,7 @@ def main():
     while True:
         results = {s: verdict(stored(s), acked, refused, lost) for s in stores}
         if a.delivered:
-            results["delivery"] = delivery_verdict(delivered(a.delivered), acked, refused, lost)
+            results["delivery"] = delivery_verdict(delivered(a.delivered, a.run_id), acked, refused, lost)
         if all(r["lost"] == 0 for r in results.values()) or time.time() >= deadline:
             break
         time.sleep(2)

@@ -6,7 +6,7 @@
 # default) every message also has a relayed recipient, user@relay.chaos, whose next hop is
 # capture_sink.py: each acknowledged message must reach it, none refused may, and it may arrive
 # twice only if a kill fell between the next hop's 250 and the gateway's acknowledgement (at most
-# KILLS x QUEUE_WORKER_THREADS, 4, such messages).
+# KILLS x QUEUE_WORKER_THREADS, 4 unless set in the environment, such messages).
 #
 #   bench/chaos/kill9.sh
 # Environment: KILLS (10), UP_MIN / UP_MAX (2 / 8: seconds the gateway runs between restart and
@@ -37,7 +37,7 @@ if [ "$relay" = 1 ]; then
   BG2=$!  # stopped on exit, after the gateway
   settings+=(TRANSPORT_MAP="relay.chaos=smtp:[127.0.0.1]:$sink_port")
   rcpt=user@example.com,user@relay.chaos
-  check_relay=(--delivered "$captured" --max-delivery-duplicates $((kills * 4)))
+  check_relay=(--delivered "$captured" --max-delivery-duplicates $((kills * ${QUEUE_WORKER_THREADS:-4})))
 fi
 
 echo "kill9: DATA_DIR=$data STORAGE_TYPE=$stores port=$GW_PORT kills=$kills run=$run relay=$relay"

@@ -120,6 +120,6 @@ cleanup_on_exit() {
 gw_cleanup() {
   [ -n "$BG" ] && kill "$BG" 2>/dev/null
   gw_stop
-  [ -n "$BG2" ] && kill "$BG2" 2>/dev/null
+  [ -z "$BG2" ] || kill "$BG2" 2>/dev/null || true  # it may have ended already; errexit must not skip the rest
   [ "${KEEP:-0}" = 1 ] || [ ${#CLEANUP_PATHS[@]} = 0 ] || rm -rf "${CLEANUP_PATHS[@]}"
 }

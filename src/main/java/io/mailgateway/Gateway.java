@@ -179,10 +179,12 @@ public final class Gateway implements AutoCloseable {
         bindStoreBeans(wiring);
         PrometheusMeterRegistry metrics = wiring.lookup("metricsRegistry", PrometheusMeterRegistry.class);
         broker.recordMetricsInto(metrics);
+        broker.checkBeforeStart(brokerConfig -> io.mailgateway.policy.limits.DiskSpaceGuard.requireBeforeBroker(
+                config.getInt("DISK_MAX_USAGE"), config.getLong("DISK_MIN_FREE"), brokerConfig.getMaxDiskUsage(),
+                brokerConfig.getMinDiskFree()));
         broker.start(config.brokerConfig(), dataDir, config.storageTypes(), DeliverySettings.brokerProperties(config),
                 config.getInt("BROKER_PORT"), wiring.lookup("brokerCredentials", AdminCredentials.class),
                 io.mailgateway.broker.ClusterSettings.from(config));
-        io.mailgateway.policy.limits.DiskSpaceGuard.requireBelowBroker(config.getInt("DISK_MAX_USAGE"), broker.maxDiskUsage());
         broker.logDepths(config.storageTypes(), java.time.Duration.ofSeconds(30));
         QueueGauges.register(metrics, broker, config.storageTypes());
         wiring.lookup("accepted", io.mailgateway.broker.AcceptedComponent.class).controlInflow(

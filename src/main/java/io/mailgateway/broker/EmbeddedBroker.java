@@ -61,6 +61,7 @@ public final class EmbeddedBroker {
     private ReplicaBroker replica;
     private JournalLock journalLock;
     private io.micrometer.core.instrument.MeterRegistry metrics;
+    private java.util.function.Consumer<Configuration> beforeStart;
     private java.util.concurrent.ScheduledExecutorService depthLogger;
     private LostLockWatchdog lockWatchdog;
 
@@ -71,6 +72,15 @@ public final class EmbeddedBroker {
     /** A store's dead-letter queue (and its address), e.g. store.maildir.dlq. */
     public static String storeDeadLetterQueue(String store) {
         return storeQueue(store) + ".dlq";
+    }
+
+    /**
+     * Before {@link #start}: {@code check} is given the broker's configuration as read from
+     * broker.xml, before the broker starts (a setting that contradicts it then stops the start
+     * before the journal is loaded).
+     */
+    public void checkBeforeStart(java.util.function.Consumer<Configuration> check) {
+        this.beforeStart = check;
     }
 
     /** Before {@link #start}: the broker's queue meters go into {@code registry} (none without this call). */
@@ -124,6 +134,9 @@ public final class EmbeddedBroker {
             BrokerCluster.configurePrimary(embedded.getConfiguration(), cluster);
         }
         checkAdminPortFree(adminPort);
+        if (beforeStart != null) {
+            beforeStart.accept(embedded.getConfiguration());
+        }
         embedded.start();
         embedded.getActiveMQServer().registerIOCriticalErrorListener(EmbeddedBroker::haltOnCriticalIoError);
         if (cluster.highlyAvailable()) {
@@ -318,14 +331,6 @@ public final class EmbeddedBroker {
         }
         Queue queue = running.getActiveMQServer().locateQueue(SimpleString.of(storeQueue(store)));
         return queue == null ? -1 : queue.getMessageCount();
-    }
-
-    /**
-     * The broker's max-disk-usage (broker.xml): the percent of the journal's file system in use at
-     * which Artemis blocks every send; -1 when off. Read after {@link #start}.
-     */
-    public int maxDiskUsage() {
-        return embedded.getConfiguration().getMaxDiskUsage();
     }
 
     /** The running Artemis server (for management and tests), or null when stopped. */

@@ -25,7 +25,8 @@ class StartupConfigIT {
             "LOCAL_DOMAINS|bad domain!",
             "STORAGE_TYPE|nosuchstore",
             "SMTP_MAX_MESSAGE_SIZE|-5",
-            "RATE_LIMIT_WHITELIST|10.0.0.0/8,mail.example.com"})
+            "RATE_LIMIT_WHITELIST|10.0.0.0/8,mail.example.com",
+            "DISK_MAX_USAGE|90"}) // not below broker.xml's max-disk-usage: refused before the broker starts
     void should_exit_with_status_2_naming_the_bad_key(String key, String value) throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("DATA_DIR", dir.resolve("data").toString());

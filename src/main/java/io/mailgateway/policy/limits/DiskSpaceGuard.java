@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Artemis stops itself on an I/O error of a full disk (AMQ222010) and does not come back, and it
  * blocks every send above its max-disk-usage (90 % in broker.xml), which would hang the sessions
  * whose messages are being written. So the guard's share must be below the broker's
- * ({@link #requireBelowBroker}), and it is looked at twice per message: at MAIL FROM, and by the
+ * ({@link #requireBeforeBroker}), and it is looked at twice per message: at MAIL FROM, and by the
  * listener again at the end of DATA, just before the broker write (a message can take minutes to
  * arrive). At most once a second; mail is taken again by itself once space returns. Mail already
  * accepted is not touched: it is in the journal, and its stores retry.
@@ -69,13 +69,24 @@ public final class DiskSpaceGuard implements MailCheck {
     }
 
     /**
-     * A start-up check: DISK_MAX_USAGE ({@code maxUsagePercent}) must be below the broker's
-     * max-disk-usage when that is on, or the broker could block a message's write before the
-     * guard refuses new mail.
+     * A start-up check, before the broker starts: the guard must refuse new mail before the broker
+     * blocks sends, or a message's write could hang. Artemis blocks at its min-disk-free when that
+     * is set (it then ignores max-disk-usage), else at its max-disk-usage; so DISK_MIN_FREE must be
+     * above the one, or DISK_MAX_USAGE below the other.
      *
      * @param brokerMaxDiskUsage broker.xml's max-disk-usage; -1 (off) or 100 block nothing before the disk is full
+     * @param brokerMinDiskFree  broker.xml's min-disk-free in octets; -1 (Artemis' default) when not set
      */
-    public static void requireBelowBroker(int maxUsagePercent, int brokerMaxDiskUsage) {
+    public static void requireBeforeBroker(int maxUsagePercent, long minFree, int brokerMaxDiskUsage, long brokerMinDiskFree) {
+        if (brokerMinDiskFree >= 0) {
+            if (minFree <= brokerMinDiskFree) {
+                throw new ConfigException("DISK_MIN_FREE", minFree + " is not above the broker's min-disk-free ("
+                        + brokerMinDiskFree + " octets in BROKER_CONFIG), where Artemis blocks every send and the sessions "
+                        + "whose messages are being written would hang: set DISK_MIN_FREE above " + brokerMinDiskFree
+                        + ", or remove min-disk-free from BROKER_CONFIG");
+            }
+            return; // Artemis then ignores max-disk-usage
+        }
         if (brokerMaxDiskUsage >= 0 && brokerMaxDiskUsage < 100 && maxUsagePercent >= brokerMaxDiskUsage) {
             throw new ConfigException("DISK_MAX_USAGE", maxUsagePercent + " is not below the broker's max-disk-usage ("
                     + brokerMaxDiskUsage + " in BROKER_CONFIG), where Artemis blocks every send and the sessions "

@@ -152,7 +152,10 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
         if (diskGuard != null && diskGuard.isFull()) {
             // It passed the guard at MAIL FROM, but the disk filled while it arrived: the broker
             // would block its write (max-disk-usage) and hang the session, or fail it on a full disk.
-            LOG.info("{}: not accepted, DATA_DIR nearly full: {}", message.queueId(), LimitReplies.STORAGE_FULL);
+            if (LOG.isInfoEnabled()) {
+                MessageLog.refused(LOG, message.queueId(), message.envelope(), message.content().size(), "none", 0,
+                        LimitReplies.STORAGE_FULL, "DATA_DIR nearly full");
+            }
             metrics.processed(SmtpMetrics.Result.REFUSED, System.nanoTime() - start, message.content().size());
             message.content().release();
             return CompletableFuture.completedFuture(LimitReplies.STORAGE_FULL);

@@ -103,14 +103,19 @@ class DiskSpaceGuardTest {
     }
 
     @Test
-    void should_refuse_to_start_unless_the_usage_limit_is_below_the_brokers() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DiskSpaceGuard.requireBelowBroker(90, 90))
+    void should_refuse_to_start_unless_the_guard_refuses_before_the_broker_blocks() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DiskSpaceGuard.requireBeforeBroker(90, 0, 90, -1))
                 .isInstanceOf(io.mailgateway.config.ConfigException.class)
                 .hasMessageStartingWith("DISK_MAX_USAGE: 90 is not below the broker's max-disk-usage (90");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DiskSpaceGuard.requireBelowBroker(100, 95))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DiskSpaceGuard.requireBeforeBroker(100, 0, 95, -1))
                 .isInstanceOf(io.mailgateway.config.ConfigException.class);
-        DiskSpaceGuard.requireBelowBroker(85, 90); // the defaults
-        DiskSpaceGuard.requireBelowBroker(100, -1); // both limits off
-        DiskSpaceGuard.requireBelowBroker(100, 100); // the broker blocks nothing before the disk is full
+        DiskSpaceGuard.requireBeforeBroker(85, 64 * MIB, 90, -1); // the defaults
+        DiskSpaceGuard.requireBeforeBroker(100, 0, -1, -1); // both limits off
+        DiskSpaceGuard.requireBeforeBroker(100, 0, 100, -1); // the broker blocks nothing before the disk is full
+        // min-disk-free set: Artemis blocks there and ignores max-disk-usage
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DiskSpaceGuard.requireBeforeBroker(85, 64 * MIB, 90, 100 * MIB))
+                .isInstanceOf(io.mailgateway.config.ConfigException.class)
+                .hasMessageStartingWith("DISK_MIN_FREE: 67108864 is not above the broker's min-disk-free (104857600");
+        DiskSpaceGuard.requireBeforeBroker(99, 200 * MIB, 50, 100 * MIB);
     }
 }
