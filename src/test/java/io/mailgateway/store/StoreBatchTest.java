@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.mailgateway.broker.EmbeddedBroker;
 import io.mailgateway.message.MailHeaders;
 import io.mailgateway.store.batch.StoreBatchComponent;
+import io.mailgateway.testing.LogEvents;
 import io.mailgateway.testing.SmtpTestClient;
 import io.mailgateway.testing.TestGateway;
 import java.nio.charset.StandardCharsets;
@@ -105,9 +106,16 @@ class StoreBatchTest {
         for (String rcpt : rcpts.subList(4, 6)) {
             remember(send(List.of(rcpt), "after"), rcpt);
         }
-        start("store-maildir");
+        try (LogEvents log = LogEvents.capture()) {
+            start("store-maildir");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> acks.acked().size() == 5);
+            await().atMost(Duration.ofSeconds(30)).until(() -> acks.acked().size() == 5);
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.lines().stream().anyMatch(l -> l.startsWith("WARN ")
+                    && l.contains("storeBatch store.maildir: 1 of ") && l.contains("not stored, the broker redelivers them: ")
+                    && l.contains("Not a directory")));
+            // One WARN line per failed batch, from the consumer; not also Camel's ERROR with its stack trace.
+            assertThat(log.lines()).noneMatch(l -> l.contains("Failed delivery for"));
+        }
         assertThat(acks.acked()).doesNotContain(blocked);
         assertThat(TestGateway.gateway().broker().depth("maildir")).as("still queued: the blocked message").isGreaterThanOrEqualTo(1);
         assertThat(TestGateway.newMail(rcpts.get(3))).as("written before the failure").hasSize(1);

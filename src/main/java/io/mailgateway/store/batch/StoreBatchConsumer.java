@@ -209,10 +209,14 @@ final class StoreBatchConsumer extends DefaultConsumer {
     /** One commit for the acks and dead letters; then the failed messages go back to the broker. */
     private void settle(ClientSession session, ClientProducer deadLetters, List<Received> batch) throws Exception {
         int failed = 0;
+        Throwable why = null;
         List<Received> dead = new ArrayList<>();
         for (Received r : batch) {
             switch (r.entry().outcome()) {
-                case FAILED -> failed++;
+                case FAILED -> {
+                    failed++;
+                    why = why == null ? r.entry().failure() : why;
+                }
                 case DEAD_LETTER -> {
                     sendDeadLetter(session, deadLetters, r);
                     r.message().individualAcknowledge();
@@ -230,7 +234,8 @@ final class StoreBatchConsumer extends DefaultConsumer {
             // the failed ones are redelivered, counted as attempts
             rollBack(session, batch.stream().filter(r -> r.entry().outcome() == BatchEntry.Outcome.FAILED).toList());
             settings.failures().count();
-            LOG.warn("storeBatch {}: {} of {} messages not stored, the broker redelivers them", queue, failed, batch.size());
+            LOG.warn("storeBatch {}: {} of {} messages not stored, the broker redelivers them: {}", queue, failed, batch.size(),
+                    io.mailgateway.store.StoreFailures.describe(why));
         }
     }
 
