@@ -40,9 +40,11 @@ public final class DiskSpaceGuard implements MailCheck {
     private final long minFree;
     private final int maxUsagePercent;
     private final LongSupplier nanoClock;
-    private long checkedAt;
-    private boolean full;
-    private boolean checked;
+    // volatile: every event loop reads them at MAIL FROM and at end of data; only a look at the
+    // file system (once a second) takes the lock
+    private volatile long checkedAt;
+    private volatile boolean full;
+    private volatile boolean checked;
 
     public DiskSpaceGuard(Space space, long minFree, int maxUsagePercent, LongSupplier nanoClock) {
         this.space = space;
@@ -101,15 +103,23 @@ public final class DiskSpaceGuard implements MailCheck {
     }
 
     /** Whether new mail is refused now (looked at most once a second). */
-    public synchronized boolean isFull() {
+    public boolean isFull() {
         long now = nanoClock.getAsLong();
-        if (!checked || now - checkedAt >= RECHECK_NANOS) {
-            checked = true;
-            checkedAt = now;
+        if (checked && now - checkedAt < RECHECK_NANOS) {
+            return full;
+        }
+        return recheck(now);
+    }
+
+    private synchronized boolean recheck(long now) {
+        if (!checked || now - checkedAt >= RECHECK_NANOS) { // another thread may have looked meanwhile
             boolean was = full;
-            full = measure();
-            if (full != was) {
-                if (full) {
+            boolean nowFull = measure();
+            full = nowFull;
+            checkedAt = now;
+            checked = true;
+            if (nowFull != was) {
+                if (nowFull) {
                     LOG.warn("DATA_DIR is nearly full (less than DISK_MIN_FREE={} octets free or DISK_MAX_USAGE={}% used): new mail gets 452 4.3.1", minFree, maxUsagePercent);
                 } else {
                     LOG.info("DATA_DIR has room again: new mail is accepted");
