@@ -32,7 +32,7 @@ public final class PolicyKeys implements SettingGroup {
                 new Setting("DNS_CACHE_FAILURE_TTL", "5",
                         "Seconds a temporary DNS error (timeout, SERVFAIL) of a name is remembered, so a burst of mail from a domain whose DNS is down does not wait for one timeout per message; 0 asks again every time. Concurrent lookups of the same name always share one query.", integer(0, 300)),
                 new Setting("DISK_MIN_FREE", "67108864",
-                        "Octets that must stay free on the file system of DATA_DIR; below it new mail gets 452 4.3.1 at MAIL FROM and at the end of DATA (looked at once a second) until space returns. 0: no minimum.", integer(0, Long.MAX_VALUE)),
+                        "Octets that must stay free on the file system of DATA_DIR; below it new mail gets 452 4.3.1 at MAIL FROM and at the end of DATA (looked at once a second) until space returns. 0: no minimum. If BROKER_CONFIG sets Artemis' min-disk-free (it then blocks every send below it and ignores max-disk-usage), this must be above it: the gateway does not start otherwise.", integer(0, Long.MAX_VALUE)),
                 new Setting("DISK_MAX_USAGE", "85",
                         "Percent of the file system of DATA_DIR that may be used; at or above it new mail gets 452 4.3.1 (looked at once a second, at MAIL FROM and again at the end of DATA). It must be below the broker's max-disk-usage (90 in broker.xml), where Artemis blocks every send and sessions would hang: the gateway does not start otherwise. 100: no limit (with max-disk-usage -1).", integer(1, 100)),
                 new Setting("MAX_CONNECTIONS", "1000",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mailgateway.smtp.SmtpReplies;
 import io.mailgateway.smtp.SmtpServer;
 import io.mailgateway.smtp.SmtpServerSettings;
+import io.mailgateway.testing.FakeDisk;
 import io.mailgateway.testing.SmtpTestClient;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,21 +28,10 @@ class DiskSpaceGuardTest {
     @TempDir
     Path dir;
 
-    private final AtomicLong usable = new AtomicLong(10_000 * MIB);
-    private final AtomicLong clock = new AtomicLong();
+    private final FakeDisk disk = new FakeDisk(10_000 * MIB, 20_000 * MIB);
 
     private DiskSpaceGuard guard(long minFree, int maxUsage) {
-        return new DiskSpaceGuard(new DiskSpaceGuard.Space() {
-            @Override
-            public long usable() {
-                return usable.get();
-            }
-
-            @Override
-            public long total() {
-                return 20_000 * MIB;
-            }
-        }, minFree, maxUsage, clock::get);
+        return disk.guard(minFree, maxUsage);
     }
 
     @Test
@@ -60,13 +49,11 @@ class DiskSpaceGuardTest {
         try (SmtpTestClient c = SmtpTestClient.connectEhlo(server.port())) {
             c.sendMail("s@example.org", List.of("a@example.com"), "Subject: room\r\n\r\nx\r\n.\r\n".getBytes());
 
-            usable.set(10 * MIB);
-            clock.addAndGet(Duration.ofSeconds(1).toNanos());
+            disk.becomes(10 * MIB);
             c.send("MAIL FROM:<s@example.org>");
             assertThat(c.expect(452, "4.3.1").lines()).containsExactly("Insufficient system storage, try again later");
 
-            usable.set(5_000 * MIB);
-            clock.addAndGet(Duration.ofSeconds(1).toNanos());
+            disk.becomes(5_000 * MIB);
             c.sendMail("s@example.org", List.of("a@example.com"), "Subject: room again\r\n\r\nx\r\n.\r\n".getBytes());
         } finally {
             server.stop(Duration.ZERO);
@@ -77,12 +64,11 @@ class DiskSpaceGuardTest {
     void should_refuse_at_the_usage_limit_and_look_at_most_once_a_second() throws IOException {
         DiskSpaceGuard guard = guard(0, 90);
         assertThat(guard.isFull()).isFalse(); // 50 % used
-        usable.set(2_000 * MIB); // 90 % used
+        disk.setUsable(2_000 * MIB); // 90 % used
         assertThat(guard.isFull()).as("the answer of the last look, less than a second ago").isFalse();
-        clock.addAndGet(Duration.ofMillis(1000).toNanos());
+        disk.advance(Duration.ofMillis(1000));
         assertThat(guard.isFull()).isTrue();
-        usable.set(2_001 * MIB);
-        clock.addAndGet(Duration.ofMillis(1000).toNanos());
+        disk.becomes(2_001 * MIB);
         assertThat(guard.isFull()).as("just under 90 %").isFalse();
     }
 
@@ -98,7 +84,7 @@ class DiskSpaceGuardTest {
             public long total() {
                 return 0;
             }
-        }, 64 * MIB, 90, clock::get);
+        }, 64 * MIB, 90, System::nanoTime);
         assertThat(guard.isFull()).isFalse();
     }
 

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mailgateway.policy.limits.DiskSpaceGuard;
+import io.mailgateway.testing.FakeDisk;
 import io.mailgateway.testing.SmtpTestClient;
 import io.mailgateway.testing.TestGateway;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,24 +22,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TestGateway.class)
 class DiskFullAtEndOfDataTest {
 
-    private static final long MIB = 1 << 20;
-
-    private final AtomicLong usable = new AtomicLong(10_000 * MIB);
-    private final AtomicLong clock = new AtomicLong();
+    private static final long MIB = FakeDisk.MIB;
 
     @Test
     void should_answer_452_4_3_1_after_data_when_the_disk_filled_during_the_transaction() throws Exception {
-        DiskSpaceGuard guard = new DiskSpaceGuard(new DiskSpaceGuard.Space() {
-            @Override
-            public long usable() {
-                return usable.get();
-            }
-
-            @Override
-            public long total() {
-                return 20_000 * MIB;
-            }
-        }, 0, 85, clock::get);
+        FakeDisk disk = new FakeDisk(10_000 * MIB, 20_000 * MIB);
+        DiskSpaceGuard guard = disk.guard(0, 85);
         Object real = TestGateway.camel().getRegistry().lookupByName("diskSpaceGuard");
         TestGateway.camel().getRegistry().bind("diskSpaceGuard", guard); // read when the listener starts
         int port;
@@ -54,14 +42,12 @@ class DiskFullAtEndOfDataTest {
             c.send("MAIL FROM:<s@example.org>").expect(250, "2.1.0");
             c.send("RCPT TO:<" + late + ">").expect(250, "2.1.5");
             c.send("DATA").expect(354);
-            usable.set(2_000 * MIB); // 90 % used, over the guard's 85
-            clock.addAndGet(Duration.ofSeconds(1).toNanos());
+            disk.becomes(2_000 * MIB); // 90 % used, over the guard's 85
             c.sendRaw("Subject: too late\r\n\r\nbody\r\n.\r\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(c.expect(452, "4.3.1").lines()).containsExactly("Insufficient system storage, try again later");
             c.send("MAIL FROM:<s@example.org>").expect(452, "4.3.1");
 
-            usable.set(10_000 * MIB);
-            clock.addAndGet(Duration.ofSeconds(1).toNanos());
+            disk.becomes(10_000 * MIB);
             c.sendMail("s@example.org", List.of(after), "Subject: room again\r\n\r\nbody\r\n.\r\n".getBytes(StandardCharsets.US_ASCII));
         } finally {
             TestGateway.camel().getRouteController().stopRoute("disk-fills");
