@@ -38,6 +38,14 @@ final class GatewayProcess implements AutoCloseable {
 
     private static final AtomicInteger LAUNCHES = new AtomicInteger();
 
+    /**
+     * JVM options of every gateway and command these tests start: the client compiler only.
+     * A test gateway lives seconds to a minute, so the server compiler's work at start-up
+     * (about 40 % of a start's CPU, measured: 11.8 s against 6.9 s) would never pay off, and
+     * several gateways share this machine's cores. Behaviour is the same; speed is not measured here.
+     */
+    static final List<String> TEST_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
+
     private final Process process;
     private final Path log;
     private final int port;
@@ -94,6 +102,7 @@ final class GatewayProcess implements AutoCloseable {
 
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(TEST_JVM_OPTIONS);
         cmd.addAll(List.of(jvmArgs));
         cmd.addAll(main);
 
@@ -144,6 +153,7 @@ final class GatewayProcess implements AutoCloseable {
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(TEST_JVM_OPTIONS);
         cmd.add("-jar");
         cmd.add(jar().toString());
         cmd.addAll(List.of(args));

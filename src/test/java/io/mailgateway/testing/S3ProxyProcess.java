@@ -64,7 +64,7 @@ public final class S3ProxyProcess implements AutoCloseable {
                 "jclouds.filesystem.basedir=" + blobDir()));
         Path jar = Path.of("target", "s3proxy", "s3proxy.jar").toAbsolutePath();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString(), "--properties", props.toString())
+        process = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--properties", props.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("s3proxy.log").toFile()))
                 .start();
