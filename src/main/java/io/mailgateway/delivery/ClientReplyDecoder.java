@@ -45,6 +45,11 @@ final class ClientReplyDecoder extends MessageToMessageDecoder<ByteBuf> {
         }
     }
 
+    /** Lines of a multi-line reply not yet ended. Event loop only. */
+    int pendingLines() {
+        return lines.size();
+    }
+
     private static String abbreviate(String s) {
         return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }

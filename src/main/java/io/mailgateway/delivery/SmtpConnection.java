@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One client connection to a next-hop host with a blocking API over Netty: the calling
@@ -32,6 +34,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class SmtpConnection {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpConnection.class);
     private static final Object CLOSED = new Object();
     private static final int CHUNK = 64 * 1024;
 
@@ -61,7 +64,7 @@ final class SmtpConnection {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("lines", new LineBasedFrameDecoder(8192));
+                        ch.pipeline().addLast("lines", new ReplyLines());
                         ch.pipeline().addLast("replies", new ClientReplyDecoder());
                         ch.pipeline().addLast("inbox", new InboxHandler(inbox, writability));
                     }
@@ -139,7 +142,42 @@ final class SmtpConnection {
     void startTls(SslContext context, Duration timeout) throws RelayIoException {
         SslHandler ssl = context.newHandler(channel.alloc(), address.getHostString(), address.getPort());
         ssl.setHandshakeTimeoutMillis(timeout.toMillis());
-        channel.pipeline().addFirst("tls", ssl);
+        // On the event loop, so that no read falls between the look at what has arrived and the
+        // handler: whatever came after the 220 and before the handshake did not come through TLS.
+        // It is dropped, as Postfix's client does, never read as the reply to a command sent inside
+        // TLS (a man in the middle's injected "250" would put every later reply out of step; the
+        // client side of CVE-2011-0411). A connection already closed fails now: an SslHandler added
+        // to a closed channel never starts its handshake and would wait for the whole timeout.
+        io.netty.util.concurrent.Future<String> added = channel.eventLoop().submit(() -> {
+            if (!channel.isActive()) {
+                return "connection closed after the 220 to STARTTLS";
+            }
+            int replies = 0;
+            for (Object queued; (queued = inbox.poll()) != null; ) {
+                if (queued == CLOSED) {
+                    return "connection closed after the 220 to STARTTLS";
+                }
+                replies++;
+            }
+            // Fresh decoders: the old ones may hold part of a line or of a multi-line reply. The
+            // line decoder's octets are dropped first, or its removal would pass them on.
+            int octets = ((ReplyLines) channel.pipeline().get("lines")).discardBuffered();
+            int lines = ((ClientReplyDecoder) channel.pipeline().get("replies")).pendingLines();
+            channel.pipeline().replace("lines", "lines", new ReplyLines());
+            channel.pipeline().replace("replies", "replies", new ClientReplyDecoder());
+            if (replies > 0 || lines > 0 || octets > 0) {
+                LOG.warn("{}: dropped what came in plaintext after the 220 to STARTTLS: {} reply(ies), {} line(s) of an"
+                        + " unfinished reply, {} octet(s) of an unfinished line", host(), replies, lines, octets);
+            }
+            channel.pipeline().addFirst("tls", ssl);
+            return null;
+        });
+        if (!added.awaitUninterruptibly(timeout.toMillis()) || !added.isSuccess() || added.getNow() != null) {
+            abort();
+            String why = added.getNow() != null ? added.getNow()
+                    : added.cause() != null ? rootMessage(added.cause()) : "timed out";
+            throw new RelayIoException(RelayReplies.tlsFailed(host(), why));
+        }
         io.netty.util.concurrent.Future<Channel> handshake = ssl.handshakeFuture();
         if (!handshake.awaitUninterruptibly(timeout.toMillis() + 1000) || !handshake.isSuccess()) {
             abort();
@@ -359,6 +397,21 @@ final class SmtpConnection {
             synchronized (writability) {
                 writability.notifyAll();
             }
+        }
+    }
+
+    /** Reply lines up to 8 KiB; can drop what it holds of a line not yet complete (see {@link #startTls}). */
+    private static final class ReplyLines extends LineBasedFrameDecoder {
+        ReplyLines() {
+            super(8192);
+        }
+
+        /** Drops the octets of an incomplete line; returns how many. Event loop only. */
+        int discardBuffered() {
+            ByteBuf held = internalBuffer();
+            int n = held.readableBytes();
+            held.skipBytes(n);
+            return n;
         }
     }
 }

@@ -63,6 +63,8 @@ final class CaptureSmtpServer implements AutoCloseable {
     volatile SSLContext tls;
     /** STARTTLS answered 220, then garbage instead of a handshake. */
     volatile boolean brokenTls;
+    /** Sent in plaintext right after the 220 to STARTTLS (as a man in the middle would inject it), then TLS as usual. */
+    volatile String plaintextAfterStartTls;
     volatile long replyDelayMillis;
     volatile boolean keepData = true;
 
@@ -132,7 +134,15 @@ final class CaptureSmtpServer implements AutoCloseable {
                         return;
                     }
                 } else if (upper.equals("STARTTLS") && (tls != null || brokenTls)) {
-                    if (!reply(in, out, session, line, "220 2.0.0 ready")) {
+                    String injected = plaintextAfterStartTls;
+                    if (injected != null) {
+                        // in the same write, so the client receives it with the 220, before it can start TLS
+                        out.write(("220 2.0.0 ready\r\n" + injected).getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                        synchronized (session) {
+                            session.replies++;
+                        }
+                    } else if (!reply(in, out, session, line, "220 2.0.0 ready")) {
                         return;
                     }
                     if (brokenTls) {

@@ -3,6 +3,7 @@ package io.mailgateway.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mailgateway.message.MessageContent;
+import io.mailgateway.testing.LogEvents;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.ByteArrayOutputStream;
@@ -204,13 +205,42 @@ class SmtpRelayClientTest {
     @Test
     void should_retry_the_same_host_in_plaintext_when_the_tls_handshake_fails() {
         server.brokenTls = true;
-        RelayResult r = send(envelope("a@d.test"), content("x\r\n"), server.address());
+        try (LogEvents log = LogEvents.capture()) {
+            RelayResult r = send(envelope("a@d.test"), content("x\r\n"), server.address());
 
-        assertThat(codes(r)).containsOnly(250);
+            assertThat(codes(r)).containsOnly(250);
+            // The server closed the connection after its garbage: that is known at once, not after
+            // the handshake timeout (an SslHandler added to a closed channel never starts; that
+            // attempt logged "failed: timed out" and cost a whole command timeout).
+            assertThat(log.lines()).filteredOn(l -> l.contains("TLS handshake with"))
+                    .singleElement().asString().doesNotContain("timed out");
+        }
         assertThat(server.sessions()).hasSize(2);
         assertThat(server.sessions().get(0).commands).contains("STARTTLS");
         assertThat(server.sessions().get(1).commands).doesNotContain("STARTTLS");
         assertThat(server.sessions().get(1).data).hasSize(1);
+    }
+
+    @Test
+    void should_drop_replies_injected_in_plaintext_after_the_220_to_starttls() throws Exception {
+        server.tls = TestCertificates.serverContext();
+        // what a man in the middle adds: a whole reply, then the start of a multi-line one and half a line
+        server.plaintextAfterStartTls = "250 injected\r\n250-more\r\n550 5.7.1 no";
+        try (LogEvents log = LogEvents.capture()) {
+            RelayResult r = send(envelope("a@d.test", "b@d.test"), content("secret\r\n"), server.address());
+
+            assertThat(codes(r)).containsOnly(250);
+            assertThat(log.lines()).anyMatch(l -> l.startsWith("WARN ") && l.contains("after the 220 to STARTTLS: 1 reply(ies), "
+                    + "1 line(s) of an unfinished reply, 12 octet(s) of an unfinished line"));
+        }
+        // one session, over TLS, each command answered by its own reply: the injected ones were not
+        // taken as the replies to the EHLO, MAIL and RCPT sent inside TLS
+        assertThat(server.sessions()).hasSize(1);
+        CaptureSmtpServer.Session s = server.last();
+        assertThat(s.tls).isTrue();
+        assertThat(s.commands).containsSubsequence("STARTTLS", "EHLO relay.test", "MAIL FROM:<sender@origin.test> SIZE=100 BODY=8BITMIME",
+                "RCPT TO:<a@d.test>", "RCPT TO:<b@d.test>", "DATA");
+        assertThat(new String(s.data.get(0), StandardCharsets.US_ASCII)).isEqualTo("secret\r\n.\r\n");
     }
 
     @Test
