@@ -31,6 +31,11 @@ final class RelayReplies {
         return new RemoteReply(451, "4.7.5 TLS handshake with " + host + " failed: " + why);
     }
 
+    /** RFC 3463 4.5.0: a reply that does not fit the command (e.g. 250 to DATA): the conversation is out of step. */
+    static RemoteReply unexpectedReply(String host, String command, ClientReply reply) {
+        return new RemoteReply(451, "4.5.0 protocol error: " + host + " answered " + command + " with \"" + reply + "\"");
+    }
+
     /** A 5xx greeting: Postfix's smtp_skip_5xx_greeting, try later rather than bounce. */
     static RemoteReply refusedGreeting(String host, ClientReply greeting) {
         return new RemoteReply(451, "4.3.0 " + host + " refused to talk to me: " + greeting);

@@ -27,6 +27,8 @@ final class RelayTransaction {
     private final Map<String, RemoteReply> results = new LinkedHashMap<>();
     /** Whether any reply of this transaction arrived (a reused connection found dead gets none). */
     private boolean anyReply;
+    /** The reply to MAIL FROM was 421: the server closed the connection before this transaction began. */
+    private boolean closingAtMail;
 
     RelayTransaction(SmtpConnection conn, RelayEnvelope envelope, MessageContent message,
             Duration commandTimeout, Duration dataTimeout, int bdatChunkSize) {
@@ -40,6 +42,15 @@ final class RelayTransaction {
 
     boolean anyReply() {
         return anyReply;
+    }
+
+    /**
+     * Whether the server answered MAIL FROM with 421 (RFC 5321 3.8: closing the channel), so
+     * nothing of this message was delivered: on a reused connection that is the server ending
+     * the connection (too many messages on it, its idle timeout), not a verdict on this message.
+     */
+    boolean closingAtMail() {
+        return closingAtMail;
     }
 
     /** Runs the transaction; recipients left without a reply on a failure get the failure's made-up reply. */
@@ -146,6 +157,7 @@ final class RelayTransaction {
         conn.write(batch);
         ClientReply mailReply = read(commandTimeout, "sending MAIL FROM");
         if (mailReply.code() == 421) {
+            closingAtMail = true;
             rcpts.forEach(r -> results.put(r, mailReply.toRemote())); // closing: no more replies
             return;
         }
@@ -177,6 +189,7 @@ final class RelayTransaction {
     private void stepByStep(String mail, List<String> rcpts) throws RelayIoException, IOException {
         ClientReply mailReply = conn.command(mail, commandTimeout, "sending MAIL FROM");
         anyReply = true;
+        closingAtMail = mailReply.code() == 421;
         if (!mailReply.isPositive()) {
             rcpts.forEach(r -> results.put(r, mailReply.toRemote()));
             return;
@@ -206,7 +219,15 @@ final class RelayTransaction {
 
     private void content(ClientReply data, List<String> accepted) throws RelayIoException, IOException {
         if (data.code() != 354) {
-            accepted.forEach(r -> results.put(r, data.toRemote()));
+            // RFC 5321 4.3.2: DATA's only go-ahead is 354, and a 4xx or 5xx refuses it. Anything
+            // else (a 250 taken as final would mark every recipient delivered with no content
+            // sent) is a server out of step: retry later on a new connection.
+            int kind = data.code() / 100;
+            RemoteReply reply = kind == 4 || kind == 5 ? data.toRemote() : RelayReplies.unexpectedReply(conn.host(), "DATA", data);
+            if (kind != 4 && kind != 5) {
+                conn.abort();
+            }
+            accepted.forEach(r -> results.put(r, reply));
             return;
         }
         try (InputStream in = message.openStream()) {

@@ -140,15 +140,14 @@ final class SmtpConnection {
      * on failure the connection is closed.
      */
     void startTls(SslContext context, Duration timeout) throws RelayIoException {
-        SslHandler ssl = context.newHandler(channel.alloc(), address.getHostString(), address.getPort());
-        ssl.setHandshakeTimeoutMillis(timeout.toMillis());
         // On the event loop, so that no read falls between the look at what has arrived and the
         // handler: whatever came after the 220 and before the handshake did not come through TLS.
         // It is dropped, as Postfix's client does, never read as the reply to a command sent inside
         // TLS (a man in the middle's injected "250" would put every later reply out of step; the
         // client side of CVE-2011-0411). A connection already closed fails now: an SslHandler added
         // to a closed channel never starts its handshake and would wait for the whole timeout.
-        io.netty.util.concurrent.Future<String> added = channel.eventLoop().submit(() -> {
+        // The handler is made only once it is added (an OpenSSL engine holds native memory until released).
+        io.netty.util.concurrent.Future<Object> added = channel.eventLoop().submit(() -> {
             if (!channel.isActive()) {
                 return "connection closed after the 220 to STARTTLS";
             }
@@ -169,12 +168,14 @@ final class SmtpConnection {
                 LOG.warn("{}: dropped what came in plaintext after the 220 to STARTTLS: {} reply(ies), {} line(s) of an"
                         + " unfinished reply, {} octet(s) of an unfinished line", host(), replies, lines, octets);
             }
-            channel.pipeline().addFirst("tls", ssl);
-            return null;
+            SslHandler handler = context.newHandler(channel.alloc(), address.getHostString(), address.getPort());
+            handler.setHandshakeTimeoutMillis(timeout.toMillis());
+            channel.pipeline().addFirst("tls", handler);
+            return handler;
         });
-        if (!added.awaitUninterruptibly(timeout.toMillis()) || !added.isSuccess() || added.getNow() != null) {
+        if (!added.awaitUninterruptibly(timeout.toMillis()) || !(added.getNow() instanceof SslHandler ssl)) {
             abort();
-            String why = added.getNow() != null ? added.getNow()
+            String why = added.getNow() instanceof String reason ? reason
                     : added.cause() != null ? rootMessage(added.cause()) : "timed out";
             throw new RelayIoException(RelayReplies.tlsFailed(host(), why));
         }
@@ -252,6 +253,11 @@ final class SmtpConnection {
         }
         if (!channel.isActive()) {
             reusable = false;
+            // A server may refuse the content before its end and close (552 too big, 554): its
+            // reply, already read, is the verdict; a made-up 451 would send it all again for days.
+            if (inbox.peek() instanceof ClientReply early && (early.code() / 100 == 4 || early.code() / 100 == 5)) {
+                throw new RelayIoException(early.toRemote());
+            }
             throw new RelayIoException(RelayReplies.lostConnection(host(), "sending message content"));
         }
     }

@@ -104,12 +104,14 @@ public final class SmtpRelayClient implements RelayClient {
                 RelayTransaction tx = new RelayTransaction(pooled, envelope, message, settings.commandTimeout(), settings.dataTimeout(),
                         settings.bdatChunkSize());
                 Map<String, RemoteReply> replies = tx.run();
-                if (tx.anyReply() || pooled.reusable()) {
+                if (!tx.closingAtMail() && (tx.anyReply() || pooled.reusable())) {
                     LOG.debug("{}: {} via {} (tls={}, reused)", envelope.queueId(), replies, pooled.host(), pooled.isTls());
                     finish(pooled);
                     return new RelayResult(replies, lastHost);
                 }
-                pooled.abort(); // the server dropped the idle connection: start afresh
+                // the server dropped the idle connection, or closed it with a 421 before this
+                // message (too many messages on one connection): nothing was sent, start afresh
+                pooled.abort();
             }
             SmtpConnection conn;
             try {

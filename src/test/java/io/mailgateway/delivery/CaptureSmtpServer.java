@@ -63,6 +63,8 @@ final class CaptureSmtpServer implements AutoCloseable {
     volatile SSLContext tls;
     /** STARTTLS answered 220, then garbage instead of a handshake. */
     volatile boolean brokenTls;
+    /** The reply sent right after the 354, before any content is read; then the server closes. */
+    volatile String replyAtDataStart;
     /** Sent in plaintext right after the 220 to STARTTLS (as a man in the middle would inject it), then TLS as usual. */
     volatile String plaintextAfterStartTls;
     volatile long replyDelayMillis;
@@ -167,6 +169,15 @@ final class CaptureSmtpServer implements AutoCloseable {
                     if (r != null && !r.startsWith("354")) {
                         continue; // the script refused DATA: no content follows
                     }
+                    String early = replyAtDataStart;
+                    if (early != null) {
+                        // refuse the content before its end: reply, close our side, read no more
+                        out.write((early + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                        socket.shutdownOutput();
+                        sleepQuietly(2_000); // the client reads the reply and the close before the reset
+                        return;
+                    }
                     readData(in, session);
                     if (!reply(in, out, session, ".", "250 2.0.0 Ok: queued")) {
                         return;
@@ -224,19 +235,11 @@ final class CaptureSmtpServer implements AutoCloseable {
             r = def;
         }
         if (r.equals(SILENT)) {
-            try {
-                Thread.sleep(Long.MAX_VALUE);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            sleepQuietly(Long.MAX_VALUE);
             return false;
         }
         if (replyDelayMillis > 0) {
-            try {
-                Thread.sleep(replyDelayMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            sleepQuietly(replyDelayMillis);
         }
         session.pendingAtReply.putIfAbsent(key, pendingLines(in));
         String[] lines = r.split("\n");
@@ -254,6 +257,14 @@ final class CaptureSmtpServer implements AutoCloseable {
         }
         boolean closing = r.startsWith("421");
         return !closing;
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Complete lines the client sent that the server has not read yet (peeked, not consumed). */

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -219,6 +220,62 @@ class SmtpRelayClientTest {
         assertThat(server.sessions().get(0).commands).contains("STARTTLS");
         assertThat(server.sessions().get(1).commands).doesNotContain("STARTTLS");
         assertThat(server.sessions().get(1).data).hasSize(1);
+    }
+
+    @Test
+    void should_retry_later_when_data_is_answered_250_instead_of_354() {
+        server.script = c -> c.equals("DATA") ? "250 2.0.0 ok" : null;
+        RelayResult r = send(envelope("a@d.test", "b@d.test"), content("x\r\n"), server.address());
+
+        // not delivered: no content was sent (taken as final, this 250 lost the message)
+        assertThat(codes(r)).containsOnly(451);
+        assertThat(r.recipients().get("a@d.test").text()).startsWith("4.5.0 ").contains("answered DATA with \"250 2.0.0 ok\"");
+        assertThat(server.last().data).isEmpty();
+
+        // and the connection, out of step, is not used again
+        server.script = c -> null;
+        assertThat(codes(send(envelope("c@d.test"), content("y\r\n"), server.address()))).containsOnly(250);
+        assertThat(server.sessions()).hasSize(2);
+    }
+
+    @Test
+    void should_retry_later_when_data_is_answered_250_instead_of_354_without_pipelining() {
+        server.extensions = "SIZE 104857600\n8BITMIME";
+        server.script = c -> c.equals("DATA") ? "250 2.0.0 ok" : null;
+        RelayResult r = send(envelope("a@d.test"), content("x\r\n"), server.address());
+
+        assertThat(codes(r)).containsOnly(451);
+        assertThat(server.last().commands).containsSubsequence("RCPT TO:<a@d.test>", "DATA");
+        assertThat(server.last().data).isEmpty();
+    }
+
+    @Test
+    void should_send_again_on_a_new_connection_when_a_reused_one_is_closed_with_421_at_mail() {
+        assertThat(codes(send(envelope("a@d.test"), content("x\r\n"), server.address()))).containsOnly(250);
+        AtomicInteger mails = new AtomicInteger();
+        server.script = c -> c.startsWith("MAIL") && mails.incrementAndGet() == 1 ? "421 4.7.0 too many messages on this connection" : null;
+
+        RelayResult r = send(envelope("b@d.test"), content("y\r\n"), server.address());
+
+        // the 421 ended the connection before this message: nothing of it was sent, so it goes now
+        assertThat(codes(r)).containsOnly(250);
+        assertThat(server.sessions()).hasSize(2);
+        assertThat(server.sessions().get(0).data).hasSize(1);
+        assertThat(server.sessions().get(1).data).hasSize(1);
+    }
+
+    @Test
+    void should_take_the_servers_reply_when_it_refuses_the_content_before_its_end() {
+        server.replyAtDataStart = "552 5.3.4 message too big for me";
+        // more than the socket buffers hold, so the client is still sending when the server closes
+        byte[] big = "0123456789012345678901234567890123456789012345678901234567890123456789012345\r\n".repeat(256 * 1024)
+                .getBytes(StandardCharsets.US_ASCII);
+
+        RelayResult r = send(envelope("a@d.test"), content(big), server.address());
+
+        // the server's verdict, not a made-up 451 "lost connection" that would send all of it again
+        assertThat(codes(r)).containsOnly(552);
+        assertThat(r.recipients().get("a@d.test").text()).isEqualTo("5.3.4 message too big for me");
     }
 
     @Test
