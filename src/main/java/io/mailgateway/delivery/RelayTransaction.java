@@ -222,9 +222,9 @@ final class RelayTransaction {
             // RFC 5321 4.3.2: DATA's only go-ahead is 354, and a 4xx or 5xx refuses it. Anything
             // else (a 250 taken as final would mark every recipient delivered with no content
             // sent) is a server out of step: retry later on a new connection.
-            int kind = data.code() / 100;
-            RemoteReply reply = kind == 4 || kind == 5 ? data.toRemote() : RelayReplies.unexpectedReply(conn.host(), "DATA", data);
-            if (kind != 4 && kind != 5) {
+            boolean refused = data.code() / 100 == 4 || data.code() / 100 == 5;
+            RemoteReply reply = refused ? data.toRemote() : RelayReplies.unexpectedReply(conn.host(), "DATA", data);
+            if (!refused) {
                 conn.abort();
             }
             accepted.forEach(r -> results.put(r, reply));
