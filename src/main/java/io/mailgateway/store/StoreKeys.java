@@ -49,7 +49,7 @@ public final class StoreKeys implements SettingGroup {
                 new Setting("STORAGE_BATCH_SIZE", "100",
                         "Most messages per batch: per broker transaction and store transaction of a storeBatch route (maildir, sql), and per SQL group commit.", integer(1, 10_000)),
                 new Setting("STORAGE_BATCH_TIMEOUT", "30s",
-                        "SQL store: longest wait for a message's batch to commit; past it the store fails that message and the broker redelivers it. Seconds or a number with ms, s, m.", StoreKeys::positiveDuration),
+                        "SQL store: longest wait for a message's batch to commit; past it the store fails that message and the broker redelivers it. With PostgreSQL also the socket read timeout (pgjdbc socketTimeout, unless DB_URL sets one), so a database that stops answering fails the batch instead of holding a consumer for good. Seconds or a number with ms, s, m.", StoreKeys::positiveDuration),
                 new Setting("SQL_INLINE_BODY_LIMIT", "262144",
                         "SQL store: bodies up to this many octets are kept in the row; larger ones go to the blob store and the row keeps a reference.", integer(0, 1_073_741_824)),
                 new Setting("BLOB_STORE", "file",

@@ -51,10 +51,28 @@ public abstract class StoreStep implements Processor {
             try {
                 store(single);
                 entry.stored();
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 entry.failed(classified(e));
             }
         }
+    }
+
+    /**
+     * What one message's store step threw, as that message's failure. Caught per message even
+     * when it is an {@link Error}: escaping, it failed the whole batch with no attempt counted,
+     * so a message that throws one on every attempt came back at once, forever, with its batch.
+     * A {@link StackOverflowError} is the message's own doing (content nested or folded deeper
+     * than any stack; it will recur on every attempt), so permanent: the dead-letter queue keeps
+     * it for an operator. Any other Error (out of memory) is transient: the broker redelivers.
+     */
+    protected final Exception classified(Throwable failure) {
+        if (failure instanceof Exception e) {
+            return classified(e);
+        }
+        if (failure instanceof StackOverflowError) {
+            return new PermanentStoreFailure(store + ": the message is nested too deeply to store here (stack overflow)", failure);
+        }
+        return new IllegalStateException(store + ": " + failure, failure);
     }
 
     /** {@code failure} as a {@link PermanentStoreFailure} when it is permanent here, else as it is. */

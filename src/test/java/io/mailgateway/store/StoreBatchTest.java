@@ -171,6 +171,55 @@ class StoreBatchTest {
         }
     }
 
+    /**
+     * A store route that throws an Error (a store step's StackOverflowError, an operator's
+     * processor) rolls its batch back as counted attempts, and the consumer goes on. The route
+     * here is the real SQL store behind a step that throws for one message until that message
+     * comes back marked as seen before. Before, the Error was rolled back with no attempt counted:
+     * the message came back as a first delivery every second, so this route threw forever.
+     */
+    @Test
+    void should_count_an_attempt_when_the_route_throws_an_error_and_store_the_batch_on_redelivery() throws Exception {
+        List<String> rcpts = users("errorbatch", 2);
+        List<Boolean> poisonSeenBefore = new CopyOnWriteArrayList<>();
+        watch("sql", "store-sql-throws", id -> rows(id) == 1);
+        stop("store-sql");
+        String poison = send(List.of(rcpts.get(0)), "throws an error");
+        String fine = send(List.of(rcpts.get(1)), "fine");
+        remember(poison, rcpts.get(0));
+        remember(fine, rcpts.get(1));
+        org.apache.camel.Processor sqlStore = TestGateway.camel().getRegistry().lookupByNameAndType("sqlStore", org.apache.camel.Processor.class);
+        TestGateway.camel().addRoutes(new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("storeBatch:" + EmbeddedBroker.storeQueue("sql")).routeId("store-sql-throws").process(exchange -> {
+                    for (BatchEntry entry : exchange.getIn().getBody(StoreBatch.class).pending()) {
+                        if (poison.equals(entry.message().getHeader(MailHeaders.QUEUE_ID, String.class))) {
+                            boolean seen = Boolean.TRUE.equals(entry.message().getHeader("JMSRedelivered", Boolean.class));
+                            poisonSeenBefore.add(seen);
+                            if (!seen) {
+                                throw new StackOverflowError("thrown by the test's store step");
+                            }
+                        }
+                    }
+                    sqlStore.process(exchange);
+                });
+            }
+        });
+        try (LogEvents log = LogEvents.capture()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> acks.acked().containsAll(List.of(poison, fine)));
+            assertThat(log.lines()).anyMatch(l -> l.startsWith("WARN ") && l.contains("storeBatch store.sql: batch of ")
+                    && l.contains("rolled back") && l.contains("StackOverflowError"));
+        } finally {
+            TestGateway.camel().getRouteController().stopRoute("store-sql-throws");
+            TestGateway.camel().removeRoute("store-sql-throws");
+        }
+        assertThat(poisonSeenBefore).as("the throwing attempt counted: the next one is marked redelivered").startsWith(false, true);
+        assertThat(rows(poison)).isEqualTo(1);
+        assertThat(rows(fine)).isEqualTo(1);
+        assertThat(acks.beforeDurable()).isEmpty();
+    }
+
     @Test
     void should_end_a_batch_when_the_bodies_it_holds_in_the_heap_reach_the_bound() throws Exception {
         int size = 200 * 1024; // under the large-message threshold: one journal record, held in the heap

@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mailgateway.broker.EmbeddedBroker;
-import io.mailgateway.cli.GatewayMain;
-import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.message.MailHeaders;
 import io.mailgateway.testing.SmtpTestClient;
 import io.mailgateway.testing.TestGateway;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,7 +16,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -167,15 +162,8 @@ class StoreDeadLetterTest {
     }
 
     static Cli cli(String... args) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        GatewayConfig config = GatewayConfig.load(Map.of("BROKER_PORT", String.valueOf(TestGateway.brokerPort()),
-                "DATA_DIR", TestGateway.dataDir().toString()), new Properties());
-        int status;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            status = GatewayMain.command(List.of(args), config, o, e);
-        }
-        return new Cli(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        io.mailgateway.testing.CliRun run = io.mailgateway.testing.CliRun.run(args);
+        return new Cli(run.status(), run.out(), run.err());
     }
 
     /** Counts the attempts (exchanges completed or failed, one message or a batch holding it) of one route for one queue ID. */

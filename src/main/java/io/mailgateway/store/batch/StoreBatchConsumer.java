@@ -132,7 +132,9 @@ final class StoreBatchConsumer extends DefaultConsumer {
                         storeBatch(session, consumer, deadLetters, first, writer);
                     }
                 }
-            } catch (Exception e) {
+            } catch (Exception | Error e) {
+                // an Error too (out of memory while receiving, say): a thread that ended here was
+                // never replaced, and the store stopped once the last one had gone
                 if (running) {
                     LOG.warn("storeBatch {}: consumer failed, reconnecting in {} ms: {}", queue, RECONNECT_MS, e.toString());
                     pause();
@@ -149,8 +151,17 @@ final class StoreBatchConsumer extends DefaultConsumer {
         try {
             List<Received> batch = receive(first, consumer, exchange, spooled);
             exchange.getIn().setBody(new StoreBatch(batch.stream().map(Received::entry).toList()));
-            route(exchange, writer);
-            Exception failure = exchange.getException();
+            Throwable failure;
+            try {
+                route(exchange, writer);
+                failure = exchange.getException();
+            } catch (Exception | Error thrown) {
+                // What the route threw rather than set on the exchange (an Error from a store step,
+                // an operator's processor): the batch goes back like any failed batch, as attempts,
+                // so the delay grows and max-delivery-attempts ends it; rolled back without the
+                // acks, a message that throws every time came straight back as a first delivery.
+                failure = thrown;
+            }
             if (failure != null && !(failure instanceof StoreBatch.Incomplete)) {
                 rollBack(session, batch);
                 settings.failures().count();
@@ -167,7 +178,7 @@ final class StoreBatchConsumer extends DefaultConsumer {
         }
     }
 
-    /** Runs the store route on {@code writer} and waits for it. */
+    /** Runs the store route on {@code writer} and waits for it; rethrows what the route threw, an Error as it is. */
     private void route(Exchange exchange, ExecutorService writer) throws Exception {
         try {
             writer.submit(() -> {
@@ -175,6 +186,9 @@ final class StoreBatchConsumer extends DefaultConsumer {
                 return null;
             }).get();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
             throw e.getCause() instanceof Exception cause ? cause : new IllegalStateException("store route failed", e.getCause());
         }
     }

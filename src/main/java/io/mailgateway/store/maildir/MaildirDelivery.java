@@ -27,9 +27,13 @@ import java.util.Set;
 final class MaildirDelivery {
 
     private final String name;
+    /** "TIME.QUEUEID.": the name less the host part, which may differ between attempts. */
+    private final String ofThisMessage;
 
+    /** {@code name}: TIME.QUEUEID.HOST, the Maildir file name of the message. */
     MaildirDelivery(String name) {
         this.name = name;
+        this.ofThisMessage = name.substring(0, name.indexOf('.', name.indexOf('.') + 1) + 1);
     }
 
     /**
@@ -70,10 +74,8 @@ final class MaildirDelivery {
         for (Path box : mailboxes) {
             prepare(box);
             fsyncEach = fsyncEach || !fs.covers(box);
-            if (!alreadyDelivered(box, redelivered)) {
+            if (!alreadyDelivered(box, redelivered, toSync)) {
                 pending.add(box);
-            } else if (Files.exists(box.resolve("new").resolve(name))) {
-                toSync.add(box.resolve("new"));
             }
         }
         if (pending.isEmpty()) {
@@ -116,16 +118,26 @@ final class MaildirDelivery {
         }
     }
 
-    /** In new/ already, or read by a client and moved to cur/ with flags (NAME:2,FLAGS). */
-    private boolean alreadyDelivered(Path box, boolean redelivered) throws IOException {
-        if (Files.exists(box.resolve("new").resolve(name))) {
+    /**
+     * In new/ already (then new/ goes to {@code toSync}: the attempt that renamed it there may
+     * have failed before its sync), or read by a client and moved to cur/ with flags
+     * (NAME:2,FLAGS). A redelivery looks for the time and queue ID whatever the host part: with
+     * SMTP_HOSTNAME unset the host is this machine's name as reverse DNS gives it, which can
+     * differ after a restart (DNS not ready, a new container), and an exact name then missed the
+     * copy and wrote a second one.
+     */
+    private boolean alreadyDelivered(Path box, boolean redelivered, Set<Path> toSync) throws IOException {
+        Path newDir = box.resolve("new");
+        if (Files.exists(newDir.resolve(name)) || redelivered && contains(newDir)) {
+            toSync.add(newDir);
             return true;
         }
-        if (!redelivered) {
-            return false; // a first attempt cannot have been read yet; skip listing cur/
-        }
-        try (DirectoryStream<Path> cur = Files.newDirectoryStream(box.resolve("cur"), globEscape(name) + ":*")) {
-            return cur.iterator().hasNext();
+        return redelivered && contains(box.resolve("cur")); // a first attempt cannot have been read yet: no listing
+    }
+
+    private boolean contains(Path dir) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, globEscape(ofThisMessage) + "*")) {
+            return files.iterator().hasNext();
         }
     }
 

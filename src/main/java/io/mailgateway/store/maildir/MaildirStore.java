@@ -104,7 +104,7 @@ public class MaildirStore extends StoreStep {
                 writeToTmp(entry.message(), null, toSync).moveToNew(toSync);
                 written.add(entry);
                 toSync.forEach(dir -> waitingOn.computeIfAbsent(dir, d -> new ArrayList<>()).add(entry));
-            } catch (Exception e) {
+            } catch (Throwable e) { // an Error too: StoreStep#classified(Throwable)
                 entry.failed(classified(e));
             }
         }
@@ -130,7 +130,7 @@ public class MaildirStore extends StoreStep {
             Set<Path> toSync = new LinkedHashSet<>();
             try {
                 written.add(new Written(entry, writeToTmp(entry.message(), fs, toSync), toSync));
-            } catch (Exception e) {
+            } catch (Throwable e) { // an Error too: StoreStep#classified(Throwable)
                 entry.failed(classified(e));
             }
         }
@@ -146,7 +146,7 @@ public class MaildirStore extends StoreStep {
                 if (w.files().inTmp().fsynced()) {
                     w.toSync().forEach(dir -> outside.computeIfAbsent(dir, d -> new ArrayList<>()).add(w.entry()));
                 }
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 w.entry().failed(classified(e));
             }
         }

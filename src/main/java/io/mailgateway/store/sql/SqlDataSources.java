@@ -51,8 +51,21 @@ final class SqlDataSources {
             // While the database is away, a store step fails after this instead of hanging;
             // the broker then redelivers with backoff.
             hc.setConnectionTimeout(5_000);
+            if (config.get("DB_URL").startsWith("jdbc:postgresql:")) {
+                // A database that stops answering mid-statement (its host frozen, packets silently
+                // dropped) would otherwise hold a store consumer in a socket read forever: the
+                // batch routes wait for their transaction with no timer of their own. Parameters
+                // in DB_URL take precedence over these.
+                hc.addDataSourceProperty("socketTimeout", String.valueOf(socketTimeoutSeconds(config)));
+                hc.addDataSourceProperty("tcpKeepAlive", "true");
+            }
         }
         return new HikariDataSource(hc);
+    }
+
+    /** STORAGE_BATCH_TIMEOUT in whole seconds, at least 1 (pgjdbc's socketTimeout; 0 would mean never). */
+    static long socketTimeoutSeconds(GatewayConfig config) {
+        return Math.max(1, (config.duration("STORAGE_BATCH_TIMEOUT").toMillis() + 999) / 1000);
     }
 
     private static String emptyToNull(String s) {

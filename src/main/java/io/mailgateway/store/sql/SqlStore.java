@@ -69,7 +69,7 @@ public class SqlStore extends StoreStep {
             try {
                 rows.add(rowOf(entry.message()));
                 entries.add(entry);
-            } catch (Exception e) {
+            } catch (Throwable e) { // an Error too: StoreStep#classified(Throwable)
                 entry.failed(classified(e));
             }
         }

@@ -17,8 +17,11 @@ final class Subjects {
 
     private static final Pattern WORD = Pattern.compile("=\\?([^?\\s]+)\\?([BbQq])\\?([^?\\s]*)\\?=");
     private static final Pattern BETWEEN_WORDS = Pattern.compile("(\\?=)[ \\t\\r\\n]+(=\\?)");
-    // compiled once: the SQL store reads the Subject of every message it stores
-    private static final Pattern SUBJECT = Pattern.compile("(?im)^subject:[ \\t]*(.*(?:\\r\\n[ \\t].*)*)");
+    // Compiled once: the SQL store reads the Subject of every message it stores. Possessive
+    // throughout: java.util.regex recurses once per repetition of a group it may have to
+    // backtrack into, so "(?:\r\n[ \t].*)*" overflowed the stack on a Subject folded a few
+    // thousand times, and the message could never be stored (a 12 KB header anyone can send).
+    private static final Pattern SUBJECT = Pattern.compile("(?im)^subject:[ \\t]*+([^\\r\\n]*+(?:\\r\\n[ \\t][^\\r\\n]*+)*+)");
     private static final Pattern FOLD = Pattern.compile("\\r\\n(?=[ \\t])");
     private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]");
     static final int MAX_LENGTH = 998;

@@ -91,6 +91,25 @@ class MaildirDirectorySyncTest {
         assertSyncedIntoParents(box.resolve("cur"));
     }
 
+    /** A kill -9 after the rename, and a restart under another host name: the redelivery finds the copy. */
+    @Test
+    void should_find_the_copy_of_an_earlier_attempt_made_under_another_host_name() throws IOException {
+        Path inNew = root.resolve("example.com").resolve("fay");
+        Path read = root.resolve("example.com").resolve("gus");
+        new MaildirDelivery("1.Q5.old-name").deliver(List.of(inNew, read), header(), body(), false);
+        Files.move(read.resolve("new").resolve("1.Q5.old-name"), read.resolve("cur").resolve("1.Q5.old-name:2,S"));
+        syncs.clear();
+
+        int written = new MaildirDelivery("1.Q5.192.0.2.7").deliver(List.of(inNew, read), header(), body(), true);
+
+        assertThat(written).as("mailboxes written again").isZero();
+        assertThat(inNew.resolve("new")).isDirectoryContaining(p -> true).satisfies(dir -> assertThat(entries(dir)).containsExactly("1.Q5.old-name"));
+        assertThat(entries(read.resolve("new"))).isEmpty();
+        assertThat(syncs).as("the copy in new/ is made durable again").anyMatch(s -> s.dir().equals(inNew.resolve("new")));
+        // another message of the same second is not taken for this one
+        assertThat(new MaildirDelivery("1.Q50.old-name").deliver(List.of(inNew), header(), body(), true)).isEqualTo(1);
+    }
+
     private void assertSyncedIntoParents(Path... created) {
         for (Path entry : created) {
             assertThat(Files.exists(entry)).as("%s exists", entry).isTrue();

@@ -65,6 +65,40 @@ class PostgresSqlStoreTest {
         return b.start();
     }
 
+    /**
+     * A database that stops answering mid-statement fails it after STORAGE_BATCH_TIMEOUT (the
+     * socket read timeout) instead of holding the store consumer forever. "Stops answering" is
+     * made real by a lock: another session holds the table, so the server sends nothing back.
+     */
+    @Test
+    void should_fail_a_statement_the_database_never_answers_after_the_batch_timeout() throws Exception {
+        try (HikariDataSource bounded = SqlDataSources.create(SqlTestSupport.config(Map.of(
+                "DATA_DIR", dataDir.toString(),
+                "DB_URL", "jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+                "DB_USER", "postgres",
+                "STORAGE_BATCH_TIMEOUT", "2s")), dataDir);
+             Connection holder = ds.getConnection()) {
+            holder.setAutoCommit(false);
+            holder.createStatement().execute("LOCK TABLE messages IN ACCESS EXCLUSIVE MODE");
+            ExecutorService reader = Executors.newSingleThreadExecutor();
+            try {
+                Future<Object> blocked = reader.submit(() -> {
+                    try (Connection c = bounded.getConnection(); ResultSet r = c.createStatement().executeQuery("SELECT COUNT(*) FROM messages")) {
+                        return r.next() ? r.getLong(1) : null;
+                    } catch (java.sql.SQLException e) {
+                        return e;
+                    }
+                });
+                Object outcome = blocked.get(120, java.util.concurrent.TimeUnit.SECONDS); // a hang guard, not a measurement
+                assertThat(outcome).isInstanceOf(java.sql.SQLException.class);
+                assertThat(((Exception) outcome).getMessage()).containsIgnoringCase("I/O error");
+            } finally {
+                holder.rollback();
+                reader.shutdownNow();
+            }
+        }
+    }
+
     @Test
     void should_migrate_postgresql_once() throws Exception {
         assertThat(SqlTestSupport.tables(ds)).contains("messages", "users", "audit_log");
