@@ -4,6 +4,7 @@ import io.mailgateway.broker.EmbeddedBroker;
 import io.mailgateway.message.MailHeaders;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,9 +20,12 @@ final class DeadLetterQueues {
     /** store.NAME.dlq, NAME as STORAGE_TYPE allows it. */
     private static final Pattern STORE_DLQ = Pattern.compile("store\\.([a-z0-9_-]+)\\.dlq");
 
-    /** Properties a requeued delivery message leaves behind: a fresh first attempt. */
+    /**
+     * Properties a requeued delivery message leaves behind: a fresh first attempt, with a fresh
+     * queue lifetime ({@link #restartedOnRequeue}) and so a delay warning of its own.
+     */
     private static final Set<String> RESET_FOR_DELIVERY = Set.of(MailHeaders.ATTEMPTS, MailHeaders.DLQ_REASON,
-            MailHeaders.LAST_ERROR, MailHeaders.NEXT_ATTEMPT_AT);
+            MailHeaders.LAST_ERROR, MailHeaders.NEXT_ATTEMPT_AT, MailHeaders.DELAY_WARNED, MailHeaders.REQUEUED_AT);
     /**
      * A message back in a store's queue keeps its envelope; it loses its reason and the relayed
      * count, which only the divert of mail.accepted to "delivery" reads: a fully qualified send
@@ -67,5 +71,15 @@ final class DeadLetterQueues {
 
     static Set<String> resetOnRequeue(String dlq) {
         return isStore(dlq) ? RESET_FOR_STORE : RESET_FOR_DELIVERY;
+    }
+
+    /**
+     * Properties a requeued message gets: for delivery, the time of the requeue, from which its
+     * queue lifetime counts again (its MailReceivedAt stays, for the DSN's Arrival-Date). Without
+     * it an expired message came back already expired: its first 4xx sent it straight back to
+     * delivery.dlq, and the sender a second failure report.
+     */
+    static Map<String, Object> restartedOnRequeue(String dlq, long now) {
+        return isStore(dlq) ? Map.of() : Map.of(MailHeaders.REQUEUED_AT, now);
     }
 }

@@ -40,13 +40,15 @@ final class FreshCopy {
     /**
      * Moves every message of {@code fromQueue} matching {@code filter} to {@code toAddress} as a
      * fresh message: same body (streamed through a temporary file when it is a large message) and
-     * properties, minus {@code dropProperties} and the broker's own bookkeeping. One transaction:
+     * properties, minus {@code dropProperties} and the broker's own bookkeeping, plus
+     * {@code setProperties}. One transaction:
      * the re-sends and the acks commit together, so a failure leaves the message where it was.
      *
      * @return the properties of the moved messages
      */
     static List<Map<String, Object>> move(ClientSession session, String fromQueue, String filter, String toAddress,
-                                          Set<String> dropProperties, long expected, long timeoutMs) throws Exception {
+                                          Set<String> dropProperties, Map<String, Object> setProperties, long expected,
+                                          long timeoutMs) throws Exception {
         List<Map<String, Object>> moved = new ArrayList<>();
         List<java.io.Closeable> temporary = new ArrayList<>();
         try (ClientConsumer consumer = session.createConsumer(fromQueue, filter);
@@ -67,6 +69,10 @@ final class FreshCopy {
                     copy.putObjectProperty(name, value);
                     properties.put(key, value instanceof SimpleString ? value.toString() : value);
                 }
+                setProperties.forEach((key, value) -> {
+                    copy.putObjectProperty(key, value);
+                    properties.put(key, value);
+                });
                 copy.setUserID(received.getUserID());
                 copy.setPriority(received.getPriority());
                 copy.setTimestamp(received.getTimestamp());

@@ -128,7 +128,8 @@ final class MessageCommands {
                     continue;
                 }
                 List<Map<String, Object>> moved = node.admin().moveFresh(dlq, QueueAdmin.filter(id), target,
-                        DeadLetterQueues.resetOnRequeue(dlq), expected);
+                        DeadLetterQueues.resetOnRequeue(dlq), DeadLetterQueues.restartedOnRequeue(dlq, System.currentTimeMillis()),
+                        expected);
                 for (QueueEntry e : QueueEntry.of(dlq, moved)) {
                     nodes.section(node);
                     out.printf("requeued %s from %s to %s for a fresh attempt: to %s%n", id, dlq, target,

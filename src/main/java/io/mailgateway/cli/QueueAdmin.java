@@ -259,8 +259,8 @@ final class QueueAdmin implements AutoCloseable {
 
     /** See {@link FreshCopy#move}: on this admin connection's transacted session. */
     List<Map<String, Object>> moveFresh(String fromQueue, String filter, String toAddress, Set<String> dropProperties,
-                                        long expected) throws Exception {
-        return FreshCopy.move(session, fromQueue, filter, toAddress, dropProperties, expected, TIMEOUT_MS);
+                                        Map<String, Object> setProperties, long expected) throws Exception {
+        return FreshCopy.move(session, fromQueue, filter, toAddress, dropProperties, setProperties, expected, TIMEOUT_MS);
     }
 
     @Override

@@ -86,6 +86,8 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
         List<Recipient> recipients = envelope.relayed();
         int attempts = in.getHeader(MailHeaders.ATTEMPTS, 0, Integer.class) + 1;
         long receivedAt = in.getHeader(MailHeaders.RECEIVED_AT, System.currentTimeMillis(), Long.class);
+        // the queue lifetime counts from the operator's requeue, if any (the DSN still gives the arrival)
+        long queuedSince = Math.max(receivedAt, in.getHeader(MailHeaders.REQUEUED_AT, 0L, Long.class));
         if (recipients.isEmpty()) {
             LOG.warn("{}: in the delivery queue without relayed recipients; dropped", queueId);
             return;
@@ -93,7 +95,7 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
         MessageContent content = HeldBodies.hold(exchange, spoolDir, queueId);
         try {
             Map<Recipient, Outcome> outcomes = attempt(queueId, envelope.sender(), recipients, content);
-            settle(exchange, queueId, envelope, attempts, receivedAt, outcomes, content);
+            settle(exchange, queueId, envelope, attempts, receivedAt, queuedSince, outcomes, content);
         } finally {
             content.release();
         }
@@ -153,11 +155,11 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
         return out;
     }
 
-    private void settle(Exchange exchange, String queueId, Envelope envelope, int attempts, long receivedAt,
+    private void settle(Exchange exchange, String queueId, Envelope envelope, int attempts, long receivedAt, long queuedSince,
             Map<Recipient, Outcome> outcomes, MessageContent content) throws Exception {
         Mailbox sender = envelope.sender();
         long now = System.currentTimeMillis();
-        boolean expired = schedule.expired(receivedAt, now);
+        boolean expired = schedule.expired(queuedSince, now);
         boolean exhausted = schedule.exhausted(attempts);
         Map<Recipient, Outcome> retry = new LinkedHashMap<>();
         List<DeliveryStatusNotification.Failure> failed = new ArrayList<>();
@@ -188,13 +190,13 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
         metrics.deferred(retry.size());
         metrics.bounced(failed.size());
         if (!retry.isEmpty()) {
-            boolean warn = !sender.isNull() && schedule.warnDelay(receivedAt, now)
+            boolean warn = !sender.isNull() && schedule.warnDelay(queuedSince, now)
                     && !Boolean.parseBoolean(exchange.getIn().getHeader(MailHeaders.DELAY_WARNED, "false", String.class));
             if (warn) {
                 List<DeliveryStatusNotification.Failure> delayed = new ArrayList<>();
                 retry.forEach((rcpt, o) -> delayed.add(new DeliveryStatusNotification.Failure(rcpt.address(), o.reply(), o.host(),
                         "delayed, still being retried")));
-                bounce(exchange, queueId, sender, receivedAt, delayed, content, receivedAt + schedule.maxAge().toMillis());
+                bounce(exchange, queueId, sender, receivedAt, delayed, content, queuedSince + schedule.maxAge().toMillis());
             }
             scheduleRetry(exchange, queueId, envelope, attempts, now, retry, content, warn);
         }

@@ -20,7 +20,8 @@ public final class DeliveryBeans implements Capability {
     public void bind(Wiring wiring) throws Exception {
         GatewayConfig config = wiring.config();
         wiring.bind("dkimSign", new DkimSignProcessor(DkimSigner.fromConfig(config)));
-        NextHops nextHops = wiring.bind("nextHops", NextHops.fromConfig(config, wiring.lookup("dnsResolver", DnsResolver.class)));
+        NextHops nextHops = wiring.bind("nextHops", NextHops.fromConfig(config, wiring.lookup("dnsResolver", DnsResolver.class),
+                wiring.lookup("ownListeners", io.mailgateway.smtp.OwnListeners.class)::isOurs)); // never relay to ourselves
         wiring.bind("recipientRouter", nextHops);
         SmtpRelayClient client = wiring.bind("relayClient", new SmtpRelayClient(RelaySettings.fromConfig(config))
                 .countInto(wiring.lookup("metricsRegistry", MeterRegistry.class)));

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.AAAARecord;
@@ -66,20 +67,28 @@ public final class NextHops implements Router {
     private final Set<String> localDomains;
     private final DnsResolver dns;
     private final Random random;
+    private final Predicate<InetSocketAddress> ours;
 
     public NextHops(TransportMap map, List<String> relayDomains, List<String> localDomains, DnsResolver dns, Random random) {
+        this(map, relayDomains, localDomains, dns, random, address -> false);
+    }
+
+    /** {@code ours}: whether an address is one of this gateway's own listeners (never a next hop). */
+    public NextHops(TransportMap map, List<String> relayDomains, List<String> localDomains, DnsResolver dns, Random random,
+                    Predicate<InetSocketAddress> ours) {
         this.map = map;
         this.relayDomains = lower(relayDomains);
         this.localDomains = lower(localDomains);
         this.dns = dns;
         this.random = random;
+        this.ours = ours;
     }
 
-    public static NextHops fromConfig(GatewayConfig config, DnsResolver dns) {
+    public static NextHops fromConfig(GatewayConfig config, DnsResolver dns, Predicate<InetSocketAddress> ours) {
         List<String> relay = Arrays.stream(config.get("RELAY_DOMAINS").split(",")).map(String::trim)
                 .filter(s -> !s.isEmpty()).toList();
         return new NextHops(TransportMap.parse(config.get("TRANSPORT_MAP"), config.get("RELAY_HOST")),
-                relay, config.localDomains(), dns, null);
+                relay, config.localDomains(), dns, null, ours);
     }
 
     /**
@@ -146,9 +155,22 @@ public final class NextHops implements Router {
         List<InetSocketAddress> hosts = switch (t.kind()) {
             case MX -> mx(domain, t.port());
             case SMTP_MX -> mx(t.host(), t.port());
-            case SMTP_DIRECT -> addresses(t.host(), t.port(), true);
+            case SMTP_DIRECT -> notOurs(domain, addresses(t.host(), t.port(), true));
         };
         return new NextHop(name, hosts);
+    }
+
+    /** {@code hosts} less our own listeners; none left is a loop (554 5.4.6, as Postfix says it). */
+    private List<InetSocketAddress> notOurs(String domain, List<InetSocketAddress> hosts) throws RoutingException {
+        List<InetSocketAddress> others = hosts.stream().filter(h -> !ours.test(h)).toList();
+        if (others.isEmpty()) {
+            throw loopsBack(domain);
+        }
+        return others;
+    }
+
+    private static RoutingException loopsBack(String domain) {
+        return new RoutingException(new RemoteReply(554, "5.4.6 mail for " + domain + " loops back to myself"));
     }
 
     private List<InetSocketAddress> mx(String domain, int port) throws RoutingException {
@@ -158,7 +180,7 @@ public final class NextHops implements Router {
         }
         List<MXRecord> mxs = answer.records().stream().filter(MXRecord.class::isInstance).map(MXRecord.class::cast).toList();
         if (mxs.isEmpty()) {
-            return addresses(domain, port, true); // RFC 5321 5.1: implicit MX
+            return notOurs(domain, addresses(domain, port, true)); // RFC 5321 5.1: implicit MX
         }
         if (mxs.stream().anyMatch(mx -> mx.getTarget().equals(Name.root))) {
             // RFC 7505 3: a null MX says the domain accepts no mail.
@@ -167,20 +189,41 @@ public final class NextHops implements Router {
         List<MXRecord> ordered = new ArrayList<>(mxs);
         Collections.shuffle(ordered, random == null ? ThreadLocalRandom.current() : random);
         ordered.sort((a, b) -> Integer.compare(a.getPriority(), b.getPriority())); // stable: ties stay shuffled
-        List<InetSocketAddress> out = new ArrayList<>();
-        RoutingException temporary = null;
+        // RFC 5321 5.1: if we are one of the mail exchangers, only the more preferred ones are
+        // next hops (the same preference or a larger one would be a loop, or a backup relaying
+        // to a backup); if there are none, the mail loops back to us.
+        List<List<InetSocketAddress>> resolved = new ArrayList<>(); // per exchanger, in order
+        List<RoutingException> failed = new ArrayList<>(); // per exchanger: null if it resolved
+        int ourPreference = Integer.MAX_VALUE;
         for (MXRecord mx : ordered) {
             try {
-                out.addAll(addresses(mx.getTarget().toString(true), port, false));
-            } catch (RoutingException e) {
-                if (e.reply.isTransient()) {
-                    temporary = e;
+                List<InetSocketAddress> hosts = addresses(mx.getTarget().toString(true), port, false);
+                resolved.add(hosts);
+                failed.add(null);
+                if (hosts.stream().anyMatch(ours)) {
+                    ourPreference = Math.min(ourPreference, mx.getPriority());
                 }
+            } catch (RoutingException e) {
+                resolved.add(List.of());
+                failed.add(e);
+            }
+        }
+        List<InetSocketAddress> out = new ArrayList<>();
+        RoutingException temporary = null;
+        for (int i = 0; i < ordered.size() && ordered.get(i).getPriority() < ourPreference; i++) {
+            out.addAll(resolved.get(i));
+            if (failed.get(i) != null && failed.get(i).reply.isTransient()) {
+                temporary = failed.get(i);
             }
         }
         if (out.isEmpty()) {
-            throw temporary != null ? temporary
-                    : new RoutingException(new RemoteReply(550, "5.4.4 no address for any mail exchanger of " + domain));
+            if (temporary != null) {
+                throw temporary;
+            }
+            if (ourPreference != Integer.MAX_VALUE) {
+                throw loopsBack(domain);
+            }
+            throw new RoutingException(new RemoteReply(550, "5.4.4 no address for any mail exchanger of " + domain));
         }
         return out;
     }
@@ -191,13 +234,26 @@ public final class NextHops implements Router {
         if (literal != null) {
             return List.of(new InetSocketAddress(literal, port));
         }
-        DnsAnswer a = lookup(host, Type.A);
-        DnsAnswer aaaa = a.status() == DnsAnswer.Status.NXDOMAIN ? a : lookup(host, Type.AAAA);
-        if (a.status() == DnsAnswer.Status.NXDOMAIN) {
-            throw new RoutingException(new RemoteReply(550, "5.1.2 host " + host + " does not exist (NXDOMAIN)"));
+        // Each family on its own: a server (or a middlebox) that answers A but times out on AAAA
+        // must not defer mail to a host reachable over IPv4 until it expires. A temporary error
+        // counts only when no address came back at all.
+        RoutingException temporary = null;
+        List<Record> records = new ArrayList<>();
+        for (int type : new int[] {Type.A, Type.AAAA}) {
+            DnsAnswer answer;
+            try {
+                answer = lookup(host, type);
+            } catch (RoutingException e) {
+                temporary = e;
+                continue;
+            }
+            if (answer.status() == DnsAnswer.Status.NXDOMAIN) {
+                throw new RoutingException(new RemoteReply(550, "5.1.2 host " + host + " does not exist (NXDOMAIN)"));
+            }
+            records.addAll(answer.records());
         }
         List<InetSocketAddress> out = new ArrayList<>();
-        for (Record r : concat(a.records(), aaaa.records())) {
+        for (Record r : records) {
             byte[] bytes = r instanceof ARecord ar ? ar.getAddress().getAddress()
                     : r instanceof AAAARecord ar6 ? ar6.getAddress().getAddress() : null;
             if (bytes != null) {
@@ -208,6 +264,9 @@ public final class NextHops implements Router {
                     throw new IllegalStateException(e); // cannot happen for 4 or 16 bytes
                 }
             }
+        }
+        if (out.isEmpty() && temporary != null) {
+            throw temporary;
         }
         if (out.isEmpty()) {
             throw new RoutingException(new RemoteReply(550, (domainItself ? "5.1.2" : "5.4.4")
@@ -235,12 +294,6 @@ public final class NextHops implements Router {
             }
         }
         return null;
-    }
-
-    private static List<Record> concat(List<Record> a, List<Record> b) {
-        List<Record> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
     }
 
     private static Set<String> lower(List<String> domains) {

@@ -169,7 +169,7 @@ final class RelayTransaction {
             } else if (reply.isPositive()) {
                 accepted.add(r);
             } else {
-                results.put(r, reply.toRemote());
+                results.put(r, refusedRecipient(reply));
             }
         }
         if (bdat) {
@@ -186,6 +186,20 @@ final class RelayTransaction {
         content(data, accepted);
     }
 
+    /**
+     * A refused RCPT as that recipient's result. A 552 is taken as 452 (enhanced code 5.x.y as
+     * 4.x.y): RFC 821 listed 552 for "too many recipients", and RFC 5321 4.5.3.1.10 asks clients
+     * to treat it as temporary, so those recipients go in a later transaction instead of bouncing.
+     */
+    static RemoteReply refusedRecipient(ClientReply reply) {
+        RemoteReply remote = reply.toRemote();
+        if (remote.code() != 552) {
+            return remote;
+        }
+        String text = remote.text();
+        return new RemoteReply(452, text.matches("5\\.\\d{1,3}\\.\\d{1,3}( .*)?") ? "4" + text.substring(1) : text);
+    }
+
     private void stepByStep(String mail, List<String> rcpts) throws RelayIoException, IOException {
         ClientReply mailReply = conn.command(mail, commandTimeout, "sending MAIL FROM");
         anyReply = true;
@@ -200,7 +214,7 @@ final class RelayTransaction {
             if (reply.isPositive()) {
                 accepted.add(r);
             } else {
-                results.put(r, reply.toRemote());
+                results.put(r, refusedRecipient(reply));
             }
             if (reply.code() == 421) {
                 rcpts.forEach(x -> results.putIfAbsent(x, reply.toRemote())); // closing: no DATA

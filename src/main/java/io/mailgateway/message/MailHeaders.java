@@ -45,6 +45,12 @@ public final class MailHeaders {
      * those that were not delivered.
      */
     public static final String DLQ_REASON = "MailDlqReason";
+    /**
+     * Epoch milliseconds an operator requeued the message from delivery.dlq ({@code queue dlq
+     * requeue}): its queue lifetime (QUEUE_MAX_AGE) and its delay warning count from then, so a
+     * requeued message that meets a 4xx is retried, not expired again at once.
+     */
+    public static final String REQUEUED_AT = "MailRequeuedAt";
     /** "true" once the sender got a delay warning (Action: delayed) for this message: sent once only. */
     public static final String DELAY_WARNED = "MailDelayWarned";
 

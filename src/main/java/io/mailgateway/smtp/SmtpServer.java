@@ -201,6 +201,11 @@ public final class SmtpServer {
         return channel != null && channel.isActive();
     }
 
+    /** The bound address and port. */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
     /** The bound port, useful when started on port 0. */
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();

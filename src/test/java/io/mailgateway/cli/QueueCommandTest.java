@@ -349,7 +349,7 @@ class QueueCommandTest {
         // DLQ to DLQ: nothing consumes it, so the test can read the moved copy back whole.
         try (QueueAdmin admin = QueueAdmin.connect("127.0.0.1", TestGateway.brokerPort(), TestGateway.brokerCredentials())) {
             assertThat(admin.moveFresh(QueueCommand.DLQ, QueueAdmin.filter(id), QueueCommand.DLQ,
-                    Set.of(MailHeaders.ATTEMPTS), 1)).hasSize(1);
+                    Set.of(MailHeaders.ATTEMPTS), Map.of(), 1)).hasSize(1);
         }
         try (Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
              MessageConsumer consumer = session.createConsumer(session.createQueue(QueueCommand.DLQ), QueueAdmin.filter(id))) {

@@ -287,6 +287,15 @@ class DeliveryQueueTest {
         assertThat(at.get(at.size() - 1) - sent).isGreaterThanOrEqualTo(TestGateway.QUEUE_MAX_AGE_SECONDS * 1000L);
         assertThat(at.get(at.size() - 2) - sent).isLessThan(TestGateway.QUEUE_MAX_AGE_SECONDS * 1000L + 1000);
         assertThat(DeliveryQueues.browse("delivery.dlq", id).get(0).get(MailHeaders.DLQ_REASON)).isEqualTo("expired: still undeliverable after 4s");
+
+        // The operator requeues it: a fresh queue lifetime, so its next 451 is retried. (It came
+        // back expired: straight to delivery.dlq again, and a second failure report.)
+        int attemptsBefore = hop().attempts(rcpt).size();
+        io.mailgateway.testing.CliRun requeue = io.mailgateway.testing.CliRun.run("queue", "dlq", "requeue", id);
+        assertThat(requeue.status()).as(requeue.err()).isZero();
+        await().atMost(WAIT).until(() -> hop().attempts(rcpt).size() >= attemptsBefore + 2); // refused, then retried
+        assertThat(TestGateway.newMail(sender)).as("no second failure report").hasSize(2);
+        assertThat(DeliveryQueues.browse("delivery.dlq", id)).isEmpty();
     }
 
     @Test

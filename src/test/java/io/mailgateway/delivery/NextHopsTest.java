@@ -127,6 +127,48 @@ class NextHopsTest {
     }
 
     @Test
+    void should_use_the_a_records_of_a_host_whose_aaaa_lookup_times_out() throws Exception {
+        mx("v4only.test.", 10, "mx.v4only.test.");
+        a("mx.v4only.test.", "192.0.2.60");
+        dns.timeout(n("mx.v4only.test.")); // AAAA goes unanswered; A, which it has, is answered
+        assertThat(hosts(hops("*=mx", "", "", null).resolve("v4only.test"))).containsExactly("mx.v4only.test/192.0.2.60:25");
+    }
+
+    /** RFC 5321 5.1: the gateway itself (here 192.0.2.2:25) and every exchanger not more preferred are dropped. */
+    @Test
+    void should_drop_itself_and_the_less_preferred_exchangers_and_refuse_a_loop() throws Exception {
+        java.util.function.Predicate<java.net.InetSocketAddress> ours =
+                address -> address.getPort() == 25 && address.getAddress().getHostAddress().equals("192.0.2.2");
+        mx("backup.test.", 10, "mx1.backup.test.");
+        mx("backup.test.", 20, "us.test.");
+        mx("backup.test.", 20, "mx2.backup.test.");
+        mx("backup.test.", 30, "mx3.backup.test.");
+        a("mx1.backup.test.", "192.0.2.1");
+        a("us.test.", "192.0.2.2");
+        a("mx2.backup.test.", "192.0.2.3");
+        a("mx3.backup.test.", "192.0.2.4");
+        mx("primary.test.", 10, "us.test.");
+        mx("primary.test.", 20, "mx3.backup.test.");
+        a("implicit.test.", "192.0.2.2");
+        mx("down.test.", 10, "mx.down.test.");
+        mx("down.test.", 20, "us.test.");
+        dns.servfail(n("mx.down.test."));
+        NextHops h = new NextHops(TransportMap.parse("direct.test=smtp:[192.0.2.2],*=mx", ""), List.of(),
+                List.of("example.com"), resolver, null, ours);
+
+        assertThat(hosts(h.resolve("backup.test"))).containsExactly("mx1.backup.test/192.0.2.1:25");
+        for (String loop : List.of("primary.test", "implicit.test", "direct.test")) {
+            assertThatThrownBy(() -> h.resolve(loop)).as(loop).isInstanceOfSatisfying(NextHops.RoutingException.class, e -> {
+                assertThat(e.reply().code()).isEqualTo(554);
+                assertThat(e.reply().text()).isEqualTo("5.4.6 mail for " + loop + " loops back to myself");
+            });
+        }
+        // the more preferred exchanger cannot be looked up now: a wait, not a loop
+        assertThatThrownBy(() -> h.resolve("down.test")).isInstanceOfSatisfying(NextHops.RoutingException.class,
+                e -> assertThat(e.reply().code()).isEqualTo(451));
+    }
+
+    @Test
     void should_use_the_transport_map_and_relay_host() throws Exception {
         mx("smart.test.", 10, "out.smart.test.");
         a("out.smart.test.", "192.0.2.50");

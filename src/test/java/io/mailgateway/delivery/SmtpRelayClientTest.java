@@ -141,6 +141,27 @@ class SmtpRelayClientTest {
         assertThat(r.host()).isEqualTo(server.address().getHostString());
     }
 
+    /** RFC 5321 4.5.3.1.10: a 552 to RCPT ("too many recipients" in RFC 821's list) is temporary; a 552 to the content stays permanent. */
+    @Test
+    void should_take_a_552_to_rcpt_as_temporary() {
+        server.script = c -> switch (c) {
+            case "RCPT TO:<b@d.test>" -> "552 5.5.3 Too many recipients";
+            case "RCPT TO:<c@d.test>" -> "552 Too many recipients";
+            case "." -> "250 2.0.0 Ok: queued as X2";
+            default -> null;
+        };
+        RelayResult r = send(envelope("a@d.test", "b@d.test", "c@d.test"), content("x\r\n"), server.address());
+
+        assertThat(r.recipients()).containsExactly(
+                Map.entry("a@d.test", new RemoteReply(250, "2.0.0 Ok: queued as X2")),
+                Map.entry("b@d.test", new RemoteReply(452, "4.5.3 Too many recipients")),
+                Map.entry("c@d.test", new RemoteReply(452, "Too many recipients")));
+
+        server.script = c -> c.equals(".") ? "552 5.3.4 Message too big" : null;
+        assertThat(send(envelope("a@d.test"), content("x\r\n"), server.address()).recipients())
+                .containsExactly(Map.entry("a@d.test", new RemoteReply(552, "5.3.4 Message too big")));
+    }
+
     @Test
     void should_send_no_data_when_every_recipient_is_refused() {
         server.extensions = "8BITMIME";

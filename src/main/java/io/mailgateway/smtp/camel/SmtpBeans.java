@@ -31,6 +31,7 @@ public final class SmtpBeans implements Capability {
         wiring.bind("receivedHeader", new ReceivedHeader(wiring.config().hostname()));
         wiring.bind("smtpMetrics", new SmtpMetrics(wiring.lookup("metricsRegistry", MeterRegistry.class)));
         wiring.bind("smtpListenerHealth", new SmtpListenerHealthCheck());
+        wiring.bind("ownListeners", new io.mailgateway.smtp.OwnListeners()); // filled as the listeners bind
         if (wiring.config().getBoolean("TLS_ENABLED")) {
             ServerTls tls = wiring.closeOnStop(serverTls(wiring.config()));
             tls.startReloading(Duration.ofSeconds(wiring.config().getLong("TLS_RELOAD_INTERVAL")));

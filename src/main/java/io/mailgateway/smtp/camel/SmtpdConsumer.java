@@ -87,8 +87,12 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        workers = getEndpoint().getCamelContext().getExecutorServiceManager()
-                .newFixedThreadPool(this, "smtpd-route", endpoint.getBrokerWriteConcurrency());
+        // An unbounded queue, never the caller: Camel's default profile (a queue of 1,000, then
+        // CallerRuns) ran the route, its DNS waits and its blocking journal write on the Netty
+        // event loop that handed the message over, freezing every session of that loop. The queue
+        // is bounded anyway: a session hands over one message and waits for its reply, so it
+        // never holds more than the listeners' MAX_CONNECTIONS.
+        workers = routePool(getEndpoint().getCamelContext(), this, endpoint.getBrokerWriteConcurrency());
         metrics = endpoint.metrics();
         ServerTls tls = endpoint.serverTls();
         SmtpServer.Auth auth = endpoint.auth();
@@ -104,6 +108,11 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
                 .security(new SmtpServer.Security(endpoint.isStartTls() ? tls : null, false, false, auth))
                 .proxyProtocol(endpoint.isProxyProtocol()).options(endpoint.listenerOptions());
         server.start();
+        io.mailgateway.smtp.OwnListeners own = getEndpoint().getCamelContext().getRegistry()
+                .lookupByNameAndType("ownListeners", io.mailgateway.smtp.OwnListeners.class);
+        if (own != null) {
+            own.listening(server.localAddress()); // the relay never connects back to it
+        }
         // RFC 6409: submission, STARTTLS then AUTH before MAIL
         if (endpoint.getSubmissionPort() >= 0) {
             if (tls == null) {
@@ -126,6 +135,13 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
                 smtps.start();
             }
         }
+    }
+
+    /** BROKER_WRITE_CONCURRENCY threads for the inbound route; see doStart for the queue. */
+    static ExecutorService routePool(org.apache.camel.CamelContext camel, Object owner, int threads) {
+        return camel.getExecutorServiceManager().newThreadPool(owner, "smtpd-route",
+                new org.apache.camel.builder.ThreadPoolProfileBuilder("smtpd-route").poolSize(threads).maxPoolSize(threads)
+                        .maxQueueSize(Integer.MAX_VALUE).rejectedPolicy(org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy.Abort).build());
     }
 
     @Override
@@ -161,27 +177,41 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
             return CompletableFuture.completedFuture(LimitReplies.STORAGE_FULL);
         }
         CompletableFuture<SmtpReply> reply = new CompletableFuture<>();
-        Exchange exchange = createExchange(false);
-        fill(exchange.getIn(), message);
+        Exchange exchange = null;
         try {
-            workers.execute(() -> getAsyncProcessor().process(exchange, doneSync -> {
-                try {
-                    SmtpReply answer = outcome(exchange, message, start);
-                    metrics.processed(answer.isPositive() ? SmtpMetrics.Result.ACCEPTED
-                            : answer == SmtpReplies.QUEUE_FAILED ? SmtpMetrics.Result.FAILED : SmtpMetrics.Result.REFUSED,
-                            System.nanoTime() - start, message.content().size());
-                    reply.complete(answer);
-                } finally {
-                    message.content().release();
-                    releaseExchange(exchange, false);
-                }
-            }));
+            exchange = createExchange(false);
+            fill(exchange.getIn(), message);
+            Exchange routed = exchange;
+            workers.execute(() -> getAsyncProcessor().process(routed, doneSync -> answer(routed, message, start, reply)));
         } catch (RuntimeException rejected) { // pool shut down
             message.content().release();
-            releaseExchange(exchange, false);
+            if (exchange != null) {
+                releaseExchange(exchange, false);
+            }
             reply.complete(SmtpReplies.QUEUE_FAILED);
         }
         return reply;
+    }
+
+    /**
+     * Completes {@code reply} with the route's outcome, whatever else fails here: a reply never
+     * completed left the session waiting (input paused, its timers deferring to the pending
+     * reply) until the client gave up, and it then sent the message again.
+     */
+    private void answer(Exchange exchange, ReceivedMessage message, long start, CompletableFuture<SmtpReply> reply) {
+        SmtpReply answer = SmtpReplies.QUEUE_FAILED;
+        try {
+            answer = outcome(exchange, message, start);
+            metrics.processed(answer.isPositive() ? SmtpMetrics.Result.ACCEPTED
+                    : answer == SmtpReplies.QUEUE_FAILED ? SmtpMetrics.Result.FAILED : SmtpMetrics.Result.REFUSED,
+                    System.nanoTime() - start, message.content().size());
+        } catch (RuntimeException | Error e) {
+            LOG.warn("message {}: after its route: {}", message.queueId(), e.toString());
+        } finally {
+            message.content().release();
+            releaseExchange(exchange, false);
+            reply.complete(answer);
+        }
     }
 
     private static void fill(Message in, ReceivedMessage m) {
