@@ -26,6 +26,7 @@ import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -40,6 +41,7 @@ import org.slf4j.LoggerFactory;
 final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpSessionHandler.class);
+    private static final Duration MAX_CLOSE_GRACE = Duration.ofSeconds(30);
     private static final long PROXY_HEADER_TIMEOUT_SECONDS = 10;
 
     private final SmtpServerSettings settings;
@@ -488,16 +490,34 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         return unwatched;
     }
 
-    /** Sends a reply and, if it says so, closes after it is written. */
+    /**
+     * Sends a reply and, if it says so, closes after it is written, or after {@link #closeGrace}
+     * if the write cannot finish: a client that never reads (a zero receive window) kept the
+     * write, and so its connection slot, forever, since once closing no timer ends a session.
+     */
     private void send(SmtpReply reply) {
         metrics.responded(reply);
         if (reply.closesConnection()) {
             closing = true;
             decoder.pause();
-            ctx.writeAndFlush(ReplyEncoder.encode(ctx.alloc(), reply)).addListener(ChannelFutureListener.CLOSE);
+            io.netty.channel.ChannelFuture written = ctx.writeAndFlush(ReplyEncoder.encode(ctx.alloc(), reply))
+                    .addListener(ChannelFutureListener.CLOSE);
+            if (!written.isDone()) { // usually it is: the socket took the reply at once
+                ScheduledFuture<?> cutOff = ctx.executor().schedule(() -> {
+                    LOG.debug("session {}: closing reply not taken in {}, closed", session.clientAddress, closeGrace());
+                    ctx.close();
+                }, closeGrace().toMillis(), TimeUnit.MILLISECONDS);
+                ctx.channel().closeFuture().addListener(f -> cutOff.cancel(false));
+            }
         } else {
             ctx.writeAndFlush(ReplyEncoder.encode(ctx.alloc(), reply), unwatched());
         }
+    }
+
+    /** How long a client has to take a reply after which we close: the idle timeout, at most 30 s. */
+    private Duration closeGrace() {
+        Duration idle = settings.idleTimeout();
+        return idle.compareTo(MAX_CLOSE_GRACE) < 0 ? idle : MAX_CLOSE_GRACE;
     }
 
     @Override

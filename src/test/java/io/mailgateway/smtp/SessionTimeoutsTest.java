@@ -121,4 +121,43 @@ class SessionTimeoutsTest {
             expectClosedWith(c, SmtpReplies.SESSION_TIMEOUT);
         }
     }
+
+    /**
+     * A client that pipelines commands and never reads a reply: once the socket buffers are
+     * full the replies wait unwritten, the session stops reading, and the 421 of the idle timeout
+     * cannot be written either, and the session used to stay open (and
+     * hold its connection slot) for as long as the client liked. Now it is closed a grace period
+     * later (the idle timeout, at most 30 s).
+     */
+    @Test
+    void should_close_a_client_that_never_reads_its_replies() throws Exception {
+        SmtpServerSettings settings = new SmtpServerSettings("mx.timeouts.test", List.of("example.com"), 1 << 20, 10, 10,
+                SHORT, SHORT, LONG, Duration.ZERO, Files.createDirectories(dir.resolve("spool")), 65536);
+        server = new SmtpServer(settings, new SmtpServer.Socket("127.0.0.1", 0, 1, 128, true, false), message -> {
+            message.content().release();
+            return CompletableFuture.completedFuture(SmtpReplies.QUEUED);
+        }).options(new ListenerOptions(new TcpOptions(0, 0, 0, 0, 8192), 100, true)); // a small send buffer: full sooner
+        server.start();
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.setReceiveBufferSize(4096); // a small window, as such a client would choose
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
+            java.io.OutputStream out = s.getOutputStream();
+            byte[] burst = "NOOP\r\n".repeat(20_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 40; i++) {
+                        out.write(burst); // blocks once the server stops reading
+                    }
+                } catch (java.io.IOException closed) {
+                    // the server closed the connection
+                }
+            });
+            writer.setDaemon(true);
+            writer.start();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.openSessions().size() == 1);
+            io.netty.channel.Channel session = server.openSessions().get(0);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !session.isOpen());
+            assertThat(server.openSessions()).isEmpty();
+        }
+    }
 }
