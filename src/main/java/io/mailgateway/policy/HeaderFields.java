@@ -14,8 +14,13 @@ import java.util.Set;
  */
 public final class HeaderFields {
 
-    /** A field: lower-case name, unfolded value (at most {@link #MAX_VALUE} chars), octets [start, end) incl. its CRLF. */
-    public record Field(String name, String value, long start, long end) {
+    /**
+     * A field: lower-case name, unfolded value (at most {@link #MAX_VALUE} chars), octets [start,
+     * end) incl. its CRLF; {@code cut} when the value is not all there (a physical line over 1,024
+     * octets, or more than MAX_VALUE in all): whoever decides on it must not take the part for the
+     * whole (a From cut short named another domain than the one a mail client shows).
+     */
+    public record Field(String name, String value, long start, long end, boolean cut) {
     }
 
     /** Longest value kept of one field; a longer one is cut (a From that long is hostile anyway). */
@@ -54,6 +59,7 @@ public final class HeaderFields {
         List<Field> out = new ArrayList<>();
         StringBuilder value = null;
         String name = null;
+        boolean[] cut = {false};
         long fieldStart = 0;
         long offset = 0;
         byte[] line = scratch.line;
@@ -63,10 +69,13 @@ public final class HeaderFields {
             long lineStart = offset;
             int b;
             boolean content = false;
+            boolean lineCut = false;
             while ((b = octets.read()) != -1) {
                 offset++;
                 if (n < line.length) {
                     line[n++] = (byte) b;
+                } else {
+                    lineCut = true;
                 }
                 if (b == '\n') {
                     break;
@@ -74,13 +83,13 @@ public final class HeaderFields {
                 content = true;
             }
             if (n == 0) { // end of input: no body
-                close(out, name, value, fieldStart, offset);
+                close(out, name, value, fieldStart, offset, cut[0]);
                 return new HeaderFields(out, offset);
             }
             boolean empty = !content || (n == 2 && line[0] == '\r');
             boolean continuation = !empty && (line[0] == ' ' || line[0] == '\t');
             if (!continuation) {
-                close(out, name, value, fieldStart, lineStart);
+                close(out, name, value, fieldStart, lineStart, cut[0]);
                 name = null;
                 value = null;
             }
@@ -89,17 +98,23 @@ public final class HeaderFields {
             }
             if (continuation) {
                 if (value != null) {
-                    append(value, line, 0, n);
+                    append(value, line, 0, n, cut);
+                    cut[0] |= lineCut; // the part looked at is kept, nothing after it
                 }
                 continue;
             }
             int colon = indexOf(line, n, (byte) ':');
-            String fieldName = colon < 0 ? null : wanted(line, colon, names);
+            // a wanted name whose colon comes only past the octets looked at ("From" + 1,100 spaces + ":")
+            String fieldName = colon >= 0 ? wanted(line, colon, names) : lineCut ? wanted(line, n, names) : null;
             fieldStart = lineStart;
             if (fieldName != null) {
                 name = fieldName;
                 value = new StringBuilder();
-                append(value, line, colon + 1, n);
+                cut[0] = false;
+                if (colon >= 0) {
+                    append(value, line, colon + 1, n, cut);
+                }
+                cut[0] |= lineCut;
             } else {
                 name = null;
             }
@@ -139,19 +154,22 @@ public final class HeaderFields {
         }
     }
 
-    private static void close(List<Field> out, String name, StringBuilder value, long start, long end) {
+    private static void close(List<Field> out, String name, StringBuilder value, long start, long end, boolean cut) {
         if (name != null) {
-            out.add(new Field(name, value.toString().trim(), start, end));
+            out.add(new Field(name, value.toString().trim(), start, end, cut));
         }
     }
 
-    private static void append(StringBuilder value, byte[] line, int from, int to) {
+    /** Appends a line's part to the value; past MAX_VALUE nothing more (not a later short line either): {@code cut}. */
+    private static void append(StringBuilder value, byte[] line, int from, int to, boolean[] cut) {
         int end = to;
         while (end > from && (line[end - 1] == '\n' || line[end - 1] == '\r')) {
             end--;
         }
-        if (value.length() + (end - from) <= MAX_VALUE) {
+        if (!cut[0] && value.length() + (end - from) <= MAX_VALUE) {
             value.append(new String(line, from, end - from, StandardCharsets.UTF_8));
+        } else {
+            cut[0] = true;
         }
     }
 

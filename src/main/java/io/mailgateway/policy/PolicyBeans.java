@@ -41,7 +41,7 @@ public final class PolicyBeans implements Capability {
         SpfChecker spfChecker = wiring.bind("spfChecker", spfChecker(config, dns));
         DkimVerifier dkimVerifier = wiring.bind("dkimVerifier", DnsDkimVerifier.fromConfig(config, dns));
         PolicyMetrics metrics = new PolicyMetrics(wiring.lookup("metricsRegistry", MeterRegistry.class));
-        wiring.bind("hopCount", new CheckStep("hopCount", new HopCount(config.getInt("HOP_COUNT_LIMIT"))));
+        wiring.bind("headerLimits", new CheckStep("headerLimits", new HeaderLimits(config.getInt("HOP_COUNT_LIMIT"))));
         wiring.bind("spfCheck", new CheckStep("spfCheck", new SpfCheck(config.getBoolean("SPF_CHECK_ENABLED"), spfChecker, metrics)));
         wiring.bind("dkimVerify", new CheckStep("dkimVerify",
                 new DkimVerify(config.getBoolean("DKIM_VERIFY_ENABLED"), metrics, dkimVerifier)));

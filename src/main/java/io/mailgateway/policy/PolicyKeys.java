@@ -94,7 +94,7 @@ public final class PolicyKeys implements SettingGroup {
                 new Setting("DKIM_CACHE_TTL", "3600",
                         "Longest time in seconds a DKIM key stays cached; a shorter TTL of its TXT record wins.", integer(1, 604_800)),
                 new Setting("HOP_COUNT_LIMIT", "100",
-                        "Route step hopCount: a message that arrives with more Received header fields than this is refused with 554 5.4.6 (a mail loop, RFC 5321 6.3, which asks for at least 100).", integer(10, 100_000)),
+                        "Route step headerLimits: a message that arrives with more Received header fields than this is refused with 554 5.4.6 (a mail loop, RFC 5321 6.3, which asks for at least 100).", integer(10, 100_000)),
                 new Setting("SPF_CHECK_ENABLED", "true",
                         "Route step spfCheck: SPF (RFC 7208) of MAIL FROM (HELO for <>); the result goes into Authentication-Results and feeds DMARC, it never rejects on its own.", bool()),
                 new Setting("DKIM_VERIFY_ENABLED", "true",

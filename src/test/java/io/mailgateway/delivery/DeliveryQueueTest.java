@@ -143,13 +143,32 @@ class DeliveryQueueTest {
         byte[] message = ("From: Alice <alice@" + TestGateway.SIGNED_DOMAIN + ">\r\nTo: " + rcpt + "\r\nSubject: signed "
                 + rcpt + "\r\nDate: Sun, 29 Nov 2026 06:00:00 +0000\r\nMessage-ID: <" + rcpt + ">\r\n\r\nSigned on the way out.\r\n.\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
-        try (SmtpTestClient c = SmtpTestClient.connectEhlo(TestGateway.port())) {
-            c.sendMail("alice@" + TestGateway.SIGNED_DOMAIN, List.of(rcpt), message);
+        // Signed only when submitted by an authenticated user (or written by the gateway itself)
+        String alice = "alice." + rcpt.substring(0, rcpt.indexOf('@')) + "@" + TestGateway.SIGNED_DOMAIN;
+        String password = "dkim test password";
+        new io.mailgateway.auth.UserStore(TestGateway.camel().getRegistry()
+                .lookupByNameAndType("gatewayDatabase", io.mailgateway.store.sql.GatewayDatabase.class).dataSource(),
+                java.time.Clock.systemUTC()).add(alice, new io.mailgateway.auth.PasswordHasher().hash(password));
+        try (SmtpTestClient c = SmtpTestClient.connectEhlo(TestGateway.gateway().submissionPort())) {
+            c.send("STARTTLS").expect(220, "2.0.0");
+            c.startTls();
+            c.send("EHLO client.test").expect(250);
+            c.send("AUTH PLAIN " + java.util.Base64.getEncoder().encodeToString(("\0" + alice + "\0" + password)
+                    .getBytes(StandardCharsets.UTF_8))).expect(235, "2.7.0");
+            c.sendMail(alice, List.of(rcpt), message);
         }
         String unsigned = relayed("plain");
         send("sender@example.org", List.of(unsigned), "unsigned-" + unsigned);
+        // and a forged From: of the signing domain from the Internet, unauthenticated: not signed
+        String forged = relayed("forged");
+        try (SmtpTestClient c = SmtpTestClient.connectEhlo(TestGateway.port())) {
+            c.sendMail("a@evil.test", List.of(forged), ("From: CEO <ceo@" + TestGateway.SIGNED_DOMAIN + ">\r\nSubject: "
+                    + forged + "\r\n\r\nPlease wire the money.\r\n.\r\n").getBytes(StandardCharsets.US_ASCII));
+        }
 
-        await().atMost(WAIT).until(() -> hop().messagesFor(rcpt).size() == 1 && hop().messagesFor(unsigned).size() == 1);
+        await().atMost(WAIT).until(() -> hop().messagesFor(rcpt).size() == 1 && hop().messagesFor(unsigned).size() == 1
+                && hop().messagesFor(forged).size() == 1);
+        assertThat(hop().messagesFor(forged).get(0).text()).doesNotContain("DKIM-Signature:");
         assertThat(hop().attempts(rcpt)).hasSize(2);
         String relayedText = hop().messagesFor(rcpt).get(0).text();
         assertThat(relayedText.split("DKIM-Signature:", -1)).as("exactly one signature").hasSize(2);

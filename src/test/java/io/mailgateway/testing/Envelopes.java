@@ -31,6 +31,12 @@ public final class Envelopes {
         return EnvelopeCodec.headers(of(sender, relayed, local));
     }
 
+    /** The same for a message {@code sender} submitted after AUTH as itself (what the DKIM signer signs). */
+    public static Map<String, Object> submittedHeaders(String sender, List<String> relayed) {
+        Envelope e = of(sender, relayed, List.of());
+        return EnvelopeCodec.headers(new Envelope(e.sender(), Map.of(), e.recipients(), new Client("192.0.2.1", "client.test", "TLSv1.3", sender)));
+    }
+
     /** The envelope of a message as the broker's management lists its properties. */
     public static Envelope read(Map<String, Object> properties) {
         return EnvelopeCodec.decode((String) properties.get(MailHeaders.ENVELOPE));

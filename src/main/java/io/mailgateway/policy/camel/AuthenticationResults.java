@@ -68,7 +68,10 @@ public class AuthenticationResults implements Processor {
         List<HeaderFields.Field> forged = new ArrayList<>();
         try (InputStream message = content.openReceived()) {
             for (HeaderFields.Field f : HeaderFields.scan(message, Set.of("authentication-results")).fields()) {
-                if (authservId.equalsIgnoreCase(authservIdOf(f.value()))) {
+                String id = authservIdOf(f.value());
+                // Fail closed: ours, or one whose id cannot be told (malformed, or too long to read
+                // whole), goes. A reader that trusts our id must never find a field it could take for ours.
+                if (authservId.equalsIgnoreCase(id) || id.isEmpty() || f.cut()) {
                     forged.add(f);
                 }
             }
@@ -90,21 +93,53 @@ public class AuthenticationResults implements Processor {
         return content.withReceivedHead(end, head.toByteArray());
     }
 
-    /** RFC 8601 2.2: the value starts with [CFWS] authserv-id [CFWS version] ";". */
+    /**
+     * RFC 8601 2.2: the value starts with [CFWS] authserv-id [CFWS version] ";", the id a token or
+     * a quoted-string (RFC 2045 value), comments nested with quoted-pairs (RFC 5322 3.2.2). Lower
+     * case, unquoted; "" when there is none. (A first cut took the first ")" as a comment's end
+     * and kept the quotes, so "(a (b) c) ours;" and "\"ours\";" stayed in the message as ours.)
+     */
     static String authservIdOf(String value) {
-        String v = value.strip();
-        while (v.startsWith("(")) {
-            int close = v.indexOf(')');
-            if (close < 0) {
-                return "";
+        int i = 0;
+        int n = value.length();
+        while (i < n) { // CFWS
+            char c = value.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+            } else if (c == '(') {
+                int depth = 0;
+                for (; i < n; i++) {
+                    char d = value.charAt(i);
+                    if (d == '\\') {
+                        i++;
+                    } else if (d == '(') {
+                        depth++;
+                    } else if (d == ')' && --depth == 0) {
+                        break;
+                    }
+                }
+                if (i >= n) {
+                    return ""; // an unclosed comment
+                }
+                i++;
+            } else {
+                break;
             }
-            v = v.substring(close + 1).strip();
         }
-        int end = 0;
-        while (end < v.length() && v.charAt(end) != ';' && v.charAt(end) != '(' && !Character.isWhitespace(v.charAt(end))) {
-            end++;
+        StringBuilder id = new StringBuilder();
+        if (i < n && value.charAt(i) == '"') {
+            for (i++; i < n && value.charAt(i) != '"'; i++) {
+                if (value.charAt(i) == '\\' && i + 1 < n) {
+                    i++;
+                }
+                id.append(value.charAt(i));
+            }
+        } else {
+            for (; i < n && value.charAt(i) != ';' && value.charAt(i) != '(' && !Character.isWhitespace(value.charAt(i)); i++) {
+                id.append(value.charAt(i));
+            }
         }
-        return v.substring(0, end).toLowerCase(Locale.ROOT);
+        return id.toString().strip().toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -25,6 +25,7 @@ record DkimKey(String type, PublicKey key, List<String> hashes, boolean testing,
 
     /** RSA keys shorter than this are refused (RFC 8301 3.2: verifiers MUST NOT accept under 1024). */
     static final int MIN_RSA_BITS = 1024;
+    static final int MAX_RSA_BITS = 8192;
 
     /** SubjectPublicKeyInfo prefix of an Ed25519 key (RFC 8410): SEQ { SEQ { OID 1.3.101.112 }, BIT STRING }. */
     private static final byte[] ED25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
@@ -88,6 +89,9 @@ record DkimKey(String type, PublicKey key, List<String> hashes, boolean testing,
         if (bits < MIN_RSA_BITS) {
             throw new KeyException("RSA key of " + bits + " bits is under the " + MIN_RSA_BITS + "-bit floor");
         }
+        if (bits > MAX_RSA_BITS) { // RFC 8301 3.2 asks verifiers for 4096; more only costs us CPU
+            throw new KeyException("RSA key of " + bits + " bits is over the " + MAX_RSA_BITS + "-bit ceiling");
+        }
         return key;
     }
 
@@ -111,15 +115,30 @@ record DkimKey(String type, PublicKey key, List<String> hashes, boolean testing,
         }
     }
 
+    /**
+     * A DER length, checked against what is left of {@code d}: the key record is the sender's
+     * (any domain owner's) DNS data, and a 9-octet record claiming a 2 GiB INTEGER made
+     * copyOfRange allocate it, an OutOfMemoryError on every message signed with that key.
+     */
     private static int length(byte[] d, int[] pos) {
         int b = d[pos[0]++] & 0xff;
         if (b < 0x80) {
-            return b;
+            return within(d, pos, b);
         }
         int n = b & 0x7f;
+        if (n > 3) {
+            throw new IllegalArgumentException("DER length of " + n + " octets"); // > 16 MiB: no key is
+        }
         int len = 0;
         for (int i = 0; i < n; i++) {
             len = (len << 8) | (d[pos[0]++] & 0xff);
+        }
+        return within(d, pos, len);
+    }
+
+    private static int within(byte[] d, int[] pos, int len) {
+        if (len > d.length - pos[0]) {
+            throw new IllegalArgumentException("DER length " + len + " past the end of the key");
         }
         return len;
     }

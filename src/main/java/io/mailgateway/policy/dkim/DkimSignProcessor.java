@@ -17,13 +17,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code dkimSign} bean: puts a DKIM-Signature in front of the message (a
  * {@link MessageContent} view with a prefix, the body is not copied) when the From: domain, or
- * else the envelope sender's, is in DKIM_SIGN_DOMAINS. Other messages pass unchanged. Bodies that
+ * else the envelope sender's, is in DKIM_SIGN_DOMAINS, and the message is ours to sign: sent by
+ * an authenticated user, or written by the gateway itself (a DSN). Other messages pass unchanged:
+ * the delivery route also carries unauthenticated Internet mail for relayed domains, and signing
+ * its forged "From: ceo@our-domain" gave anyone a valid signature of ours to replay (a bounce
+ * from the inner server hands the signed copy back). Bodies that
  * are a Camel {@link StreamCache} are read twice (sign, then send) rather than copied; any other
  * body is converted to bytes.
  */
 public final class DkimSignProcessor implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(DkimSignProcessor.class);
+    /** MailProtocol of the mail the gateway writes itself ({@code DeliverProcessor}'s DSNs). */
+    public static final String LOCAL_PROTOCOL = "local";
 
     private final DkimSigner signer;
 
@@ -39,6 +45,10 @@ public final class DkimSignProcessor implements Processor {
         Message in = exchange.getMessage();
         if (Boolean.TRUE.equals(in.getHeader(MailHeaders.DKIM_SIGNED, Boolean.class))) {
             return; // signed at its first attempt; a retry sends the same signed bytes
+        }
+        if (!oursToSign(in)) {
+            LOG.debug("DKIM not signed {}: neither authenticated nor the gateway's own", in.getHeader(MailHeaders.QUEUE_ID));
+            return;
         }
         Object body = in.getBody();
         // The envelope sender's domain is the fallback when From: names no signing domain.
@@ -74,5 +84,13 @@ public final class DkimSignProcessor implements Processor {
             in.setHeader(MailHeaders.DKIM_SIGNED, Boolean.TRUE);
         }
         LOG.debug("DKIM {} {}", field == null ? "not signed" : "signed", in.getHeader(MailHeaders.QUEUE_ID));
+    }
+
+    /** Submitted by an authenticated user, or written by the gateway (protocol "local": DSNs, delay warnings). */
+    static boolean oursToSign(Message in) {
+        if (LOCAL_PROTOCOL.equals(in.getHeader(MailHeaders.PROTOCOL, String.class))) {
+            return true;
+        }
+        return in.getHeader(MailHeaders.ENVELOPE) != null && EnvelopeCodec.read(in).client().authUser() != null;
     }
 }

@@ -59,9 +59,12 @@ public final class DnsDkimVerifier implements DkimVerifier {
         }
         List<HeaderSection.Field> fields = headers.all("dkim-signature");
         List<Check> checks = new ArrayList<>();
-        for (int i = 0; i < fields.size(); i++) {
-            checks.add(i < MAX_SIGNATURES ? Check.parse(fields.get(i), epochSeconds.getAsLong())
-                    : Check.done("", "", Result.NEUTRAL, "not verified: more than " + MAX_SIGNATURES + " signatures"));
+        for (int i = 0; i < Math.min(fields.size(), MAX_SIGNATURES); i++) {
+            checks.add(Check.parse(fields.get(i), epochSeconds.getAsLong()));
+        }
+        if (fields.size() > MAX_SIGNATURES) { // one result for the rest: 60,000 of them made a 1 MB Authentication-Results
+            checks.add(Check.done("", "", Result.NEUTRAL, (fields.size() - MAX_SIGNATURES) + " more signatures not verified: more than "
+                    + MAX_SIGNATURES));
         }
         List<Check> hashing = checks.stream().filter(c -> c.result == null).toList();
         if (!hashing.isEmpty()) {

@@ -19,7 +19,12 @@ public record AuthorDomain(Status status, String domain) {
         /** several From fields, or several mailboxes in one */
         MULTIPLE,
         /** a From field whose mailbox has no usable domain (syntax, domain literal, empty group) */
-        INVALID
+        INVALID,
+        /**
+         * a From field too long to read whole (a line over 1,024 octets, over 16 KiB in all): the
+         * part read may name another domain than the one a mail client shows, so no verdict on it
+         */
+        CUT
     }
 
     public static AuthorDomain of(List<HeaderFields.Field> fromFields) {
@@ -28,6 +33,9 @@ public record AuthorDomain(Status status, String domain) {
         }
         if (fromFields.size() > 1) {
             return new AuthorDomain(Status.MULTIPLE, null);
+        }
+        if (fromFields.get(0).cut()) {
+            return new AuthorDomain(Status.CUT, null);
         }
         List<String> addresses = mailboxes(fromFields.get(0).value());
         if (addresses.size() > 1) {

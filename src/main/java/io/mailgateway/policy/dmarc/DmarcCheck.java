@@ -61,12 +61,16 @@ public class DmarcCheck implements DataCheck {
             case ONE -> evaluate(message, author.domain());
             case ABSENT -> new DmarcVerdict(DmarcVerdict.Result.NONE, null, null, Policy.NONE, false);
             case INVALID -> new DmarcVerdict(DmarcVerdict.Result.PERMERROR, null, null, Policy.NONE, false);
-            case MULTIPLE -> null;
+            case MULTIPLE, CUT -> null;
         };
         if (dmarc == null) {
             metrics.result("dmarc", "permerror");
             metrics.disposition("reject");
-            return Verdict.reject(DmarcReplies.AMBIGUOUS_FROM, "several RFC5322.From mailboxes (RFC 7489 6.6.1)");
+            // RFC 7489 6.6.1: a message whose author cannot be told for sure is not evaluated but refused;
+            // a From cut short used to pass as the domain its visible part named (or permerror: accepted)
+            return author.status() == AuthorDomain.Status.CUT
+                    ? Verdict.reject(DmarcReplies.FROM_TOO_LONG, "From field over 1,024 octets a line or 16 KiB (RFC 7489 6.6.1)")
+                    : Verdict.reject(DmarcReplies.AMBIGUOUS_FROM, "several RFC5322.From mailboxes (RFC 7489 6.6.1)");
         }
         metrics.result("dmarc", dmarc.result().keyword());
         metrics.disposition(dmarc.disposition().keyword());

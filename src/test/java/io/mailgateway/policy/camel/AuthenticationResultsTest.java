@@ -18,6 +18,11 @@ class AuthenticationResultsTest {
         "mx.test.local.evil.test; spf=pass| mx.test.local.evil.test",
         "relay.example.net;| relay.example.net",
         "(unterminated mx.test.local; none| ''",
+        // a quoted id, nested comments, a quoted-pair in a comment: read as a consumer would read them
+        "\"mx.test.local\"; dmarc=pass| mx.test.local",
+        "(a (nested) comment) mx.test.local; dmarc=pass| mx.test.local",
+        "(a \\) still a comment) mx.test.local; dmarc=pass| mx.test.local",
+        "(x; y) mx.test.local; dmarc=pass| mx.test.local",
     })
     void should_read_the_authserv_id(String value, String id) {
         assertThat(AuthenticationResults.authservIdOf(value)).isEqualTo(id.strip());

@@ -118,7 +118,7 @@ class MailAuthenticationTest {
         String rcpt = TestGateway.uniqueUser("dkimreal") + "@example.com";
         Exchange sign = new DefaultExchange(TestGateway.camel());
         sign.getIn().setBody(message(d, "To: " + rcpt + "\r\nDate: Sun, 29 Nov 2026 06:00:00 +0000\r\n", "Signed, then checked.\r\n"));
-        io.mailgateway.testing.Envelopes.headers("s@" + d, java.util.List.of(rcpt), java.util.List.of()).forEach(sign.getIn()::setHeader);
+        io.mailgateway.testing.Envelopes.submittedHeaders("s@" + d, java.util.List.of(rcpt)).forEach(sign.getIn()::setHeader);
         TestGateway.camel().getRegistry().lookupByNameAndType("dkimSign", Processor.class).process(sign);
         byte[] signed = sign.getIn().getBody(byte[].class);
         assertThat(new String(signed, StandardCharsets.ISO_8859_1)).startsWith("DKIM-Signature: ");

@@ -79,6 +79,7 @@ class DkimSignerTest {
         try {
             Exchange ex = new DefaultExchange(camel);
             ex.getMessage().setBody(content);
+            submittedBy("joe@example.com", ex);
             new DkimSignProcessor(signer()).process(ex);
             MessageContent signed = ex.getMessage().getBody(MessageContent.class);
             assertThat(signed).isNotSameAs(content);
@@ -123,6 +124,7 @@ class DkimSignerTest {
         Exchange ex = new DefaultExchange(camel);
         String m = message("j@example.org");
         ex.getMessage().setBody(new org.apache.camel.converter.stream.InputStreamCache(bytes(m)));
+        submittedBy("j@example.org", ex);
         new DkimSignProcessor(signer()).process(ex);
         String text = new String(ex.getMessage().getBody(InputStream.class).readAllBytes(), StandardCharsets.US_ASCII);
         assertThat(text).startsWith("DKIM-Signature: v=1; a=ed25519-sha256;").endsWith(m);
@@ -138,6 +140,36 @@ class DkimSignerTest {
                 .forEach(ex.getMessage()::setHeader);
         new DkimSignProcessor(signer()).process(ex);
         assertThat(ex.getMessage().getBody()).isSameAs(body);
+    }
+
+    /**
+     * Unauthenticated mail passing through to a relayed domain is not signed, whatever its From:
+     * says (anyone could have a "From: ceo@example.com" signed by us); the gateway's own DSNs are.
+     */
+    @Test
+    void only_authenticated_mail_and_the_gateways_own_is_signed() throws Exception {
+        byte[] forged = bytes(message("CEO <ceo@example.com>"));
+        Exchange inbound = new DefaultExchange(camel);
+        inbound.getMessage().setBody(forged);
+        io.mailgateway.testing.Envelopes.headers("a@evil.test", java.util.List.of("nosuchuser@relayed.test"), java.util.List.of())
+                .forEach(inbound.getMessage()::setHeader);
+        new DkimSignProcessor(signer()).process(inbound);
+        assertThat(inbound.getMessage().getBody()).isSameAs(forged);
+
+        Exchange dsn = new DefaultExchange(camel);
+        dsn.getMessage().setBody(forged);
+        dsn.getMessage().setHeader(io.mailgateway.message.MailHeaders.PROTOCOL, DkimSignProcessor.LOCAL_PROTOCOL);
+        new DkimSignProcessor(signer()).process(dsn);
+        assertThat(new String(dsn.getMessage().getBody(byte[].class), StandardCharsets.US_ASCII)).startsWith("DKIM-Signature: ");
+    }
+
+    /** The envelope of a message an authenticated user submitted. */
+    private static void submittedBy(String user, Exchange ex) {
+        io.mailgateway.message.Mailbox sender = io.mailgateway.message.Mailbox.parse(user).orElseThrow();
+        io.mailgateway.message.EnvelopeCodec.write(ex.getMessage(), new io.mailgateway.message.Envelope(sender, java.util.Map.of(),
+                java.util.List.of(io.mailgateway.message.Recipient.of(io.mailgateway.message.Mailbox.parse("c@far.test").orElseThrow(),
+                        io.mailgateway.message.Disposition.RELAY)),
+                new io.mailgateway.message.Client("192.0.2.1", "client.test", "TLSv1.3", user)));
     }
 
     @Test

@@ -252,8 +252,23 @@ class DnsDkimVerifierTest {
             sigs.append(sign(MESSAGE, ed.getPrivate(), D, "e", "relaxed/relaxed", "from", "", -1));
         }
         List<DkimResult> results = verify(sigs + MESSAGE);
+        // the rest share one result: 60,000 signatures made a 1 MB Authentication-Results field
         assertThat(results).extracting(DkimResult::result).containsExactly(
-                Result.PASS, Result.PASS, Result.PASS, Result.PASS, Result.PASS, Result.NEUTRAL, Result.NEUTRAL);
+                Result.PASS, Result.PASS, Result.PASS, Result.PASS, Result.PASS, Result.NEUTRAL);
+        assertThat(results.get(5).reason()).startsWith("2 more signatures not verified");
+    }
+
+    /**
+     * h= naming a field 20,000 times over 20,000 such fields: each name used to scan every field,
+     * 20,000^2 steps before the signature was even checked. With the fields indexed once it is
+     * verified like any other (this test would run for minutes, not fail, without the index).
+     */
+    @Test
+    void a_signature_naming_a_field_thousands_of_times_is_verified_in_one_pass() throws Exception {
+        int n = 20_000;
+        String msg = "y: 1\r\n".repeat(n) + MESSAGE;
+        String sig = sign(msg, ed.getPrivate(), D, "e", "relaxed/relaxed", "from" + ":y".repeat(n), "", -1);
+        assertThat(verify(sig + msg)).extracting(DkimResult::result).containsExactly(Result.PASS);
     }
 
     @Test

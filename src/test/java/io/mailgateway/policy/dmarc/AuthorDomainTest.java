@@ -67,4 +67,27 @@ class AuthorDomainTest {
     void should_report_a_from_without_usable_domain(String headers) throws Exception {
         assertThat(of(headers).status()).isEqualTo(Status.INVALID);
     }
+
+    /**
+     * A From too long to read whole is no verdict (DmarcCheck refuses it, 550 5.7.1): read in
+     * part it named another domain than the one a mail client shows, and bypassed p=reject.
+     */
+    @Test
+    void should_report_a_from_too_long_to_read_whole() throws Exception {
+        // one line: the scan looks at 1,024 octets a line, and the mailbox came after them
+        assertThat(of("From: CEO" + " ".repeat(1100) + "<ceo@bank.example>\r\n").status()).isEqualTo(Status.CUT);
+        // folded, every line under 998 octets, 16 KiB of comment first: the long lines past the
+        // cap were dropped and the short one kept, so the domain read was evil.test
+        StringBuilder folded = new StringBuilder("From: (");
+        for (int i = 0; i < 16; i++) {
+            folded.append("x".repeat(990)).append(")\r\n (");
+        }
+        folded.append("x".repeat(200)).append(")\r\n \"").append("y".repeat(990)).append("\r\n x@evil.test\r\n ")
+                .append("z".repeat(990)).append("\" <ceo@bank.example>\r\n");
+        assertThat(of(folded.toString()).status()).isEqualTo(Status.CUT);
+        // the name's colon itself past the 1,024 octets looked at
+        assertThat(of("From" + " ".repeat(1100) + ": ceo@bank.example\r\n").status()).isEqualTo(Status.CUT);
+        // a long From of ordinary shape, folded, is read whole
+        assertThat(of("From: \"" + "n".repeat(900) + "\"\r\n <a@example.org>\r\n")).isEqualTo(new AuthorDomain(Status.ONE, "example.org"));
+    }
 }

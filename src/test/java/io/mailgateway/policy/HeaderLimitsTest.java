@@ -10,15 +10,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Mail loops end at the hopCount step (RFC 5321 6.3): over the real listener, a message that
+ * Mail loops end at the headerLimits step (RFC 5321 6.3): over the real listener, a message that
  * arrives with more Received fields than HOP_COUNT_LIMIT (100 by default) gets 554 5.4.6 and is
- * not stored; one with exactly 100 is accepted.
+ * not stored; one with exactly 100 is accepted. A header section over 1 MiB gets 552 5.3.4.
  */
 @ExtendWith(TestGateway.class)
-class HopCountTest {
+class HeaderLimitsTest {
 
     private static int count(String message, int stopAt) throws Exception {
-        return HopCount.receivedFields(new ByteArrayInputStream(message.getBytes(StandardCharsets.US_ASCII)), stopAt);
+        return HeaderLimits.receivedFields(new ByteArrayInputStream(message.getBytes(StandardCharsets.US_ASCII)), stopAt);
     }
 
     @Test
@@ -47,6 +47,25 @@ class HopCountTest {
         }
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> !TestGateway.newMail(rcpt).isEmpty());
         assertThat(TestGateway.newMail(rcpt)).as("only the message within the limit").hasSize(1);
+    }
+
+    @Test
+    void should_refuse_a_header_section_over_one_mebibyte() throws Exception {
+        String rcpt = TestGateway.uniqueUser("bighead") + "@example.com";
+        StringBuilder m = new StringBuilder();
+        while (m.length() <= HeaderLimits.MAX_HEADER_OCTETS) {
+            m.append("X-Pad: ").append("p".repeat(990)).append("\r\n");
+        }
+        m.append("Authentication-Results: mx.test.local; dmarc=pass\r\n\r\nbody\r\n.\r\n");
+        try (SmtpTestClient c = SmtpTestClient.connectEhlo(TestGateway.port())) {
+            c.send("MAIL FROM:<sender@example.org>").expect(250);
+            c.send("RCPT TO:<" + rcpt + ">").expect(250);
+            c.send("DATA").expect(354);
+            c.sendRaw(m.toString().getBytes(StandardCharsets.US_ASCII));
+            c.expect(552, "5.3.4");
+        }
+        assertThat(HeaderLimits.scan(new ByteArrayInputStream("Subject: small\r\n\r\n".getBytes(StandardCharsets.US_ASCII)),
+                101, HeaderLimits.MAX_HEADER_OCTETS).withinSize()).isTrue();
     }
 
     private static byte[] message(int hops) {
