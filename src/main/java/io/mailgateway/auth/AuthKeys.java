@@ -30,7 +30,7 @@ public final class AuthKeys implements SettingGroup {
                 new Setting("AUTH_FAILURE_WINDOW", "900",
                         "Seconds over which failed AUTH attempts are counted.", integer(1, 86_400)),
                 new Setting("AUTH_BLOCK_TIME", "900",
-                        "Seconds a blocked client or account gets 421 4.7.0 for every AUTH, without its password being checked.", integer(1, 604_800)),
+                        "Seconds a blocked client or account gets 421 4.7.0 for every AUTH, without its password being checked (an account's block spares the clients that logged in to it before).", integer(1, 604_800)),
                 new Setting("AUTH_FAILURE_DELAY", "1",
                         "Wait before the reply to a failed AUTH (535 5.7.8): this for the first failure, doubled for each further one of the client or account, at most 30 s. Seconds or a number with ms, s, m.", duration()),
                 new Setting("AUTH_MAX_TRACKED", "100000",

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,12 @@ import org.slf4j.LoggerFactory;
  * AUTH_MAX_FAILURES-th blocks that client or account for AUTH_BLOCK_TIME, during which AUTH is
  * refused without looking at the password. Counting the account too stops a botnet that tries
  * one password per address; counting the client stops one address that tries many accounts.
+ *
+ * <p>An account's block does not stop a client (address, IPv6 /64) that has logged in to that
+ * account before, since this process started: anyone who knows a user's address could otherwise
+ * keep the user locked out, 5 wrong passwords every AUTH_BLOCK_TIME from one host. Names that are
+ * no account are counted and blocked the same way, in a table of their own (spraying them cannot
+ * crowd out the real accounts'), so neither the reply nor its timing tells which accounts exist.
  *
  * <p>Bounded: at most {@code maxTracked} clients and as many accounts; expired entries are
  * swept when the table is full (and by {@link #sweep()}). When still full, a new client's
@@ -40,6 +47,10 @@ public final class AuthLimiter {
     private final Ticker ticker;
     private final Map<ClientKey, Entry> clients = new ConcurrentHashMap<>();
     private final Map<String, Entry> accounts = new ConcurrentHashMap<>();
+    private final Map<String, Entry> unknownAccounts = new ConcurrentHashMap<>();
+    /** Per account, the clients that logged in to it (at most {@link #KNOWN_CLIENTS_PER_ACCOUNT}). */
+    private final Map<String, Set<ClientKey>> knownClients = new ConcurrentHashMap<>();
+    static final int KNOWN_CLIENTS_PER_ACCOUNT = 16;
     private volatile long lastFullWarning = Long.MIN_VALUE / 2;
 
     public AuthLimiter(int maxFailures, Duration window, Duration blockTime, Duration firstDelay, int maxTracked, Ticker ticker) {
@@ -64,11 +75,17 @@ public final class AuthLimiter {
         }
     }
 
-    /** How much longer the client or the account is blocked (the longer of the two), if at all. */
+    /**
+     * How much longer the client or the account is blocked (the longer of the two), if at all;
+     * an account's block does not count for a client that logged in to it before.
+     */
     public Optional<Duration> blockedFor(InetAddress client, String account) {
         long now = ticker.nanos();
-        long left = Math.max(remaining(clients.get(ClientKey.of(client)), now),
-                account == null ? 0 : remaining(accounts.get(account), now));
+        ClientKey key = ClientKey.of(client);
+        long left = remaining(clients.get(key), now);
+        if (account != null && !knownClients.getOrDefault(account, Set.of()).contains(key)) {
+            left = Math.max(left, Math.max(remaining(accounts.get(account), now), remaining(unknownAccounts.get(account), now)));
+        }
         return left > 0 ? Optional.of(Duration.ofNanos(left)) : Optional.empty();
     }
 
@@ -84,11 +101,16 @@ public final class AuthLimiter {
         return delay(n);
     }
 
-    /**
-     * Counts a failure of {@code client} and, when it is an existing account, of {@code account}
-     * (null for an unknown user: counting those would only let an attacker fill the table).
-     */
+    /** {@link #recordFailure(InetAddress, String, boolean)} of an existing account. */
     public Failure recordFailure(InetAddress client, String account) {
+        return recordFailure(client, account, true);
+    }
+
+    /**
+     * Counts a failure of {@code client} and of {@code account} (null: no name to count), an
+     * existing account or not ({@code exists}: which table counts it).
+     */
+    public Failure recordFailure(InetAddress client, String account, boolean exists) {
         long now = ticker.nanos();
         Entry c = entry(clients, ClientKey.of(client), now);
         int n = c == null ? 0 : count(c, now);
@@ -99,7 +121,7 @@ public final class AuthLimiter {
         int m = 0;
         boolean accountBlocked = false;
         if (account != null) {
-            Entry a = entry(accounts, account, now);
+            Entry a = entry(exists ? accounts : unknownAccounts, account, now);
             m = a == null ? 0 : count(a, now);
             accountBlocked = a != null && m >= maxFailures;
             if (accountBlocked) {
@@ -112,9 +134,30 @@ public final class AuthLimiter {
         return new Failure(delay(Math.max(n, m)), Optional.empty(), null);
     }
 
-    /** A successful login clears its account's failures (not the client's: one good account must not reset guessing at others). */
+    /**
+     * A successful login clears its account's failures (not the client's: one good account must
+     * not reset guessing at others), but not a block: that still holds clients new to the account.
+     */
     public void recordSuccess(String account) {
-        accounts.remove(account);
+        Entry e = accounts.get(account);
+        if (e != null) {
+            synchronized (e) {
+                e.failures = 0;
+            }
+        }
+    }
+
+    /** The same, and {@code client} may log in to {@code account} from now on whatever the account's block. */
+    public void recordSuccess(String account, InetAddress client) {
+        recordSuccess(account);
+        if (!knownClients.containsKey(account) && knownClients.size() >= maxTracked) {
+            return; // bounded: then only the accounts already known keep their clients
+        }
+        Set<ClientKey> known = knownClients.computeIfAbsent(account, a -> ConcurrentHashMap.newKeySet());
+        if (known.size() >= KNOWN_CLIENTS_PER_ACCOUNT) {
+            known.remove(known.iterator().next()); // full: one goes, any one
+        }
+        known.add(ClientKey.of(client));
     }
 
     /** Drops entries with neither a block nor a failure in the window. */
@@ -122,10 +165,11 @@ public final class AuthLimiter {
         long now = ticker.nanos();
         clients.values().removeIf(e -> idle(e, now));
         accounts.values().removeIf(e -> idle(e, now));
+        unknownAccounts.values().removeIf(e -> idle(e, now));
     }
 
     int tracked() {
-        return clients.size() + accounts.size();
+        return clients.size() + accounts.size() + unknownAccounts.size();
     }
 
     private Duration delay(int failures) {

@@ -64,9 +64,9 @@ public final class Authenticator {
         }
         String reason = check(user, password);
         if (reason == null) {
-            return succeeded(mechanism, user.get(), password, from);
+            return succeeded(mechanism, user.get(), password, client);
         }
-        return failed(mechanism, actor, user.isPresent() ? account.get() : null, reason, client);
+        return failed(mechanism, actor, account.orElse(null), user.isPresent(), reason, client);
     }
 
     /** Null when the password is right for an enabled user; else why not (for the audit log only). */
@@ -82,8 +82,9 @@ public final class Authenticator {
         return user.get().enabled() ? null : "account disabled";
     }
 
-    private AuthOutcome succeeded(Sasl.Mechanism mechanism, User user, String password, String from) {
-        limiter.recordSuccess(user.address());
+    private AuthOutcome succeeded(Sasl.Mechanism mechanism, User user, String password, InetAddress client) {
+        String from = client.getHostAddress();
+        limiter.recordSuccess(user.address(), client);
         metrics.attempt(mechanism, AuthMetrics.Result.SUCCESS);
         audit.append(user.address(), "auth.success", mechanism.label(), from);
         if (hasher.needsRehash(user.passwordHash())) {
@@ -92,15 +93,16 @@ public final class Authenticator {
         return AuthOutcome.success(user);
     }
 
-    private AuthOutcome failed(Sasl.Mechanism mechanism, String actor, String existingAccount, String reason, InetAddress client) {
+    private AuthOutcome failed(Sasl.Mechanism mechanism, String actor, String account, boolean exists, String reason,
+                               InetAddress client) {
         String from = client.getHostAddress();
         metrics.attempt(mechanism, AuthMetrics.Result.FAILURE);
         audit.append(actor, "auth.failure", mechanism.label() + ": " + reason, from);
-        AuthLimiter.Failure failure = limiter.recordFailure(client, existingAccount);
+        AuthLimiter.Failure failure = limiter.recordFailure(client, account, exists);
         if (failure.blockedFor().isPresent()) {
             Duration block = failure.blockedFor().get();
             metrics.block(failure.blockedScope());
-            String blockedWho = "client".equals(failure.blockedScope()) ? from : existingAccount;
+            String blockedWho = "client".equals(failure.blockedScope()) ? from : actor;
             audit.append(blockedWho, "auth.block", failure.blockedScope() + " blocked for " + block.toSeconds() + " s after repeated failures", from);
             LOG.warn("AUTH: {} {} blocked for {} s after repeated failures", failure.blockedScope(), blockedWho, block.toSeconds());
             return AuthOutcome.blocked(block);

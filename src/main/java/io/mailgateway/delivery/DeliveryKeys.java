@@ -67,7 +67,7 @@ public final class DeliveryKeys implements SettingGroup {
                 new Setting("BDAT_CHUNK_SIZE", "1048576",
                         "Octets per BDAT chunk (RFC 3030 CHUNKING) when relaying to a next hop that offers CHUNKING: no dot-stuffing, no end-of-data scan at the receiver; one chunk is held in memory per sending worker. 0 never uses BDAT (always DATA).", Setting.zeroOrBetween(MIN_CHUNK, MAX_CHUNK, "always DATA")),
                 new Setting("DKIM_SIGN_DOMAINS", "",
-                        "Domains whose outgoing mail is DKIM-signed, as domain:selector pairs, comma separated (e.g. example.com:sel1,example.org:mail), key in $DATA_DIR/dkim/DOMAIN.SELECTOR.key (PKCS#8 PEM, made by `dkim keygen`); a domain listed twice (RSA and Ed25519 selector) gets both signatures; empty means no signing.",
+                        "Domains whose outgoing mail (submitted with AUTH, or the gateway's own DSNs; never unauthenticated mail passing through) is DKIM-signed, as domain:selector pairs, comma separated (e.g. example.com:sel1,example.org:mail), key in $DATA_DIR/dkim/DOMAIN.SELECTOR.key (PKCS#8 PEM, made by `dkim keygen`); a domain listed twice (RSA and Ed25519 selector) gets both signatures; empty means no signing.",
                         io.mailgateway.policy.dkim.DkimSigner::checkDomains));
     }
 }

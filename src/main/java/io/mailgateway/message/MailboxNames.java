@@ -39,6 +39,12 @@ public final class MailboxNames {
         return true;
     }
 
+    /** A local part with the percent or bang relay hack in it ({@code user%elsewhere}, {@code elsewhere!user}). */
+    public static boolean routesOnward(Mailbox mailbox) {
+        String local = mailbox.localPart();
+        return local.indexOf('%') >= 0 || local.indexOf('!') >= 0;
+    }
+
     private static boolean visible(int cp) {
         return switch (Character.getType(cp)) {
             case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED,

@@ -50,6 +50,12 @@ final class RcptCommand implements SmtpCommand {
         if (disposition.get() == Disposition.RELAY && !session.relayQueue) {
             return SmtpReplies.RELAY_DISABLED; // QUEUE_ENABLED=false: nothing could ever send it on
         }
+        if (disposition.get() == Disposition.RELAY && session.authUser == null && MailboxNames.routesOnward(recipient)) {
+            // user%elsewhere@relayed or elsewhere!user@relayed: a next hop that honours the percent
+            // or bang hack (RFC 2505 2.9) would relay it for anyone, through us (Postfix:
+            // allow_untrusted_routing=no)
+            return SmtpReplies.RELAY_DENIED;
+        }
         if (!MailboxNames.acceptable(recipient, disposition.get())) {
             return SmtpReplies.BAD_MAILBOX_NAME;
         }

@@ -59,7 +59,11 @@ final class AuthFixture implements AutoCloseable {
     }
 
     AuthOutcome login(String user, String password) {
-        return authenticator.authenticate(Sasl.Mechanism.PLAIN, user, password, CLIENT);
+        return login(user, password, CLIENT);
+    }
+
+    AuthOutcome login(String user, String password, InetAddress client) {
+        return authenticator.authenticate(Sasl.Mechanism.PLAIN, user, password, client);
     }
 
     double attempts(String result) {

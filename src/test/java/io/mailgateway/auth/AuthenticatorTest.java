@@ -122,6 +122,40 @@ class AuthenticatorTest {
                 "bob@example.com auth.success plain 192.0.2.10");
     }
 
+    /**
+     * Anyone who knows bob's address could keep him locked out: 5 wrong passwords every 15
+     * minutes from one host blocked the account for everyone. A client that logged in to it
+     * before is not held by the account's block; a new one still is (a botnet's one guess per
+     * address stays stopped).
+     */
+    @Test
+    void should_let_a_client_that_logged_in_before_past_a_block_of_its_account() throws Exception {
+        java.net.InetAddress bobsHost = AuthFixture.address("198.51.100.7");
+        assertThat(auth.login("bob@example.com", "correct horse", bobsHost).kind()).isEqualTo(Kind.SUCCESS);
+        java.net.InetAddress attacker = AuthFixture.address("203.0.113.66");
+        for (int i = 1; i <= 4; i++) {
+            assertThat(auth.login("bob@example.com", "guess " + i, attacker).kind()).isEqualTo(Kind.FAILED);
+        }
+        assertThat(auth.login("bob@example.com", "guess 5", attacker).kind()).isEqualTo(Kind.BLOCKED);
+
+        assertThat(auth.login("bob@example.com", "correct horse", bobsHost).kind()).isEqualTo(Kind.SUCCESS);
+        assertThat(auth.login("bob@example.com", "correct horse", AuthFixture.address("198.51.100.99")).kind())
+                .as("a client new to the account").isEqualTo(Kind.BLOCKED);
+    }
+
+    /** One failure from each of 5 addresses: an account and a name that is none get the same replies. */
+    @Test
+    void should_not_tell_by_its_blocks_which_accounts_exist() throws Exception {
+        auth.addUser("carol@example.com", "staple");
+        for (int i = 1; i <= 5; i++) {
+            AuthOutcome real = auth.login("carol@example.com", "guess", AuthFixture.address("203.0.113." + (10 + i)));
+            AuthOutcome none = auth.login("nobody@example.com", "guess", AuthFixture.address("203.0.113." + (20 + i)));
+            assertThat(none.kind()).as("attempt %d", i).isEqualTo(real.kind());
+            assertThat(none.reply().code()).isEqualTo(real.reply().code());
+        }
+        assertThat(auth.login("nobody@example.com", "x", AuthFixture.address("203.0.113.99")).kind()).isEqualTo(Kind.BLOCKED);
+    }
+
     @Test
     void should_answer_a_temporary_failure_when_the_database_is_gone() throws Exception {
         auth.database.close(); // the pool is closed: every connection attempt fails

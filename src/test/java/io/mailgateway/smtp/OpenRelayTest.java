@@ -39,6 +39,10 @@ class OpenRelayTest {
         "victim@[127.0.0.1]",
         "victim@[IPv6:::1]",
         "victim@remote.example\" \"@example.com",
+        // sender-specified routing through a domain we relay: the next hop may honour it
+        "victim%remote.example@relay.test",
+        "remote.example!victim@relay.test",
+        "victim!remote.example@relay.test",
     })
     void should_refuse_a_recipient_that_would_be_relayed_without_auth(String rcpt) throws Exception {
         try (SmtpTestClient c = SmtpTestClient.connectEhlo(TestGateway.port())) {

@@ -186,16 +186,42 @@ public final class ArchiveWriter implements AutoCloseable {
         return ArchiveFrames.scan(channel).frames().stream().anyMatch(f -> f.queueId().equals(queueId));
     }
 
-    /** After a failed append (not a crash): cut what it wrote, so later appends do not follow it. */
+    /**
+     * After a failed append (not a crash): cut what it wrote, so later appends do not follow it.
+     * If even that fails, the file is closed and marked untrusted past {@code start}: the next
+     * append opens it again, which cuts it there first (or fails, and is retried). Appending on
+     * after the fragment made the reader take the fragment's record for one running into the next
+     * message's bytes: both were lost, the second one acknowledged.
+     */
     private void dropPartial(long start) {
         try {
             if (channel != null && channel.isOpen() && channel.size() > start) {
                 channel.truncate(start);
             }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("archive {}: could not drop a partial record at offset {}; it is cut when the file is next opened",
+            LOG.warn("archive {}: could not drop a partial record at offset {}; closing the file, it is cut there when next opened",
                     currentPath, start, e);
+            Path file = currentPath;
+            try {
+                closeCurrent(); // the appends before the fragment are made durable by its force
+            } catch (IOException | RuntimeException closing) {
+                LOG.warn("archive {}: closing after a failed append: {}", file, closing.toString());
+                closeQuietly();
+            }
+            pending.untrustFrom(file, start);
         }
+    }
+
+    private void closeQuietly() {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // closing is all we wanted
+        }
+        channel = null;
+        currentPath = null;
     }
 
     /**

@@ -62,6 +62,11 @@ final class PendingAppends {
         syncedLength = length;
     }
 
+    /** {@code file} holds a fragment from {@code length} on: it is cut back there when next opened. */
+    void untrustFrom(Path file, long length) {
+        untrusted.merge(file, length, Math::min);
+    }
+
     /** How far {@code file} may be trusted: -1 for all of it, else the length to cut it back to. */
     long trustedLength(Path file) {
         return untrusted.getOrDefault(file, -1L);

@@ -32,9 +32,14 @@ import org.slf4j.LoggerFactory;
 public final class S3ObjectHeaders extends StoreStep {
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
-    /** AWS allows 2 KB of user metadata in all; long recipient lists are cut to this. */
-    static final int MAX_RECIPIENTS_CHARS = 1024;
-    static final int MAX_FIELD_CHARS = 255;
+    /**
+     * AWS allows 2 KB of user metadata in all (the UTF-8 octets of every key and value), and
+     * answers more with 400 MetadataTooLarge, which fails the message for good: it went to
+     * store.s3.dlq, and its requeue failed the same way. So values are cut by octets, after
+     * encoding, and the recipient list gets what the other fields leave of this budget.
+     */
+    static final int METADATA_BUDGET = 2000;
+    static final int MAX_FIELD_OCTETS = 300;
 
     private static final Logger LOG = LoggerFactory.getLogger(S3ObjectHeaders.class);
 
@@ -68,20 +73,29 @@ public final class S3ObjectHeaders extends StoreStep {
         return prefix.isEmpty() ? path : prefix + "/" + path;
     }
 
-    private static Map<String, String> metadata(Message in, String queueId, long receivedAt) {
+    static Map<String, String> metadata(Message in, String queueId, long receivedAt) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("queue-id", queueId);
         Envelope envelope = EnvelopeCodec.read(in);
-        m.put("sender", field(envelope.sender().toString(), MAX_FIELD_CHARS));
-        // For people browsing the bucket (display only: the envelope itself is in the SQL store and the archive).
-        m.put("recipients", field(envelope.recipients().stream().map(Recipient::address)
-                .collect(Collectors.joining(" ")), MAX_RECIPIENTS_CHARS));
+        m.put("sender", field(envelope.sender().toString(), MAX_FIELD_OCTETS));
         m.put("recipient-count", String.valueOf(envelope.recipients().size()));
-        m.put("client-address", field(nonNull(envelope.client().address()), MAX_FIELD_CHARS));
-        m.put("helo", field(nonNull(envelope.client().helo()), MAX_FIELD_CHARS));
-        m.put("protocol", field(in.getHeader(MailHeaders.PROTOCOL, "", String.class), MAX_FIELD_CHARS));
+        m.put("client-address", field(nonNull(envelope.client().address()), MAX_FIELD_OCTETS));
+        m.put("helo", field(nonNull(envelope.client().helo()), MAX_FIELD_OCTETS));
+        m.put("protocol", field(in.getHeader(MailHeaders.PROTOCOL, "", String.class), MAX_FIELD_OCTETS));
         m.put("received-at", Instant.ofEpochMilli(receivedAt).toString());
+        // For people browsing the bucket (display only: the envelope itself is in the SQL store and the archive).
+        int left = METADATA_BUDGET - octets(m) - "recipients".length();
+        m.put("recipients", field(envelope.recipients().stream().map(Recipient::address).collect(Collectors.joining(" ")), left));
         return m;
+    }
+
+    /** What S3 counts of the metadata: the UTF-8 octets of each key and value. */
+    static int octets(Map<String, String> metadata) {
+        int n = 0;
+        for (Map.Entry<String, String> e : metadata.entrySet()) {
+            n += e.getKey().getBytes(StandardCharsets.UTF_8).length + e.getValue().getBytes(StandardCharsets.UTF_8).length;
+        }
+        return n;
     }
 
     private static String nonNull(String s) {
@@ -91,13 +105,31 @@ public final class S3ObjectHeaders extends StoreStep {
     /**
      * Metadata travels as HTTP headers: printable ASCII as is, anything else (SMTPUTF8
      * addresses, a HELO with control bytes) as an RFC 2047 encoded word, as S3 itself returns
-     * non-ASCII metadata. Values past {@code max} characters are cut, marked with "...".
+     * non-ASCII metadata. A value longer than {@code maxOctets} octets as sent is cut, marked
+     * with "..." (an encoded word takes 12 octets plus 4 per 3 octets of UTF-8).
      */
-    static String field(String value, int max) {
-        String v = value.length() > max ? value.substring(0, max - 3) + "..." : value;
-        if (v.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
-            return v;
+    static String field(String value, int maxOctets) {
+        if (value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            return value.length() <= maxOctets ? value : value.substring(0, Math.max(0, maxOctets - 3)) + "...";
         }
+        int maxUtf8 = Math.max(0, (maxOctets - 12) / 4 * 3);
+        String v = value.getBytes(StandardCharsets.UTF_8).length <= maxUtf8 ? value : utf8Prefix(value, maxUtf8 - 3) + "...";
         return "=?UTF-8?B?" + Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8)) + "?=";
+    }
+
+    /** The longest prefix of {@code value}, whole code points, of at most {@code octets} octets of UTF-8. */
+    private static String utf8Prefix(String value, int octets) {
+        int used = 0;
+        int end = 0;
+        while (end < value.length()) {
+            int cp = value.codePointAt(end);
+            int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (used + size > octets) {
+                break;
+            }
+            used += size;
+            end += Character.charCount(cp);
+        }
+        return value.substring(0, end);
     }
 }

@@ -99,6 +99,30 @@ class ArchiveFsyncFailureTest {
                 .map(MboxEntry::queueId).toList()).containsExactly("P0", "P1");
     }
 
+    /**
+     * An append that fails half written (a full disk) and whose fragment cannot be cut either:
+     * the next append must not follow the fragment. It did, and the reader then took the
+     * fragment's record for one running into the next message's bytes: Q2, acknowledged, could
+     * not be read, and the next opening of the file cut it away.
+     */
+    @Test
+    void should_not_append_after_a_fragment_it_could_not_cut() throws Exception {
+        FaultyFsyncChannel.Faults faults = new FaultyFsyncChannel.Faults();
+        try (ArchiveWriter writer = new ArchiveWriter(root, faults)) {
+            writer.append(entry("Q0"), false);
+            faults.failNextWriteAndTruncate = true;
+            assertThatThrownBy(() -> writer.append(entry("Q1"), false)).isInstanceOf(IOException.class);
+            assertThat(writer.append(entry("Q2"), false)).isTrue();
+            assertThat(queueIds()).as("readable while the writer runs").containsExactly("Q0", "Q2");
+            assertThat(writer.append(entry("Q1"), true)).as("Q1 redelivered").isTrue();
+        }
+        assertThat(queueIds()).containsExactly("Q0", "Q2", "Q1");
+        try (ArchiveWriter again = new ArchiveWriter(root)) { // opened again: nothing of it cut
+            assertThat(again.append(entry("Q2"), true)).as("Q2 found, not written twice").isFalse();
+        }
+        assertThat(queueIds()).containsExactly("Q0", "Q2", "Q1");
+    }
+
     private static void assertFailedByTheFsync(Future<Boolean> append) {
         assertThatThrownBy(append::get).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(IOException.class).hasMessageContaining("fsync");

@@ -25,6 +25,9 @@ final class FaultyFsyncChannel extends FileChannel {
         final CountDownLatch failingForceEntered = new CountDownLatch(1);
         volatile CountDownLatch releaseFailingForce = new CountDownLatch(0);
         final Semaphore written = new Semaphore(0);
+        /** The next positional write writes half, then fails (ENOSPC, EIO); the truncate after it fails too. */
+        volatile boolean failNextWriteAndTruncate;
+        volatile boolean failTruncate;
 
         @Override
         public FileChannel open(Path file) throws IOException {
@@ -57,6 +60,14 @@ final class FaultyFsyncChannel extends FileChannel {
 
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
+        if (faults.failNextWriteAndTruncate) {
+            faults.failNextWriteAndTruncate = false;
+            faults.failTruncate = true;
+            ByteBuffer half = src.duplicate();
+            half.limit(half.position() + half.remaining() / 2);
+            file.write(half, position);
+            throw new IOException("No space left on device (injected by the test)");
+        }
         int n = file.write(src, position);
         faults.written.release();
         return n;
@@ -100,6 +111,10 @@ final class FaultyFsyncChannel extends FileChannel {
 
     @Override
     public FileChannel truncate(long size) throws IOException {
+        if (faults.failTruncate) {
+            faults.failTruncate = false;
+            throw new IOException("Input/output error (truncate failure injected by the test)");
+        }
         file.truncate(size);
         return this;
     }
