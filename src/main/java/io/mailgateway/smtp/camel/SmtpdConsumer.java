@@ -137,11 +137,15 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
         }
     }
 
-    /** BROKER_WRITE_CONCURRENCY threads for the inbound route; see doStart for the queue. */
+    /**
+     * BROKER_WRITE_CONCURRENCY threads for the inbound route, kept when idle as the fixed pool
+     * before was; see doStart for the queue.
+     */
     static ExecutorService routePool(org.apache.camel.CamelContext camel, Object owner, int threads) {
         return camel.getExecutorServiceManager().newThreadPool(owner, "smtpd-route",
                 new org.apache.camel.builder.ThreadPoolProfileBuilder("smtpd-route").poolSize(threads).maxPoolSize(threads)
-                        .maxQueueSize(Integer.MAX_VALUE).rejectedPolicy(org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy.Abort).build());
+                        .allowCoreThreadTimeOut(false).maxQueueSize(Integer.MAX_VALUE)
+                        .rejectedPolicy(org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy.Abort).build());
     }
 
     @Override
