@@ -245,7 +245,7 @@ public final class DeliverProcessor implements Processor, AutoCloseable {
                 List.of(Recipient.of(sender, router.dispositionOfOwnMail(sender))), Client.local(hostname));
         Map<String, Object> headers = new HashMap<>(EnvelopeCodec.headers(envelope));
         headers.put(MailHeaders.QUEUE_ID, dsnId);
-        headers.put(MailHeaders.PROTOCOL, io.mailgateway.policy.dkim.DkimSignProcessor.LOCAL_PROTOCOL); // ours: signed
+        headers.put(MailHeaders.PROTOCOL, MailHeaders.PROTOCOL_LOCAL);
         headers.put(MailHeaders.RECEIVED_AT, System.currentTimeMillis());
         headers.put(MailHeaders.SIZE, (long) dsn.length);
         sends.toAccepted(exchange, dsn, headers);

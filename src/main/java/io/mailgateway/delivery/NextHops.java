@@ -192,28 +192,30 @@ public final class NextHops implements Router {
         // RFC 5321 5.1: if we are one of the mail exchangers, only the more preferred ones are
         // next hops (the same preference or a larger one would be a loop, or a backup relaying
         // to a backup); if there are none, the mail loops back to us.
-        List<List<InetSocketAddress>> resolved = new ArrayList<>(); // per exchanger, in order
-        List<RoutingException> failed = new ArrayList<>(); // per exchanger: null if it resolved
+        record Exchanger(int preference, List<InetSocketAddress> hosts, RoutingException failure) {
+        }
+        List<Exchanger> exchangers = new ArrayList<>(); // in order
         int ourPreference = Integer.MAX_VALUE;
         for (MXRecord mx : ordered) {
             try {
                 List<InetSocketAddress> hosts = addresses(mx.getTarget().toString(true), port, false);
-                resolved.add(hosts);
-                failed.add(null);
+                exchangers.add(new Exchanger(mx.getPriority(), hosts, null));
                 if (hosts.stream().anyMatch(ours)) {
                     ourPreference = Math.min(ourPreference, mx.getPriority());
                 }
             } catch (RoutingException e) {
-                resolved.add(List.of());
-                failed.add(e);
+                exchangers.add(new Exchanger(mx.getPriority(), List.of(), e));
             }
         }
         List<InetSocketAddress> out = new ArrayList<>();
         RoutingException temporary = null;
-        for (int i = 0; i < ordered.size() && ordered.get(i).getPriority() < ourPreference; i++) {
-            out.addAll(resolved.get(i));
-            if (failed.get(i) != null && failed.get(i).reply.isTransient()) {
-                temporary = failed.get(i);
+        for (Exchanger x : exchangers) {
+            if (x.preference() >= ourPreference) {
+                break; // sorted: the rest are not more preferred than us either
+            }
+            out.addAll(x.hosts());
+            if (x.failure() != null && x.failure().reply.isTransient()) {
+                temporary = x.failure();
             }
         }
         if (out.isEmpty()) {

@@ -24,6 +24,8 @@ public final class MailHeaders {
     public static final String RELAYED = "MailRelayed";
     /** RFC 3848 "with" keyword: SMTP, ESMTP, UTF8SMTP, later ESMTPS/ESMTPA... */
     public static final String PROTOCOL = "MailProtocol";
+    /** {@link #PROTOCOL} of mail the gateway writes itself (DSNs, delay warnings): DKIM-signed like submitted mail. */
+    public static final String PROTOCOL_LOCAL = "local";
     /** Epoch milliseconds at end of data. */
     public static final String RECEIVED_AT = "MailReceivedAt";
     /** Size in octets of the message as received, before headers the gateway adds. */

@@ -28,8 +28,6 @@ import org.slf4j.LoggerFactory;
 public final class DkimSignProcessor implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(DkimSignProcessor.class);
-    /** MailProtocol of the mail the gateway writes itself ({@code DeliverProcessor}'s DSNs). */
-    public static final String LOCAL_PROTOCOL = "local";
 
     private final DkimSigner signer;
 
@@ -88,7 +86,7 @@ public final class DkimSignProcessor implements Processor {
 
     /** Submitted by an authenticated user, or written by the gateway (protocol "local": DSNs, delay warnings). */
     static boolean oursToSign(Message in) {
-        if (LOCAL_PROTOCOL.equals(in.getHeader(MailHeaders.PROTOCOL, String.class))) {
+        if (MailHeaders.PROTOCOL_LOCAL.equals(in.getHeader(MailHeaders.PROTOCOL, String.class))) {
             return true;
         }
         return in.getHeader(MailHeaders.ENVELOPE) != null && EnvelopeCodec.read(in).client().authUser() != null;

@@ -158,7 +158,7 @@ class DkimSignerTest {
 
         Exchange dsn = new DefaultExchange(camel);
         dsn.getMessage().setBody(forged);
-        dsn.getMessage().setHeader(io.mailgateway.message.MailHeaders.PROTOCOL, DkimSignProcessor.LOCAL_PROTOCOL);
+        dsn.getMessage().setHeader(io.mailgateway.message.MailHeaders.PROTOCOL, io.mailgateway.message.MailHeaders.PROTOCOL_LOCAL);
         new DkimSignProcessor(signer()).process(dsn);
         assertThat(new String(dsn.getMessage().getBody(byte[].class), StandardCharsets.US_ASCII)).startsWith("DKIM-Signature: ");
     }
