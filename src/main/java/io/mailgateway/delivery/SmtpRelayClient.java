@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * <p>Behaviour: EHLO (HELO on a 5xx), opportunistic STARTTLS without certificate checks
  * (Postfix {@code smtp_tls_security_level=may}) with one plaintext retry if the handshake
  * fails, PIPELINING, SIZE=, BODY=8BITMIME, SMTPUTF8, BDAT chunks of BDAT_CHUNK_SIZE when CHUNKING is
- * offered (RFC 3030); the next host of the list after a
+ * offered (RFC 3030); recipients over the server's limit (452) in further transactions at
+ * once; the next host of the list after a
  * connect failure or a 4xx/5xx greeting (RFC 5321 5.1); a timeout on every step
  * (RFC 5321 4.5.3.2); content streamed with channel backpressure.
  *
@@ -105,6 +106,7 @@ public final class SmtpRelayClient implements RelayClient {
                         settings.bdatChunkSize());
                 Map<String, RemoteReply> replies = tx.run();
                 if (!tx.closingAtMail() && (tx.anyReply() || pooled.reusable())) {
+                    replies = withTheRest(pooled, envelope, message, replies);
                     LOG.debug("{}: {} via {} (tls={}, reused)", envelope.queueId(), replies, pooled.host(), pooled.isTls());
                     finish(pooled);
                     return new RelayResult(replies, lastHost);
@@ -121,13 +123,44 @@ public final class SmtpRelayClient implements RelayClient {
                 LOG.debug("{}: {} (next host)", envelope.queueId(), failure);
                 continue;
             }
-            Map<String, RemoteReply> replies = new RelayTransaction(conn, envelope, message,
-                    settings.commandTimeout(), settings.dataTimeout(), settings.bdatChunkSize()).run();
+            Map<String, RemoteReply> replies = withTheRest(conn, envelope, message, new RelayTransaction(conn, envelope, message,
+                    settings.commandTimeout(), settings.dataTimeout(), settings.bdatChunkSize()).run());
             LOG.debug("{}: {} via {} (tls={}, new connection)", envelope.queueId(), replies, conn.host(), conn.isTls());
             finish(conn);
             return new RelayResult(replies, lastHost);
         }
         return all(envelope, failure, lastHost);
+    }
+
+    /**
+     * RFC 5321 4.5.3.1.10: a server that takes only so many recipients a transaction answers
+     * the others 452 ("too many recipients"), and the client "SHOULD be prepared to transmit in
+     * chunks". Those recipients go at once in another transaction on the same connection
+     * (Postfix does the same) rather than waiting for the retry schedule, for as long as each
+     * transaction delivers to at least one recipient: a 452 for want of space ends it.
+     */
+    private Map<String, RemoteReply> withTheRest(SmtpConnection conn, RelayEnvelope envelope, MessageContent message,
+            Map<String, RemoteReply> replies) {
+        Map<String, RemoteReply> all = new LinkedHashMap<>(replies);
+        Map<String, RemoteReply> last = replies;
+        while (true) {
+            List<String> rest = last.entrySet().stream().filter(e -> e.getValue().code() == 452).map(Map.Entry::getKey).toList();
+            boolean delivered = last.values().stream().anyMatch(r -> r.code() / 100 == 2);
+            if (rest.isEmpty() || !delivered || !conn.reusable() || closed) {
+                return all;
+            }
+            try {
+                if (!conn.command("RSET", settings.commandTimeout(), "sending RSET").isPositive()) {
+                    return all;
+                }
+            } catch (RelayIoException e) {
+                return all;
+            }
+            RelayEnvelope next = new RelayEnvelope(envelope.queueId(), envelope.mailFrom(), rest, envelope.size());
+            last = new RelayTransaction(conn, next, message, settings.commandTimeout(), settings.dataTimeout(),
+                    settings.bdatChunkSize()).run();
+            all.putAll(last);
+        }
     }
 
     private static RelayResult all(RelayEnvelope envelope, RemoteReply reply, String host) {

@@ -162,6 +162,63 @@ class SmtpRelayClientTest {
                 .containsExactly(Map.entry("a@d.test", new RemoteReply(552, "5.3.4 Message too big")));
     }
 
+    /** A server that takes two recipients a transaction (its counter restarts at MAIL). */
+    private void twoRecipientsATransaction() {
+        java.util.concurrent.atomic.AtomicInteger rcpts = new java.util.concurrent.atomic.AtomicInteger();
+        server.script = c -> {
+            if (c.startsWith("MAIL")) {
+                rcpts.set(0);
+            } else if (c.startsWith("RCPT") && rcpts.incrementAndGet() > 2) {
+                return "452 4.5.3 Too many recipients";
+            }
+            return null;
+        };
+    }
+
+    /** RFC 5321 4.5.3.1.10: the recipients a server leaves with 452 go at once in the next transactions on the same connection. */
+    @Test
+    void should_send_the_recipients_over_a_servers_limit_in_further_transactions_at_once() {
+        twoRecipientsATransaction();
+        RelayResult r = send(envelope("a@d.test", "b@d.test", "c@d.test", "d@d.test", "e@d.test"), content("x\r\n"),
+                server.address());
+
+        assertThat(r.recipients().keySet()).containsExactly("a@d.test", "b@d.test", "c@d.test", "d@d.test", "e@d.test");
+        assertThat(codes(r)).containsOnly(250);
+        assertThat(server.sessions()).hasSize(1);
+        CaptureSmtpServer.Session s = server.last();
+        assertThat(s.data).hasSize(3);
+        assertThat(s.commands.stream().filter(c -> c.startsWith("RCPT")).toList()).containsExactly(
+                "RCPT TO:<a@d.test>", "RCPT TO:<b@d.test>", "RCPT TO:<c@d.test>", "RCPT TO:<d@d.test>", "RCPT TO:<e@d.test>",
+                "RCPT TO:<c@d.test>", "RCPT TO:<d@d.test>", "RCPT TO:<e@d.test>", "RCPT TO:<e@d.test>");
+
+        server.extensions = "SIZE 1000000"; // one command at a time, on a new connection: the same
+        client.close();
+        client = client(4, Duration.ofSeconds(10));
+        RelayResult stepwise = send(envelope("a@d.test", "b@d.test", "c@d.test"), content("x\r\n"), server.address());
+        assertThat(codes(stepwise)).containsOnly(250);
+        assertThat(server.sessions()).hasSize(2);
+        assertThat(server.last().data).hasSize(2);
+        assertThat(server.last().pendingAtReply.get("RCPT TO:<a@d.test>")).isZero();
+    }
+
+    /** A 452 that is not a limit (no recipient of the transaction delivered) waits for the retry schedule. */
+    @Test
+    void should_not_send_again_at_once_when_a_transaction_delivers_to_no_one() {
+        server.script = c -> c.equals("RCPT TO:<b@d.test>") ? "452 4.3.1 Insufficient system storage"
+                : c.equals(".") ? "452 4.3.1 Insufficient system storage" : null;
+        RelayResult r = send(envelope("a@d.test", "b@d.test"), content("x\r\n"), server.address());
+
+        assertThat(codes(r)).containsOnly(452);
+        assertThat(server.last().commands.stream().filter(c -> c.startsWith("MAIL")).count()).isEqualTo(1);
+
+        // The first transaction delivered, the second did not: two transactions, then the schedule.
+        server.script = c -> c.equals("RCPT TO:<b@d.test>") ? "452 4.3.1 Insufficient system storage" : null;
+        RelayResult r2 = send(envelope("a@d.test", "b@d.test"), content("y\r\n"), server.address());
+        assertThat(r2.recipients()).containsExactly(Map.entry("a@d.test", new RemoteReply(250, "2.0.0 Ok: queued")),
+                Map.entry("b@d.test", new RemoteReply(452, "4.3.1 Insufficient system storage")));
+        assertThat(server.last().commands.stream().filter(c -> c.startsWith("MAIL")).count()).isEqualTo(3);
+    }
+
     @Test
     void should_send_no_data_when_every_recipient_is_refused() {
         server.extensions = "8BITMIME";
