@@ -2,6 +2,9 @@ package io.mailgateway.broker;
 
 import io.mailgateway.config.ConfigException;
 import io.mailgateway.config.GatewayConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -43,13 +46,28 @@ public record ClusterSettings(int nodeId, String host, int port, List<String> pe
         }
         List<String> peers = Arrays.stream(config.get("CLUSTER_PEERS").split(","))
                 .map(String::trim).filter(p -> !p.isEmpty()).toList();
+        String host = config.get("CLUSTER_HOST").trim();
+        if (loopback(host)) {
+            peers.stream().filter(p -> !loopback(p.substring(0, p.lastIndexOf(':')))).findFirst().ifPresent(p -> {
+                throw new ConfigException("CLUSTER_HOST", host + " is this machine only, but peer " + p + " is another:"
+                        + " set CLUSTER_HOST to this node's address on the network the nodes share (the peers connect"
+                        + " to it, and the topology announces it)");
+            });
+        }
         Map<String, String> properties = switch (lockManager) {
             case "file" -> {
                 String dir = config.get("HA_LOCKS_DIR");
                 if (dir == null || dir.isBlank()) {
                     throw new ConfigException("HA_LOCKS_DIR", "required with HA_LOCK_MANAGER=file: a directory the primary and its replica both see");
                 }
-                yield Map.of("locks-folder", Path.of(dir).toAbsolutePath().toString());
+                Path locks = Path.of(dir.trim()).toAbsolutePath();
+                if (!Files.isDirectory(locks) || !Files.isWritable(locks)) {
+                    // Not created here: a missing directory is most often a shared mount not
+                    // mounted, and a local one would let the primary and its replica both go live.
+                    throw new ConfigException("HA_LOCKS_DIR", locks + " is not a directory this process can write: create it,"
+                            + " or mount the storage the primary and its replica share");
+                }
+                yield Map.of("locks-folder", locks.toString());
             }
             case "zookeeper" -> {
                 String connect = config.get("HA_ZOOKEEPER_CONNECT");
@@ -72,8 +90,24 @@ public record ClusterSettings(int nodeId, String host, int port, List<String> pe
                 throw new ConfigException("HA_REPLICA_PORT", "required with HA_REPLICA_OF, a port other than CLUSTER_PORT");
             }
         }
-        return new ClusterSettings(nodeId, config.get("CLUSTER_HOST").trim(), port, peers, config.get("CLUSTER_USER"),
+        return new ClusterSettings(nodeId, host, port, peers, config.get("CLUSTER_USER"),
                 password, config.getLong("CLUSTER_REDISTRIBUTION_DELAY"), lockManager, properties, replicaOf, replicaPort);
+    }
+
+    /** Whether a host (name or literal, brackets allowed) is certainly this machine only; names other than localhost are not looked up. */
+    static boolean loopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost") || h.toLowerCase(java.util.Locale.ROOT).endsWith(".localhost")) {
+            return true;
+        }
+        if (!h.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+            return false; // a name: resolving it here could stall the start on DNS
+        }
+        try {
+            return InetAddress.getByName(h).isLoopbackAddress(); // a literal: no lookup
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     public boolean clustered() {

@@ -86,6 +86,15 @@ public final class QueueGauges {
         if (head != null) {
             oldest = receivedAt(head.getMessage());
         }
+        if (queue.getDeliveringCount() > 0) {
+            // The head skips what consumers hold: a stuck store or relay holds the oldest mail,
+            // which is the very thing this gauge is watched for.
+            for (java.util.List<MessageReference> held : queue.getDeliveringMessages().values()) {
+                for (MessageReference ref : held) {
+                    oldest = Math.min(oldest, receivedAt(ref.getMessage()));
+                }
+            }
+        }
         if (queue.getScheduledCount() > 0) {
             for (MessageReference ref : queue.getScheduledMessages()) {
                 oldest = Math.min(oldest, receivedAt(ref.getMessage()));
