@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * one password per address; counting the client stops one address that tries many accounts.
  *
  * <p>An account's block does not stop a client (address, IPv6 /64) that has logged in to that
- * account before, since this process started: anyone who knows a user's address could otherwise
+ * account before (in this process, or within 30 days by the audit log, {@link KnownClients}):
+ * anyone who knows a user's address could otherwise
  * keep the user locked out, 5 wrong passwords every AUTH_BLOCK_TIME from one host. Names that are
  * no account are counted and blocked the same way, in a table of their own (spraying them cannot
  * crowd out the real accounts'), so neither the reply nor its timing tells which accounts exist.

@@ -143,6 +143,39 @@ class AuthenticatorTest {
                 .as("a client new to the account").isEqualTo(Kind.BLOCKED);
     }
 
+    /**
+     * The clients an account logged in from outlive a restart (read back from the audit log):
+     * else an attacker who locks the account right after it keeps the user out.
+     */
+    @Test
+    void should_still_know_the_clients_an_account_logged_in_from_after_a_restart() throws Exception {
+        java.net.InetAddress bobsHost = AuthFixture.address("198.51.100.7");
+        java.net.InetAddress bobsPhone = AuthFixture.address("2001:db8:7:1::42");
+        assertThat(auth.login("bob@example.com", "correct horse", bobsHost).kind()).isEqualTo(Kind.SUCCESS);
+        assertThat(auth.login("bob@example.com", "correct horse", bobsPhone).kind()).isEqualTo(Kind.SUCCESS);
+        assertThat(auth.login("bob@example.com", "wrong", AuthFixture.address("198.51.100.8")).kind()).isEqualTo(Kind.FAILED);
+        auth.close();
+
+        auth = new AuthFixture(Map.of("DATA_DIR", dataDir.toString()));
+        assertThat(KnownClients.restore(auth.database.dataSource(), auth.limiter, auth.clock)).isEqualTo(2);
+        java.net.InetAddress attacker = AuthFixture.address("203.0.113.66");
+        for (int i = 1; i <= 4; i++) {
+            assertThat(auth.login("bob@example.com", "guess " + i, attacker).kind()).isEqualTo(Kind.FAILED);
+        }
+        assertThat(auth.login("bob@example.com", "guess 5", attacker).kind()).isEqualTo(Kind.BLOCKED);
+
+        assertThat(auth.login("bob@example.com", "correct horse", bobsHost).kind()).isEqualTo(Kind.SUCCESS);
+        assertThat(auth.login("bob@example.com", "correct horse", AuthFixture.address("2001:db8:7:1::99")).kind())
+                .as("the phone's /64").isEqualTo(Kind.SUCCESS);
+        assertThat(auth.login("bob@example.com", "correct horse", AuthFixture.address("198.51.100.8")).kind())
+                .as("a client that only failed").isEqualTo(Kind.BLOCKED);
+
+        auth.close();
+        auth = new AuthFixture(Map.of("DATA_DIR", dataDir.toString()));
+        auth.clock.advance(KnownClients.REMEMBERED.plusDays(1));
+        assertThat(KnownClients.restore(auth.database.dataSource(), auth.limiter, auth.clock)).as("logins too old").isZero();
+    }
+
     /** One failure from each of 5 addresses: an account and a name that is none get the same replies. */
     @Test
     void should_not_tell_by_its_blocks_which_accounts_exist() throws Exception {
