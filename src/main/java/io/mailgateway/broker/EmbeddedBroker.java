@@ -145,6 +145,14 @@ public final class EmbeddedBroker {
         requireActive(adminPort);
         if (cluster.highlyAvailable()) {
             lockWatchdog = new LostLockWatchdog(embedded.getActiveMQServer(), cluster.nodeId());
+            if (metrics != null) {
+                ActiveMQServer primary = embedded.getActiveMQServer();
+                // HA that is configured is not HA that holds: a replica that never connected, or
+                // fell behind, leaves every acknowledged message on this disk only.
+                io.micrometer.core.instrument.Gauge.builder("broker_replica_in_sync", () -> primary.isReplicaSync() ? 1 : 0)
+                        .description("1 while this node's broker has a replica on another node that holds its whole journal (HA); 0: its mail is on this disk only")
+                        .register(metrics);
+            }
         }
         bindStoreQueues(stores);
         if (cluster.replicaOf() != 0) {

@@ -61,8 +61,10 @@ final class ReplicaBroker {
         });
         // Waiting for the primary (and, once it dies, for the lock) happens in Artemis' own threads.
         embedded.start();
-        LOG.info("replica of node {}'s broker started on {}:{} with its journal in {}: it becomes live when node {} dies",
-                settings.replicaOf(), settings.host(), settings.replicaPort(), home, settings.replicaOf());
+        LOG.info("replica of node {}'s broker started on {}:{} with its journal in {}: it copies node {}'s journal once that"
+                        + " broker connects (node {}'s broker_replica_in_sync is then 1), and becomes live if node {} dies",
+                settings.replicaOf(), settings.host(), settings.replicaPort(), home, settings.replicaOf(), settings.replicaOf(),
+                settings.replicaOf());
     }
 
     /** Epoch milliseconds at which the replica became live (its primary died), 0 while it only replicates. */

@@ -70,6 +70,23 @@ class ClusterFailoverIT {
     @TempDir
     Path dir;
     private int redisPort;
+    private final Map<Integer, Integer> metricsPorts = new HashMap<>();
+
+    /** Node {@code n}'s broker_replica_in_sync as /metrics shows it, or -1 when unreadable. */
+    private double replicaInSync(int n) {
+        try {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create("http://127.0.0.1:" + metricsPorts.get(n) + "/metrics"))
+                    .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            Matcher m = Pattern.compile("(?m)^broker_replica_in_sync(\\{[^}]*\\})? (\\S+)$").matcher(r.body());
+            return m.find() ? Double.parseDouble(m.group(2)) : -1;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
 
     @Test
     void should_lose_nothing_when_a_node_is_killed_under_load() throws Exception {
@@ -85,6 +102,9 @@ class ClusterFailoverIT {
             for (GatewayProcess node : nodes) {
                 node.awaitGreetingWithin(Duration.ofSeconds(120));
             }
+            // Each broker's replica (on the next node) has copied its journal.
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> replicaInSync(1) == 1 && replicaInSync(2) == 1 && replicaInSync(3) == 1);
 
             // Retries pending on node 1: the next hop answers 450 to the first RCPT of each temp1- address.
             List<String> retried = new ArrayList<>();
@@ -118,6 +138,9 @@ class ClusterFailoverIT {
             long killedAt = System.currentTimeMillis();
             ClusterNodes.awaitReplicaLive(nodes.subList(1, NODES), 1, Duration.ofSeconds(60));
             long failoverMillis = System.currentTimeMillis() - killedAt;
+            // Node 3's replica was in node 1: its mail is on one disk now, and its metric says so.
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> replicaInSync(3) == 0);
+            assertThat(replicaInSync(2)).as("node 2's replica, on node 3").isEqualTo(1);
             for (Future<?> f : running) {
                 f.get(300, TimeUnit.SECONDS);
             }
@@ -188,6 +211,7 @@ class ClusterFailoverIT {
         env.put("RATE_LIMIT_WHITELIST", "");
         env.put("RATE_LIMIT_PER_MINUTE", "1000000");
         env.put("RATE_LIMIT_BURST", "1000000");
+        env.put("METRICS_PORT", String.valueOf(metricsPorts.computeIfAbsent(n, k -> GatewayProcess.freePort())));
         return env;
     }
 
