@@ -4,22 +4,31 @@ import io.mailgateway.message.Envelope;
 import io.mailgateway.message.Recipient;
 import io.mailgateway.policy.EndOfData;
 import io.mailgateway.policy.scan.RspamdReply.RspamdException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Asks rspamd's normal worker about one message over its HTTP protocol: {@code POST /checkv2},
  * the message as the body and the envelope as request headers (From, Rcpt once per recipient,
  * IP, Helo, User when authenticated, Queue-Id), so rspamd's SPF, rate-limit and per-user rules
  * see what the SMTP session saw. The body streams from the message's storage (pooled buffer or
- * spool file) with a fixed Content-Length: the message is never copied to the heap. Thread-safe.
+ * spool file) with a fixed Content-Length: the message is never copied to the heap. SPAM_TIMEOUT
+ * bounds the whole exchange, the reply's body included. Thread-safe.
  */
 public final class RspamdClient {
 
@@ -52,42 +61,93 @@ public final class RspamdClient {
                 .POST(BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(() -> message.content().openReceived()),
                         message.content().receivedSize()));
         envelopeHeaders(request, message);
-        HttpResponse<InputStream> response;
+        // The request's own timeout ends at the response headers; a body that then stalls would
+        // hold the route thread for ever, so the whole exchange is bounded here and cancelled.
+        CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(request.build(), info -> new LimitedBody());
+        HttpResponse<byte[]> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new RspamdException("rspamd at " + checkUri + " did not answer: " + e, e);
+            response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new RspamdException("rspamd at " + checkUri + " gave no whole reply within " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            throw new RspamdException("rspamd at " + checkUri + " did not answer: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            exchange.cancel(true);
+            throw e;
         }
-        try (InputStream body = response.body()) {
-            String text = new String(body.readNBytes(MAX_REPLY), StandardCharsets.UTF_8);
-            if (response.statusCode() != 200) {
-                throw new RspamdException("rspamd answered HTTP " + response.statusCode() + ": " + text.strip());
-            }
-            return RspamdReply.parse(text);
-        } catch (IOException e) {
-            throw new RspamdException("rspamd reply could not be read: " + e, e);
+        String text = new String(response.body(), StandardCharsets.UTF_8);
+        if (response.statusCode() != 200) {
+            throw new RspamdException("rspamd answered HTTP " + response.statusCode() + ": " + text.strip());
         }
+        return RspamdReply.parse(text);
     }
 
     private static void envelopeHeaders(HttpRequest.Builder request, EndOfData message) {
         Envelope envelope = message.envelope();
         if (!envelope.sender().isNull()) {
-            request.header("From", envelope.sender().toString());
+            header(request, "From", envelope.sender().toString());
         }
         for (Recipient r : envelope.recipients()) {
-            request.header("Rcpt", r.address());
+            header(request, "Rcpt", r.address());
         }
-        if (envelope.client().address() != null) {
-            request.header("IP", envelope.client().address());
+        header(request, "IP", envelope.client().address());
+        header(request, "Helo", envelope.client().helo());
+        header(request, "User", envelope.client().authUser());
+        header(request, "Queue-Id", message.queueId());
+    }
+
+    /**
+     * Adds a header whose value is printable ASCII, and leaves out any other. An SMTPUTF8 address
+     * (RFC 6531) cannot be sent: the JDK client refuses octets over 127 in a header value (an
+     * IllegalArgumentException) and rspamd decodes no encoded form of From or Rcpt. Without them
+     * rspamd takes the addresses from the message's own header fields, which it still sees.
+     */
+    private static void header(HttpRequest.Builder request, String name, String value) {
+        if (value != null && value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            request.header(name, value);
         }
-        if (envelope.client().helo() != null) {
-            request.header("Helo", envelope.client().helo());
+    }
+
+    /** Collects the reply up to {@link #MAX_REPLY} octets; a larger one fails the exchange. */
+    private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private Flow.Subscription subscription;
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return body;
         }
-        if (envelope.client().authUser() != null) {
-            request.header("User", envelope.client().authUser());
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE);
         }
-        if (message.queueId() != null) {
-            request.header("Queue-Id", message.queueId());
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer b : buffers) {
+                if (bytes.size() + b.remaining() > MAX_REPLY) {
+                    subscription.cancel();
+                    body.completeExceptionally(new IOException("rspamd reply larger than " + MAX_REPLY + " octets"));
+                    return;
+                }
+                byte[] chunk = new byte[b.remaining()];
+                b.get(chunk);
+                bytes.writeBytes(chunk);
+            }
+        }
+
+        @Override
+        public void onError(Throwable e) {
+            body.completeExceptionally(e);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(bytes.toByteArray());
         }
     }
 }

@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * <li>else accept.</li>
  * </ul>
  * rspamd's own action counts too, as a floor for the score: {@code reject} (its threshold, or a
- * pre-filter such as GTUBE or a multimap rule that rejects without scoring: "passthrough")
- * counts as at least SPAM_REJECT_THRESHOLD, {@code add header} / {@code rewrite subject} as at
- * least SPAM_THRESHOLD, and {@code soft reject} (its rate limits, greylisting) is a tempfail
+ * pre-filter such as GTUBE or a multimap rule that rejects without scoring: "passthrough") and
+ * {@code discard} count as at least SPAM_REJECT_THRESHOLD, {@code add header} /
+ * {@code rewrite subject} / {@code quarantine} as at least SPAM_THRESHOLD, and {@code soft reject} (its rate limits, greylisting) is a tempfail
  * 451 4.7.1. So a rule the rspamd operator made decisive stays decisive, and our thresholds decide
  * everything else. Every scanned message gets {@code X-Spam-Score} and {@code X-Spam-Status}.
  * rspamd down, slow or erroring (or its breaker open): SPAM_FAIL_ACTION. Off when SPAM_CHECK_ENABLED=false.
@@ -59,17 +59,24 @@ public final class SpamCheck implements DataCheck {
             metrics.spam(ScanMetrics.BREAKER_OPEN);
             return unavailable(message, "rspamd breaker open");
         }
-        RspamdReply reply;
+        RspamdReply reply = null;
+        String error = "interrupted or failed unexpectedly";
         try {
             reply = rspamd.check(message);
         } catch (RspamdException e) {
-            if (breaker.failure()) {
-                LOG.warn("rspamd circuit breaker opened: {}", e.getMessage());
+            error = e.getMessage();
+        } finally {
+            // Whatever ended the call, it counts: a probe left open would refuse every later message.
+            if (reply != null) {
+                breaker.success();
+            } else if (breaker.failure()) {
+                LOG.warn("rspamd circuit breaker opened: {}", error);
             }
-            metrics.spam(ScanMetrics.ERROR);
-            return unavailable(message, e.getMessage());
         }
-        breaker.success();
+        if (reply == null) {
+            metrics.spam(ScanMetrics.ERROR);
+            return unavailable(message, error);
+        }
         return verdict(message.queueId(), reply);
     }
 
@@ -101,8 +108,8 @@ public final class SpamCheck implements DataCheck {
     /** The score, raised to the threshold rspamd's own action stands for. */
     private double effectiveScore(RspamdReply reply) {
         return switch (reply.action()) {
-            case "reject" -> Math.max(reply.score(), rejectThreshold);
-            case "add header", "rewrite subject" -> Math.max(reply.score(), threshold);
+            case "reject", "discard" -> Math.max(reply.score(), rejectThreshold);
+            case "add header", "rewrite subject", "quarantine" -> Math.max(reply.score(), threshold);
             default -> reply.score();
         };
     }

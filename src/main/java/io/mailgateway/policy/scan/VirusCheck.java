@@ -59,26 +59,36 @@ public final class VirusCheck implements DataCheck {
             metrics.virus(ScanMetrics.BREAKER_OPEN);
             return unavailable(message, "clamd breaker open");
         }
-        ClamdReply reply;
+        ClamdReply reply = null;
+        String error = "failed unexpectedly";
         try (InputStream in = message.content().openReceived()) {
             reply = clamd.scan(in);
         } catch (IOException e) {
-            return failed(message, e.toString());
+            error = e.toString();
+        } finally {
+            // Whatever ended the call, it counts: a probe left open would refuse every later message.
+            if (reply == null || reply.kind() == ClamdReply.Kind.ERROR) {
+                if (breaker.failure()) {
+                    LOG.warn("clamd circuit breaker opened: {}", reply == null ? error : reply.detail());
+                }
+            } else {
+                breaker.success();
+            }
+        }
+        if (reply == null) {
+            return failed(message, error);
         }
         return switch (reply.kind()) {
             case CLEAN -> {
-                breaker.success();
                 metrics.virus(ScanMetrics.CLEAN);
                 yield Verdict.accept().withHeader(SCANNED_FIELD, scannedBy);
             }
             case INFECTED -> {
-                breaker.success();
                 metrics.virus(ScanMetrics.INFECTED);
                 LOG.info("{}: virus found: {}", message.queueId(), reply.detail());
                 yield Verdict.reject(ScanReplies.VIRUS_FOUND, "virus " + reply.detail());
             }
             case SIZE_LIMIT -> {
-                breaker.success();
                 metrics.virus(ScanMetrics.SKIPPED);
                 LOG.warn("{}: not virus-scanned: clamd's StreamMaxLength is below {} octets; set VIRUS_MAX_SIZE to at most"
                         + " clamd's StreamMaxLength", message.queueId(), size);
@@ -89,9 +99,6 @@ public final class VirusCheck implements DataCheck {
     }
 
     private Verdict failed(EndOfData message, String why) {
-        if (breaker.failure()) {
-            LOG.warn("clamd circuit breaker opened: {}", why);
-        }
         metrics.virus(ScanMetrics.ERROR);
         return unavailable(message, why);
     }

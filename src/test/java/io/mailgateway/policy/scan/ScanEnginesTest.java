@@ -162,6 +162,44 @@ class ScanEnginesTest {
         assertThat(count("virus", "error")).isEqualTo(1);
     }
 
+    @Test
+    void should_scan_mail_whose_envelope_is_smtputf8() throws Exception {
+        // RFC 6531: an address the HTTP client cannot send as a header value
+        SpamCheck check = spamCheck(ENGINES.rspamd().url(), FailAction.TEMPFAIL, 5);
+        Verdict v = check.onData(message("X-Test-Score: 8\r\nSubject: hi\r\n\r\nx\r\n", "pelé@exämple.org",
+                List.of("用户@example.com", "rcpt@example.com")));
+        assertThat(v.action()).as("scanned, not the fail action: %s", v).isEqualTo(Action.QUARANTINE);
+        assertThat(v.headers()).contains(new Header("X-Spam-Score", "8.00"));
+    }
+
+    @Test
+    void should_probe_again_after_a_probe_that_ended_in_an_exception() throws Exception {
+        CircuitBreaker spamBreaker = new CircuitBreaker(1, Duration.ofMinutes(1), clock);
+        SpamCheck spam = new SpamCheck(true, new RspamdClient(ENGINES.rspamd().url(), Duration.ofSeconds(10)), 5, 10,
+                FailAction.ACCEPT, spamBreaker, metrics);
+        spamBreaker.failure();
+        clock.advance(Duration.ofMinutes(2));
+        Thread.currentThread().interrupt(); // the route thread interrupted (shutdown) during the probe
+        assertThatThrownBy(() -> spam.onData(message("Subject: hi\r\n\r\nhello\r\n"))).isInstanceOf(InterruptedException.class);
+        Thread.interrupted();
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(spam.onData(message("Subject: hi\r\n\r\nhello\r\n")).headers()).as("scanned again, breaker %s",
+                spamBreaker.state()).contains(new Header("X-Spam-Score", "0.00"));
+
+        try (ClamdClient clamd = new ClamdClient(ENGINES.clamd().address(), Duration.ofSeconds(10))) {
+            CircuitBreaker virusBreaker = new CircuitBreaker(1, Duration.ofMinutes(1), clock);
+            VirusCheck virus = new VirusCheck(true, clamd, 10_000_000, FailAction.ACCEPT, virusBreaker, metrics, "mx.test");
+            virusBreaker.failure();
+            clock.advance(Duration.ofMinutes(2));
+            EndOfData vanished = message("Subject: hi\r\n\r\nhello\r\n");
+            vanished.content().release(); // its spool file is gone: the probe throws before asking clamd
+            assertThatThrownBy(() -> virus.onData(vanished)).isInstanceOf(RuntimeException.class);
+            clock.advance(Duration.ofMinutes(2));
+            assertThat(virus.onData(message("Subject: hi\r\n\r\nhello\r\n")).headers()).as("scanned again, breaker %s",
+                    virusBreaker.state()).containsExactly(new Header("X-Virus-Scanned", "ClamAV (clamd) at mx.test"));
+        }
+    }
+
     private SpamCheck spamCheck(String url, FailAction failAction, double threshold) {
         return new SpamCheck(true, new RspamdClient(url, Duration.ofSeconds(10)), threshold, 10, failAction,
                 new CircuitBreaker(3, Duration.ofMinutes(1), clock), metrics);
@@ -178,10 +216,14 @@ class ScanEnginesTest {
 
     /** A message held in a spool file, as the gateway holds one past SPOOL_THRESHOLD. */
     private EndOfData message(String text) throws IOException {
+        return message(text, "sender@example.org", List.of("rcpt@example.com"));
+    }
+
+    private EndOfData message(String text, String sender, List<String> recipients) throws IOException {
         Path file = Files.createTempFile(dir, "spool", ".eml");
         Files.writeString(file, text, StandardCharsets.US_ASCII);
         MessageContent content = MessageContent.inSpoolFile(file, Files.size(file));
-        return new EndOfData("TESTQ" + text.length(), Envelopes.of("sender@example.org", List.of(), List.of("rcpt@example.com")),
+        return new EndOfData("TESTQ" + text.length(), Envelopes.of(sender, List.of(), recipients),
                 content, List.of());
     }
 

@@ -55,6 +55,17 @@ class SpamVerdictTest {
     }
 
     @Test
+    void should_take_rspamds_quarantine_and_discard_as_decisive_whatever_the_score() {
+        // rspamd 3.x actions a force_actions rule may set with a low score
+        Verdict quarantine = check.verdict("Q10", new RspamdReply(0, 15, "quarantine", List.of("FORCED")));
+        assertThat(quarantine.action()).isEqualTo(Action.QUARANTINE);
+        assertThat(quarantine.headers()).contains(new Header("X-Spam-Score", "6.00"));
+        Verdict discard = check.verdict("Q11", new RspamdReply(0, 15, "discard", List.of("FORCED")));
+        assertThat(discard.action()).isEqualTo(Action.REJECT);
+        assertThat(discard.reply().code()).isEqualTo(550);
+    }
+
+    @Test
     void should_count_each_result_and_register_every_series_at_start() {
         check.verdict("Q9", new RspamdReply(7, 15, "no action", List.of()));
         assertThat(registry.get("smtp.policy.results").tags("check", "spam", "result", "quarantine").counter().count()).isEqualTo(1);
