@@ -259,6 +259,34 @@ class RedisSharedLimitsTest {
         awaitRateLimited(c);
     }
 
+    @Test
+    void should_not_hold_other_sessions_for_each_command_while_redis_hangs() throws Exception {
+        Node a = node("a", limits(true, 100, true)); // one event loop: its sessions wait for each other's checks
+        SmtpTestClient first = track(a.client("127.0.0.2"));
+        redis.pause();
+        try {
+            // one message to 9 recipients, pipelined (RFC 2920): MAIL and 9 RCPT, each a check against Redis
+            StringBuilder commands = new StringBuilder("MAIL FROM:<s@sender.test>\r\n");
+            for (int i = 0; i < 9; i++) {
+                commands.append("RCPT TO:<r").append(i).append("@example.com>\r\n");
+            }
+            first.sendRaw(commands.toString());
+            Thread.sleep(200);
+            long start = System.nanoTime();
+            SmtpTestClient other = track(SmtpTestClient.connectRaw(a.server().port(), "127.0.0.3"));
+            other.expect(220);
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            // before: every check waited REDIS_TIMEOUT (1 s here) on the loop, about 10 s; now only the first
+            assertThat(ms).as("another client's greeting waited %d ms", ms).isLessThan(4_000);
+            first.expect(250, "2.1.0");
+            for (int i = 0; i < 9; i++) {
+                first.expect(250, "2.1.5");
+            }
+        } finally {
+            redis.resume();
+        }
+    }
+
     /** A client of {@code node} (burst 1) whose one message token is spent on a greylisted RCPT. */
     private SmtpTestClient greylistedOnceWithItsOneTokenSpent(Node node) throws Exception {
         SmtpTestClient c = track(node.client("127.0.0.2"));

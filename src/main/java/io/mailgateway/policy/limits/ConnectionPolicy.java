@@ -44,6 +44,9 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionPolicy.class);
 
+    /** The listener of a policy built without a name (tests, tools). */
+    private static final String DEFAULT_LISTENER = "smtp";
+
     /**
      * The limits; see docs/policy.md and the keys of the same names in docs/configuration.md.
      * {@code ratePerMinute}/{@code rateBurst}: messages per client; {@code connectionRatePerMinute}:
@@ -96,7 +99,15 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
      * there, shared with the other nodes; null keeps them in memory.
      */
     public ConnectionPolicy(Limits limits, MeterRegistry registry, SharedLimits shared) {
-        this(limits, Ticker.SYSTEM, Clock.systemUTC(), registry, shared);
+        this(limits, registry, shared, DEFAULT_LISTENER);
+    }
+
+    /**
+     * As above, for the listener named {@code listener} (its port): in {@code shared} its buckets
+     * are its own, as they are in memory, and the same listener of every node shares them.
+     */
+    public ConnectionPolicy(Limits limits, MeterRegistry registry, SharedLimits shared, String listener) {
+        this(limits, Ticker.SYSTEM, Clock.systemUTC(), registry, shared, listener);
     }
 
     /** With the clocks given: tests step time instead of sleeping. */
@@ -106,10 +117,11 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
 
     /** With the clocks given and, when not null, the buckets and greylist in {@code shared}. */
     public ConnectionPolicy(Limits limits, Ticker ticker, Clock clock, SharedLimits shared) {
-        this(limits, ticker, clock, new SimpleMeterRegistry(), shared);
+        this(limits, ticker, clock, new SimpleMeterRegistry(), shared, DEFAULT_LISTENER);
     }
 
-    private ConnectionPolicy(Limits limits, Ticker ticker, Clock clock, MeterRegistry registry, SharedLimits shared) {
+    private ConnectionPolicy(Limits limits, Ticker ticker, Clock clock, MeterRegistry registry, SharedLimits shared,
+                             String listener) {
         this.limits = limits;
         outcomes.put(Outcome.TOO_MANY_CONNECTIONS, SharedMeters.connectionsRejected(registry, "max_connections"));
         outcomes.put(Outcome.TOO_MANY_FROM_CLIENT, SharedMeters.connectionsRejected(registry, "max_per_ip"));
@@ -120,9 +132,9 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
         this.greylisted = SharedMeters.policyResults(registry, "greylist", "greylisted");
         this.connections = new ConnectionCounter(limits.maxConnections(), limits.maxConnectionsPerIp());
         this.rateLimiter = limits.rateLimitEnabled()
-                ? buckets(shared, "msg", limits.ratePerMinute(), limits.rateBurst(), ticker, clock) : null;
+                ? buckets(shared, "msg:" + listener, limits.ratePerMinute(), limits.rateBurst(), ticker, clock) : null;
         this.connectionRateLimiter = limits.rateLimitEnabled() && limits.connectionRatePerMinute() > 0
-                ? buckets(shared, "conn", limits.connectionRatePerMinute(), limits.connectionRatePerMinute(), ticker, clock)
+                ? buckets(shared, "conn:" + listener, limits.connectionRatePerMinute(), limits.connectionRatePerMinute(), ticker, clock)
                 : null;
         this.greylist = limits.greylistEnabled() ? greylist(shared, clock) : null;
     }
@@ -132,10 +144,11 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
                 : new RateLimiter(perMinute, burst, limits.maxTracked(), ticker);
     }
 
-    /** In memory: bounded by GREYLIST_MAX_ENTRIES and kept in GREYLIST_PERSIST's file; shared: neither (keys expire there). */
+    /** In memory: bounded by GREYLIST_MAX_ENTRIES and kept in GREYLIST_PERSIST's file; shared: new triplets capped, keys expire. */
     private GreylistTriplets greylist(SharedLimits shared, Clock clock) {
         if (shared != null) {
-            return shared.greylist(limits.greylistDelay(), limits.greylistExpiry(), limits.greylistPassLifetime(), clock);
+            return shared.greylist(limits.greylistDelay(), limits.greylistExpiry(), limits.greylistPassLifetime(),
+                    limits.greylistMaxEntries(), clock);
         }
         return new Greylist(limits.greylistDelay(), limits.greylistExpiry(), limits.greylistPassLifetime(),
                 limits.greylistMaxEntries(), clock, limits.greylistDb() == null ? null : GreylistStore.open(limits.greylistDb()));

@@ -13,9 +13,10 @@ public interface SharedLimits {
 
     /**
      * Buckets of {@code burst} tokens regaining {@code perMinute} a minute, named so that
-     * different limits (messages, connections) never share a client's bucket.
+     * different limits (messages, connections) and listeners never share a client's bucket.
      */
     TokenBuckets tokenBuckets(String name, int perMinute, int burst, Clock clock);
 
-    GreylistTriplets greylist(Duration delay, Duration expiry, Duration passLifetime, Clock clock);
+    /** The triplets, recording at most {@code maxNew} new ones per {@code expiry} (GREYLIST_MAX_ENTRIES). */
+    GreylistTriplets greylist(Duration delay, Duration expiry, Duration passLifetime, int maxNew, Clock clock);
 }

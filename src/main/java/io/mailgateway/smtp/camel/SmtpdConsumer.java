@@ -120,7 +120,8 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
                         endpoint.getSubmissionPort());
             }
             submission = new SmtpServer(endpoint.serverSettings(), endpoint.socket(endpoint.getSubmissionPort()), this,
-                    endpoint.submissionPolicy(), checks, metrics).security(new SmtpServer.Security(tls, false, true, auth))
+                    endpoint.submissionPolicy(endpoint.getSubmissionPort()), checks, metrics)
+                    .security(new SmtpServer.Security(tls, false, true, auth))
                     .proxyProtocol(endpoint.isProxyProtocol()).options(endpoint.listenerOptions());
             submission.start();
         }
@@ -130,7 +131,8 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
                 LOG.info("SMTPS port {} not opened: TLS_ENABLED=false", endpoint.getSmtpsPort());
             } else {
                 smtps = new SmtpServer(endpoint.serverSettings(), endpoint.socket(endpoint.getSmtpsPort()), this,
-                        endpoint.submissionPolicy(), checks, metrics).security(new SmtpServer.Security(tls, true, true, auth))
+                        endpoint.submissionPolicy(endpoint.getSmtpsPort()), checks, metrics)
+                        .security(new SmtpServer.Security(tls, true, true, auth))
                         .proxyProtocol(endpoint.isProxyProtocol()).options(endpoint.listenerOptions());
                 smtps.start();
             }

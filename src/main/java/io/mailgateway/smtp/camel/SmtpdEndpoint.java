@@ -143,18 +143,19 @@ public class SmtpdEndpoint extends DefaultEndpoint {
 
     /** A fresh policy per start of the listener (it owns a scheduler and the greylist file). */
     ConnectionPolicy connectionPolicy() {
-        return connectionPolicy(greylistEnabled);
+        return connectionPolicy(greylistEnabled, port);
     }
 
     /**
      * The policy of a submission listener: the same caps and rate limit, never greylisting (a
      * mail client does not retry like an MTA, and its users are authenticated).
      */
-    ConnectionPolicy submissionPolicy() {
-        return connectionPolicy(false);
+    ConnectionPolicy submissionPolicy(int listenerPort) {
+        return connectionPolicy(false, listenerPort);
     }
 
-    private ConnectionPolicy connectionPolicy(boolean greylist) {
+    /** {@code listenerPort} names the listener's buckets in shared limits: the same port on every node shares them. */
+    private ConnectionPolicy connectionPolicy(boolean greylist, int listenerPort) {
         CidrSet whitelist;
         try {
             whitelist = CidrSet.parse(rateLimitWhitelist);
@@ -171,7 +172,7 @@ public class SmtpdEndpoint extends DefaultEndpoint {
                 Duration.ofSeconds(rateLimitCleanupInterval), rateLimitMaxTracked,
                 greylist, Duration.ofSeconds(greylistDelay), Duration.ofSeconds(greylistExpiry),
                 Duration.ofSeconds(greylistPassLifetime), greylistMaxEntries, greylistPersist ? Path.of(greylistDb) : null),
-                metricsRegistry(), sharedLimits());
+                metricsRegistry(), sharedLimits(), String.valueOf(listenerPort));
     }
 
     /** The rate-limit buckets and greylist shared by several nodes (bean "sharedLimits", CACHE_BACKEND=redis), or null: in memory. */

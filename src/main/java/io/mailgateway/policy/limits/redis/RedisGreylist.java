@@ -1,5 +1,6 @@
 package io.mailgateway.policy.limits.redis;
 
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -20,6 +21,13 @@ import java.util.List;
  * each use. A new triplet is created with SET NX, so when two nodes see it at once one first-seen
  * time wins and both answer from it. Two round trips per RCPT (GET, then SET NX or a renewal).
  *
+ * <p>New triplets are anyone's input (a spammer can make one per message and recipient), so at
+ * most GREYLIST_MAX_ENTRIES are recorded per GREYLIST_EXPIRY, counted by every node in one key
+ * ({@code mailgateway:gl-new}, expiring with its window, one more round trip per new triplet);
+ * past it a new triplet passes unrecorded, as when the in-memory table is full. Without the cap a
+ * flood filled Redis, and then the rate limits' writes failed (maxmemory-policy noeviction) or
+ * their short-lived buckets were evicted first (volatile-ttl): the rate limits went open too.
+ *
  * <p>When Redis fails or is slower than REDIS_TIMEOUT the recipient passes (fail open, counted
  * and logged once by {@link BackendOutage}): greylisting is a heuristic, and a 451 for every
  * recipient while Redis is away would delay all mail from every new and known sender alike.
@@ -27,20 +35,26 @@ import java.util.List;
 final class RedisGreylist implements GreylistTriplets {
 
     private static final byte[] PASSED = "passed".getBytes(StandardCharsets.US_ASCII);
+    private static final String NEW_COUNTER = RedisLimits.PREFIX + "gl-new";
+    /** Counts one new triplet; the first of a window starts its expiry (atomic: the counter never outlives it). */
+    private static final String COUNT_NEW = "local n = redis.call('INCR', KEYS[1]) "
+            + "if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n";
 
     private final long delay;
     private final long expiry;
     private final long passLifetime;
+    private final int maxNew;
     private final Clock clock;
     private final List<StatefulRedisConnection<String, byte[]>> connections;
     private final BackendOutage outage;
     private final Counter errors;
 
-    RedisGreylist(Duration delay, Duration expiry, Duration passLifetime, Clock clock,
+    RedisGreylist(Duration delay, Duration expiry, Duration passLifetime, int maxNew, Clock clock,
                   List<StatefulRedisConnection<String, byte[]>> connections, BackendOutage outage) {
         this.delay = delay.toMillis();
         this.expiry = expiry.toMillis();
         this.passLifetime = passLifetime.toMillis();
+        this.maxNew = maxNew;
         this.clock = clock;
         this.connections = connections;
         this.outage = outage;
@@ -50,6 +64,9 @@ final class RedisGreylist implements GreylistTriplets {
     @Override
     public long check(String network, String sender, String recipient) {
         String key = RedisLimits.PREFIX + "gl:" + Greylist.key(network, sender, recipient);
+        if (outage.skip(errors)) {
+            return 0;
+        }
         RedisCommands<String, byte[]> redis = connections.get(Math.floorMod(key.hashCode(), connections.size())).sync();
         long wait;
         try {
@@ -67,6 +84,9 @@ final class RedisGreylist implements GreylistTriplets {
         for (int attempt = 0; attempt < 2; attempt++) {
             byte[] value = redis.get(key);
             if (value == null) {
+                if (!roomForNew(redis)) {
+                    return 0; // passes unrecorded
+                }
                 if (delay == 0) {
                     redis.set(key, PASSED, SetArgs.Builder.px(passLifetime));
                     return 0;
@@ -84,6 +104,12 @@ final class RedisGreylist implements GreylistTriplets {
             return first + delay - now;
         }
         return 0;
+    }
+
+    private boolean roomForNew(RedisCommands<String, byte[]> redis) {
+        Long n = redis.eval(COUNT_NEW, ScriptOutputType.INTEGER, new String[] {NEW_COUNTER},
+                Long.toString(expiry).getBytes(StandardCharsets.US_ASCII));
+        return n != null && n <= maxNew;
     }
 
     private static byte[] firstSeen(long now) {

@@ -12,6 +12,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.mailgateway.config.ConfigException;
 import io.mailgateway.policy.limits.GreylistTriplets;
 import io.mailgateway.policy.limits.SharedLimits;
+import io.mailgateway.policy.limits.Ticker;
 import io.mailgateway.policy.limits.TokenBuckets;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -33,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * While running, a lost connection is reconnected in the background; meanwhile requests fail at
  * once (not queued) and the limits let mail pass, see {@link BackendOutage}.
  *
- * <p>The checks are synchronous: a session's MAIL or RCPT waits one or two loopback round trips
- * (tens of microseconds), at most REDIS_TIMEOUT.
+ * <p>The checks are synchronous, on the session's event loop: a MAIL or RCPT waits one or two
+ * loopback round trips (tens of microseconds). A request that fails or takes REDIS_TIMEOUT makes
+ * the next checks skip Redis for a back-off ({@link BackendOutage}), so a hung Redis holds an
+ * event loop for REDIS_TIMEOUT once per back-off, not once per command.
  */
 public final class RedisLimits implements SharedLimits, AutoCloseable {
 
@@ -51,7 +54,7 @@ public final class RedisLimits implements SharedLimits, AutoCloseable {
         this.settings = settings;
         this.client = client;
         this.connections = List.copyOf(connections);
-        this.outage = new BackendOutage(settings.address(), registry);
+        this.outage = new BackendOutage(settings.address(), registry, BackendOutage.backOff(settings.timeout()), Ticker.SYSTEM);
     }
 
     public static RedisLimits connect(RedisSettings settings, MeterRegistry registry) {
@@ -123,8 +126,8 @@ public final class RedisLimits implements SharedLimits, AutoCloseable {
     }
 
     @Override
-    public GreylistTriplets greylist(Duration delay, Duration expiry, Duration passLifetime, Clock clock) {
-        return new RedisGreylist(delay, expiry, passLifetime, clock, connections, outage);
+    public GreylistTriplets greylist(Duration delay, Duration expiry, Duration passLifetime, int maxNew, Clock clock) {
+        return new RedisGreylist(delay, expiry, passLifetime, maxNew, clock, connections, outage);
     }
 
     /** Whether the last request failed (for tests and a health view). */

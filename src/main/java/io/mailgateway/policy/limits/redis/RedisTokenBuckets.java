@@ -19,14 +19,17 @@ import java.util.function.Supplier;
 
 /**
  * A token bucket per client in Redis, shared by every node: Bucket4j's compare-and-swap on a
- * key {@code mailgateway:rl:NAME:CLIENT} (one Lua script per take, so nodes never lose each
- * other's tokens). The same bucket as {@link io.mailgateway.policy.limits.RateLimiter}:
+ * key {@code mailgateway:rl:NAME:RATE-BURST:CLIENT} (one Lua script per take, so nodes never lose
+ * each other's tokens). NAME carries the limit and the listener, and the key its rate and burst,
+ * because the configuration is stored with the bucket: a key shared by two listeners would keep
+ * the limits of whichever created it. So each listener keeps its own limits, as in memory. The same bucket as {@link io.mailgateway.policy.limits.RateLimiter}:
  * {@code burst} tokens, refilled greedily at {@code perMinute} a minute, a new client starts full.
  * A key expires once its bucket would be full again (plus a minute), so Redis holds only busy clients.
  *
  * <p>Time is the nodes' wall clock (Bucket4j's client-side clock): nodes need NTP, as for
  * everything else in mail. When Redis fails or is slower than REDIS_TIMEOUT the client passes
- * (fail open, counted and logged once by {@link BackendOutage}).
+ * (fail open, counted and logged once by {@link BackendOutage}), and so do the next clients,
+ * without asking, until {@link BackendOutage} lets one try again.
  */
 final class RedisTokenBuckets implements TokenBuckets {
 
@@ -38,7 +41,7 @@ final class RedisTokenBuckets implements TokenBuckets {
 
     RedisTokenBuckets(String name, int perMinute, int burst, Clock clock, List<StatefulRedisConnection<String, byte[]>> connections,
                       Duration timeout, BackendOutage outage) {
-        this.prefix = RedisLimits.PREFIX + "rl:" + name + ":";
+        this.prefix = RedisLimits.PREFIX + "rl:" + name + ":" + perMinute + "-" + burst + ":";
         BucketConfiguration config = BucketConfiguration.builder()
                 .addLimit(Bandwidth.builder().capacity(burst).refillGreedy(perMinute, Duration.ofMinutes(1)).build())
                 .build();
@@ -57,6 +60,9 @@ final class RedisTokenBuckets implements TokenBuckets {
     public long tryAcquire(ClientKey client) {
         String key = prefix + client.text();
         ProxyManager<String> manager = managers.get(Math.floorMod(key.hashCode(), managers.size()));
+        if (outage.skip(errors)) {
+            return 0;
+        }
         ConsumptionProbe probe;
         try {
             probe = manager.getProxy(key, configuration).tryConsumeAndReturnRemaining(1);
