@@ -6,11 +6,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
- * GET /metrics in the Prometheus text format, on the JDK's own HTTP server (one thread: a
- * scrape every few seconds needs no more). Lifecycle: {@link #start}, then {@link #close}.
+ * GET /metrics in the Prometheus text format, on the JDK's own HTTP server with the limits of
+ * {@link HttpLimits} (a few threads and a request timeout, so a client that stalls cannot stop
+ * the scrapes). Lifecycle: {@link #start}, then {@link #close}.
  */
 public final class MetricsServer implements AutoCloseable {
 
@@ -24,6 +24,7 @@ public final class MetricsServer implements AutoCloseable {
 
     /** @param port 0 picks a free port (see {@link #port()}) */
     public static MetricsServer start(String bindAddress, int port, PrometheusMeterRegistry registry) throws IOException {
+        HttpLimits.apply();
         HttpServer server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
         server.createContext("/metrics", exchange -> {
             try (exchange) {
@@ -35,11 +36,7 @@ public final class MetricsServer implements AutoCloseable {
                         registry.scrape().getBytes(StandardCharsets.UTF_8));
             }
         });
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "metrics-http");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService executor = HttpLimits.workers("metrics-http");
         server.setExecutor(executor);
         server.start();
         return new MetricsServer(server, executor);

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * HEAD too; other methods 405, other paths 404.
  *
  * <p>Lifecycle: {@link #start} before Camel starts (so /health answers 503 while it starts),
- * {@link #close} after Camel has stopped, with /metrics.
+ * {@link #close} after Camel has stopped, with /metrics. Limits: {@link HttpLimits}.
  */
 public final class StatusServer implements AutoCloseable {
 
@@ -50,6 +50,7 @@ public final class StatusServer implements AutoCloseable {
             return camel == null ? 0 : camel.getUptime().toMillis();
         });
         byte[] page = page();
+        HttpLimits.apply();
         HttpServer server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
         server.createContext("/", exchange -> {
             try (exchange) {
@@ -69,8 +70,9 @@ public final class StatusServer implements AutoCloseable {
                 throw e;
             }
         });
-        // Two threads: one slow /ready (S3 timing out) leaves the other to /health and /stats.
-        ExecutorService executor = Executors.newFixedThreadPool(2, daemon("status-http"));
+        // A few threads, and requests that must arrive within a time (HttpLimits): a client that
+        // stalls holds one for that long at most, the others answer /health and /stats.
+        ExecutorService executor = HttpLimits.workers("status-http");
         server.setExecutor(executor);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(daemon("status-sampler"));
         long every = ThroughputSampler.INTERVAL.toMillis();
