@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateway's two HTTP listeners: /metrics ({@link MetricsServer}, METRICS_PORT) and the status
  * endpoints ({@link StatusServer}, HTTP_PORT), each off at -1, plus the {@code smtp_ready} gauge,
- * registered whatever HTTP_PORT is since alerts read it from /metrics.
+ * registered whatever HTTP_PORT is since alerts read it from /metrics, and the background
+ * evaluation of readiness behind both ({@link Readiness}).
  *
  * <p>Lifecycle: {@link #start} before Camel starts (/health says 503 until it runs);
  * {@link #close} after Camel has stopped, so both answer while messages in flight finish.
@@ -22,6 +23,7 @@ public final class HttpEndpoints implements AutoCloseable {
 
     private MetricsServer metrics;
     private StatusServer status;
+    private Readiness readiness;
 
     private HttpEndpoints() {
     }
@@ -35,7 +37,8 @@ public final class HttpEndpoints implements AutoCloseable {
                 http.metrics = MetricsServer.start(config.get("METRICS_BIND_ADDRESS"), metricsPort, registry);
                 LOG.info("metrics on http://{}:{}/metrics", config.get("METRICS_BIND_ADDRESS"), http.metrics.port());
             }
-            Readiness readiness = new Readiness(context).registerGauge(registry);
+            http.readiness = new Readiness(context).registerGauge(registry).start();
+            Readiness readiness = http.readiness;
             int httpPort = config.getInt("HTTP_PORT");
             if (httpPort >= 0) {
                 http.status = StatusServer.start(config.get("HTTP_BIND_ADDRESS"), httpPort, registry, readiness, context);
@@ -69,6 +72,10 @@ public final class HttpEndpoints implements AutoCloseable {
         if (status != null) {
             status.close();
             status = null;
+        }
+        if (readiness != null) {
+            readiness.close();
+            readiness = null;
         }
     }
 }

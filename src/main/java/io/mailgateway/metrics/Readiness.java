@@ -6,11 +6,17 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.function.LongSupplier;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
+import org.apache.camel.Route;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -22,52 +28,85 @@ import org.slf4j.LoggerFactory;
 /**
  * Whether the gateway is ready, from camel-health's readiness checks: the context, each route
  * and consumer (an operator's own included), and the HealthCheck beans the capabilities bind
- * (broker, SMTP listener, each store's backend). One evaluation serves both GET /ready and the
- * {@code smtp_ready} gauge, and is reused for {@link #CACHE}, so neither a busy load balancer
- * nor Prometheus' scrapes turn into a query per request against the database or S3.
+ * (broker, SMTP listener, each store's backend). The checks run on a background thread every
+ * {@link #INTERVAL}; GET /ready and the {@code smtp_ready} gauge read the last result and never
+ * wait for a check, so a backend that hangs (an S3 HEAD for 5 s, an SQL pool for 7 s) slows
+ * neither a Prometheus scrape nor a load balancer's probe, and neither turns into a query per
+ * request against the database or S3.
+ *
+ * <p>The consumer checks of fetch routes (camel-mail: imap, imaps, pop3, pop3s) are shown in
+ * /ready under "fetch" but not counted: they are DOWN before the first poll succeeds and after
+ * a failed one, and a third party's mailbox being unreachable does not make this gateway unfit
+ * to take mail.
+ *
+ * <p>Lifecycle: {@link #start} (until then: not ready, "not evaluated yet"), {@link #close}.
  */
-public final class Readiness {
+public final class Readiness implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Readiness.class);
 
-    /** How long one evaluation answers for. */
-    static final Duration CACHE = Duration.ofSeconds(3);
+    /** How often the checks run. */
+    static final Duration INTERVAL = Duration.ofSeconds(3);
+
+    /** Endpoint schemes of camel-mail's consumers: the routes that fetch mail from elsewhere. */
+    private static final Set<String> FETCH_SCHEMES = Set.of("imap", "imaps", "pop3", "pop3s");
 
     /** One evaluation: up or not, and the JSON body of /ready (same body for 200 and 503). */
     public record Result(boolean up, JsonObject json) {
     }
 
     private final Supplier<CamelContext> context;
-    private final LongSupplier nanoClock;
-    private Result last;
-    private long lastNanos;
+    private volatile Result last = down("readiness not evaluated yet");
+    private ScheduledExecutorService evaluator;
 
     public Readiness(Supplier<CamelContext> context) {
-        this(context, System::nanoTime);
-    }
-
-    Readiness(Supplier<CamelContext> context, LongSupplier nanoClock) {
         this.context = context;
-        this.nanoClock = nanoClock;
     }
 
-    /** Registers {@code smtp_ready} (1 ready, 0 not), evaluated at most every {@link #CACHE}. */
+    /** Registers {@code smtp_ready} (1 ready, 0 not): the last result, read without waiting. */
     public Readiness registerGauge(MeterRegistry registry) {
-        Gauge.builder("smtp.ready", this, r -> r.evaluate().up() ? 1 : 0)
+        Gauge.builder("smtp.ready", this, r -> r.current().up() ? 1 : 0)
                 .description("1 when every readiness check (GET /ready) is up, 0 otherwise")
                 .strongReference(true)
                 .register(registry);
         return this;
     }
 
-    /** The cached result, or a fresh one when it is older than {@link #CACHE}. */
-    public synchronized Result evaluate() {
-        long now = nanoClock.getAsLong();
-        if (last == null || now - lastNanos >= CACHE.toNanos()) {
-            last = evaluateNow();
-            lastNanos = nanoClock.getAsLong();
+    /** Runs the checks now and then every {@link #INTERVAL}, on a daemon thread of its own. */
+    public synchronized Readiness start() {
+        if (evaluator == null) {
+            evaluator = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "readiness");
+                t.setDaemon(true);
+                return t;
+            });
+            evaluator.scheduleWithFixedDelay(this::refresh, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         }
+        return this;
+    }
+
+    /** The last result; never waits for a check. */
+    public Result current() {
         return last;
+    }
+
+    /** Runs the checks and keeps the result (the evaluator's task; tests call it directly). */
+    void refresh() {
+        try {
+            last = evaluateNow();
+        } catch (RuntimeException e) {
+            // A task that throws is never run again: readiness would freeze without a word.
+            LOG.warn("readiness evaluation failed", e);
+            last = down("readiness evaluation failed: " + e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (evaluator != null) {
+            evaluator.shutdownNow();
+            evaluator = null;
+        }
     }
 
     private Result evaluateNow() {
@@ -87,11 +126,34 @@ public final class Readiness {
             // Our own checks are always bound: none at all means camel-health is off.
             return down("no readiness checks ran (camel.health.enabled=false?)");
         }
-        boolean up = results.stream().allMatch(r -> r.getState() == HealthCheck.State.UP);
+        Map<Boolean, List<HealthCheck.Result>> byFetch = results.stream()
+                .sorted(Comparator.comparing((HealthCheck.Result r) -> String.valueOf(r.getCheck().getGroup()))
+                        .thenComparing(r -> r.getCheck().getId()))
+                .collect(Collectors.partitioningBy(r -> isFetchConsumer(camel, r.getCheck().getId())));
+        boolean up = byFetch.get(false).stream().allMatch(r -> r.getState() == HealthCheck.State.UP);
         JsonArray checks = new JsonArray();
-        results.stream().sorted(Comparator.comparing((HealthCheck.Result r) -> String.valueOf(r.getCheck().getGroup()))
-                .thenComparing(r -> r.getCheck().getId())).forEach(r -> checks.add(json(r)));
-        return result(up, checks);
+        byFetch.get(false).forEach(r -> checks.add(json(r)));
+        Result result = result(up, checks);
+        if (!byFetch.get(true).isEmpty()) {
+            JsonArray fetch = new JsonArray();
+            byFetch.get(true).forEach(r -> fetch.add(json(r)));
+            result.json().put("fetch", fetch);
+        }
+        return result;
+    }
+
+    /** Whether {@code checkId} is "consumer:ROUTE" of a route that fetches with camel-mail. */
+    private static boolean isFetchConsumer(CamelContext camel, String checkId) {
+        if (checkId == null || !checkId.startsWith("consumer:")) {
+            return false;
+        }
+        Route route = camel.getRoute(checkId.substring("consumer:".length()));
+        if (route == null || route.getEndpoint() == null) {
+            return false;
+        }
+        String uri = route.getEndpoint().getEndpointUri();
+        int colon = uri.indexOf(':');
+        return colon > 0 && FETCH_SCHEMES.contains(uri.substring(0, colon).toLowerCase(Locale.ROOT));
     }
 
     /**

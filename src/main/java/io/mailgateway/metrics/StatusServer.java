@@ -99,7 +99,7 @@ public final class StatusServer implements AutoCloseable {
                 HttpResponses.send(exchange, up ? 200 : 503, JSON, bytes(body));
             }
             case "/ready" -> {
-                Readiness.Result result = readiness.evaluate();
+                Readiness.Result result = readiness.current();
                 HttpResponses.send(exchange, result.up() ? 200 : 503, JSON, bytes(result.json()));
             }
             case "/stats" -> HttpResponses.send(exchange, 200, JSON, bytes(stats.toJson()));

@@ -1,0 +1,65 @@
+package io.mailgateway.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+
+/**
+ * smtp_ready was evaluated inside registry.scrape() on the scrape thread, under the Readiness
+ * lock, and its 3 s cache was always stale at a 15 s scrape interval: every scrape waited for
+ * every backend check in turn (S3 HEAD up to 5 s, the SQL pool up to 5 s + 2 s validation), so
+ * with the backends hanging /metrics itself went past Prometheus' 10 s scrape timeout and every
+ * series was lost exactly during the incident (GatewayScrapeDown instead of GatewayNotReady).
+ * Now the checks run in the background and the gauge reads the last result.
+ */
+class ReadinessScrapeTest {
+
+    static final class SlowBackend extends ReadinessCheck {
+        SlowBackend() {
+            super("store-slow");
+        }
+
+        @Override
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+            try {
+                Thread.sleep(4_000); // an S3 HEAD or a database connection that does not answer
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            builder.message("backend did not answer").down();
+        }
+    }
+
+    @Test
+    void should_scrape_without_waiting_for_a_hanging_readiness_check() throws Exception {
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.start();
+            HealthCheckRegistry health = HealthCheckRegistry.get(camel);
+            assertThat(health).as("camel-health registry").isNotNull();
+            SlowBackend check = new SlowBackend();
+            check.setCamelContext(camel);
+            health.register(check);
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            try (Readiness readiness = new Readiness(() -> camel).registerGauge(registry).start()) {
+                long start = System.nanoTime();
+                String scrape = registry.scrape(); // the slow check is running now
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertThat(scrape).containsPattern("(?m)^smtp_ready 0(\\.0)?$");
+                assertThat(millis).as("milliseconds one scrape of /metrics took").isLessThan(1_000);
+
+                // the background evaluation does reach the slow check's verdict
+                await().atMost(Duration.ofSeconds(20)).until(() -> readiness.current().json().toJson().contains("store-slow"));
+                assertThat(readiness.current().up()).isFalse();
+                assertThat(readiness.current().json().toJson()).contains("backend did not answer");
+            }
+        }
+    }
+}
