@@ -43,6 +43,8 @@ import org.apache.camel.support.SynchronizationAdapter;
  *     To/Cc may name a list or nobody, Bcc is gone); the "client" is the mail server it came from;</li>
  * <li>a new queue ID, protocol IMAP or POP3, the time of the fetch, the size.</li>
  * </ul>
+ * A message that turns out longer than SMTP_MAX_MESSAGE_SIZE while spooled (its server announced
+ * less) fails the exchange, stays at the source and is left out of later polls ({@link FetchLimits}).
  */
 public final class FetchedEnvelope implements Processor {
 
@@ -50,9 +52,11 @@ public final class FetchedEnvelope implements Processor {
     public static final String RECIPIENT = "MailFetchRecipient";
 
     private final Path spool;
+    private final FetchLimits limits;
 
-    public FetchedEnvelope(Path spool) {
+    public FetchedEnvelope(Path spool, FetchLimits limits) {
         this.spool = spool;
+        this.limits = limits;
     }
 
     @Override
@@ -86,13 +90,54 @@ public final class FetchedEnvelope implements Processor {
         Files.createDirectories(spool);
         // *.eml: a file left by a crash is swept at the next start, like the listener's spool files
         Path file = Files.createTempFile(spool, "fetched-", ".eml");
-        try (OutputStream out = Files.newOutputStream(file)) {
+        try (OutputStream out = new Capped(Files.newOutputStream(file), limits.maxSize())) {
             mail.writeTo(out); // IMAP: BODY.PEEK[] (camel-mail's peek), so nothing is flagged \Seen yet
+        } catch (TooBig e) {
+            // more octets than the server announced (fetchLimits let it through on that size)
+            Files.deleteIfExists(file);
+            limits.refuse(mail, "over SMTP_MAX_MESSAGE_SIZE " + limits.maxSize() + " when read");
+            throw new IllegalStateException("fetched message over SMTP_MAX_MESSAGE_SIZE: left at the source", e);
         } catch (IOException | MessagingException | RuntimeException e) {
             Files.deleteIfExists(file);
             throw e;
         }
         return MessageContent.inSpoolFile(file, Files.size(file));
+    }
+
+    private static final class TooBig extends IOException {
+        TooBig() {
+            super("message over the size limit");
+        }
+    }
+
+    /** Fails the write past {@code max} octets: a fetched message never costs more disk than SMTP would allow. */
+    private static final class Capped extends java.io.FilterOutputStream {
+        private final long max;
+        private long written;
+
+        Capped(OutputStream out, long max) {
+            super(out);
+            this.max = max;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            count(1);
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            count(len);
+            out.write(b, off, len);
+        }
+
+        private void count(int n) throws TooBig {
+            written += n;
+            if (written > max) {
+                throw new TooBig();
+            }
+        }
     }
 
     /** Return-Path (topmost: the final delivery's), else the first From, else {@code <>}. */
