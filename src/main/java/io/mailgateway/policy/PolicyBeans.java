@@ -45,7 +45,9 @@ public final class PolicyBeans implements Capability {
         wiring.bind("spfCheck", new CheckStep("spfCheck", new SpfCheck(config.getBoolean("SPF_CHECK_ENABLED"), spfChecker, metrics)));
         wiring.bind("dkimVerify", new CheckStep("dkimVerify",
                 new DkimVerify(config.getBoolean("DKIM_VERIFY_ENABLED"), metrics, dkimVerifier)));
-        DmarcEvaluator dmarc = new DmarcEvaluator(dns, DmarcEvaluator.parseOverrides(config.get("DMARC_POLICY_OVERRIDE")));
+        // The From domain's policy gets half a POLICY_DNS_TIMEOUT of its own at least (DmarcEvaluator).
+        DmarcEvaluator dmarc = new DmarcEvaluator(dns, DmarcEvaluator.parseOverrides(config.get("DMARC_POLICY_OVERRIDE")),
+                dns.policyWait().dividedBy(2));
         wiring.bind("dmarcCheck", new CheckStep("dmarcCheck", new DmarcCheck(config.getBoolean("DMARC_CHECK_ENABLED"), dmarc,
                 "tempfail".equals(config.get("DMARC_TEMPERROR_ACTION")), metrics)));
         wiring.bind("policyDecision", new PolicyDecision(ConfiguredChecks.instantiate(config.get("POLICY_DATA_CHECKS"))));

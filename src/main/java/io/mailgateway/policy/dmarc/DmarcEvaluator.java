@@ -3,9 +3,11 @@ package io.mailgateway.policy.dmarc;
 import io.mailgateway.policy.dkim.DkimResult;
 import io.mailgateway.policy.dmarc.DmarcRecord.Policy;
 import io.mailgateway.policy.dmarc.DmarcVerdict.Result;
+import io.mailgateway.policy.dns.DnsBudget;
 import io.mailgateway.policy.dns.DnsResolver;
 import io.mailgateway.policy.dns.DnsTemporaryException;
 import io.mailgateway.policy.spf.SpfResult;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,25 +21,45 @@ import java.util.function.IntSupplier;
  * organizational domain (6.6.3), identifier alignment of SPF and DKIM (3.1), and the
  * disposition from p / sp / pct (6.6.4), with the operator's per-domain override on top.
  *
- * <p>A temporary DNS error while looking up the policy, or an SPF or DKIM temperror when
- * nothing else aligned, gives {@link Result#TEMPERROR} and no disposition: a failure caused by
- * a DNS hiccup must not reject mail that would pass a minute later.
+ * <p>A temporary DNS error while looking up the policy, or an SPF or DKIM temperror of an
+ * identifier that would align when nothing else aligned, gives {@link Result#TEMPERROR} and no
+ * disposition: a failure caused by a DNS hiccup must not reject mail that would pass a minute
+ * later. A temperror of an identifier that cannot align (the sender's own domain, a signature by
+ * another d=) changes nothing: it could never make the message pass, and counting it let anyone
+ * turn a {@code p=reject} fail into an accepted temperror with a SERVFAIL in a zone of their own.
+ *
+ * <p>The policy lookup gets at least {@code policyFloor} to wait whatever the checks before it
+ * left of the message's DNS time ({@link DnsBudget#atLeast}): else slow answers from the
+ * sender's zones would use the time up and make the From domain's policy a temperror.
  */
 public final class DmarcEvaluator {
 
     private final DnsResolver dns;
     private final Map<String, Policy> overrides;
     private final IntSupplier percentile;
+    private final Duration policyFloor;
 
-    /** @param percentile draws 0..99 for the pct sample; tests pass a fixed one */
-    public DmarcEvaluator(DnsResolver dns, Map<String, Policy> overrides, IntSupplier percentile) {
+    /**
+     * @param percentile  draws 0..99 for the pct sample; tests pass a fixed one
+     * @param policyFloor the least time the policy lookup may wait, whatever the message's checks used
+     */
+    public DmarcEvaluator(DnsResolver dns, Map<String, Policy> overrides, IntSupplier percentile, Duration policyFloor) {
         this.dns = dns;
         this.overrides = Map.copyOf(overrides);
         this.percentile = percentile;
+        this.policyFloor = policyFloor;
+    }
+
+    public DmarcEvaluator(DnsResolver dns, Map<String, Policy> overrides, IntSupplier percentile) {
+        this(dns, overrides, percentile, Duration.ZERO);
     }
 
     public DmarcEvaluator(DnsResolver dns, Map<String, Policy> overrides) {
-        this(dns, overrides, () -> ThreadLocalRandom.current().nextInt(100));
+        this(dns, overrides, Duration.ZERO);
+    }
+
+    public DmarcEvaluator(DnsResolver dns, Map<String, Policy> overrides, Duration policyFloor) {
+        this(dns, overrides, () -> ThreadLocalRandom.current().nextInt(100), policyFloor);
     }
 
     /**
@@ -51,9 +73,9 @@ public final class DmarcEvaluator {
         Optional<DmarcRecord> record;
         boolean atOrgDomain = false;
         try {
-            record = lookup(fromDomain);
+            record = DnsBudget.atLeast(policyFloor, () -> lookup(fromDomain));
             if (record == null && !orgDomain.equals(fromDomain)) {
-                record = lookup(orgDomain);
+                record = DnsBudget.atLeast(policyFloor, () -> lookup(orgDomain));
                 atOrgDomain = true;
             }
         } catch (DnsTemporaryException e) {
@@ -71,8 +93,10 @@ public final class DmarcEvaluator {
         if (spfAligned || dkimAligned) {
             return new DmarcVerdict(Result.PASS, fromDomain, requested, Policy.NONE, false);
         }
-        boolean temporary = spf == SpfResult.TEMPERROR
-                || (dkim != null && dkim.stream().anyMatch(d -> d.result() == DkimResult.Result.TEMPERROR));
+        boolean temporary = spf == SpfResult.TEMPERROR && spfDomain != null
+                && OrganizationalDomain.aligned(spfDomain, fromDomain, r.strictSpf())
+                || dkim != null && dkim.stream().anyMatch(d -> d.result() == DkimResult.Result.TEMPERROR
+                        && d.domain() != null && OrganizationalDomain.aligned(d.domain(), fromDomain, r.strictDkim()));
         if (temporary) {
             return new DmarcVerdict(Result.TEMPERROR, fromDomain, requested, Policy.NONE, false);
         }

@@ -29,6 +29,20 @@ public final class DnsBudget {
         }
     }
 
+    /**
+     * Runs {@code work} with at least {@code floor} to wait from now, even when the message's time
+     * is spent: for a lookup whose zone the sender does not run (the From domain's DMARC policy),
+     * which slow DNS in the zones the sender does run (its SPF, its DKIM keys) must not starve.
+     * Outside a check, as without a budget.
+     */
+    public static <T, E extends Exception> T atLeast(java.time.Duration floor, Work<T, E> work) throws E {
+        Long deadline = DEADLINE.get();
+        if (deadline == null) {
+            return work.run();
+        }
+        return until(Math.max(deadline, System.nanoTime() + floor.toNanos()), work);
+    }
+
     /** Nanoseconds left for this thread's message, or Long.MAX_VALUE outside a check. */
     static long remainingNanos() {
         Long deadline = DEADLINE.get();

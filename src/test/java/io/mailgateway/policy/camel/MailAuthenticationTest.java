@@ -245,6 +245,34 @@ class MailAuthenticationTest {
         assertThat(TestGateway.dns().queries("_dmarc." + d)).isPositive();
     }
 
+    /** The spoofer's own zone answers SERVFAIL: its SPF temperror cannot align with the From domain, so p=reject holds. */
+    @Test
+    void should_refuse_a_spoof_of_a_reject_domain_whose_sender_domain_servfails() throws Exception {
+        String victim = domain("victim");
+        publish(victim, false, "v=DMARC1; p=reject");
+        String evil = domain("evil");
+        TestGateway.dns().servfail(Name.fromConstantString(evil + "."));
+        SmtpTestClient.Reply reply = send(TestGateway.port(), "x@" + evil, TestGateway.uniqueUser("authspoof") + "@example.com",
+                message(victim, "", "pay this\r\n"));
+        assertThat(reply.code()).as("reply %s", reply).isEqualTo(550);
+    }
+
+    /** The spoofer's zone answers late and uses up the message's DNS time: the From domain's policy still gets looked up. */
+    @Test
+    void should_refuse_a_spoof_of_a_reject_domain_whose_sender_domain_answers_slowly() throws Exception {
+        String victim = domain("victim");
+        publish(victim, false, "v=DMARC1; p=reject");
+        String evil = domain("slowevil");
+        txt(evil, "v=spf1 -all");
+        Duration wait = TestGateway.camel().getRegistry().lookupByNameAndType("dnsResolver",
+                io.mailgateway.policy.dns.DnsjavaResolver.class).policyWait();
+        TestGateway.dns().delay(Name.fromConstantString(evil + "."), wait.plusMillis(500));
+        SmtpTestClient.Reply reply = send(TestGateway.port(), "x@" + evil, TestGateway.uniqueUser("authslow") + "@example.com",
+                message(victim, "", "pay this\r\n"));
+        assertThat(reply.code()).as("reply %s (the victim's policy queried %s times)", reply,
+                TestGateway.dns().queries("_dmarc." + victim)).isEqualTo(550);
+    }
+
     @Test
     void should_tell_the_client_451_4_4_3_on_temperror_when_configured_to_tempfail() throws Exception {
         String d = domain("tempfail");

@@ -204,6 +204,23 @@ class DmarcEvaluatorTest {
                 .isEqualTo(Result.PASS);
     }
 
+    /** A SERVFAIL in the sender's own zone (its SPF, its d=) cannot make a spoof of a p=reject domain pass, so it changes nothing. */
+    @Test
+    void should_ignore_temporary_errors_of_identifiers_that_cannot_align() {
+        txt("_dmarc.example.com", "v=DMARC1; p=reject");
+        DmarcVerdict spoof = evaluator().evaluate("example.com", SpfResult.TEMPERROR, "evil.test",
+                List.of(new DkimResult("evil.test", "s", DkimResult.Result.TEMPERROR, "key lookup timed out")));
+        assertThat(spoof.result()).isEqualTo(Result.FAIL);
+        assertThat(spoof.disposition()).isEqualTo(Policy.REJECT);
+        // relaxed alignment: a subdomain's temperror still counts; strict: it does not
+        assertThat(evaluator().evaluate("example.com", SpfResult.TEMPERROR, "bounces.example.com", List.of()).result())
+                .isEqualTo(Result.TEMPERROR);
+        txt("_dmarc.example.net", "v=DMARC1; p=reject; aspf=s; adkim=s");
+        assertThat(evaluator().evaluate("example.net", SpfResult.TEMPERROR, "bounces.example.net",
+                List.of(new DkimResult("mail.example.net", "s", DkimResult.Result.TEMPERROR, "timeout"))).result())
+                .isEqualTo(Result.FAIL);
+    }
+
     @Test
     void should_let_the_operator_override_the_disposition_of_failures_per_domain() {
         txt("_dmarc.example.org", "v=DMARC1; p=reject");
