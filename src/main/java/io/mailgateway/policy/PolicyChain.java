@@ -1,10 +1,15 @@
 package io.mailgateway.policy;
 
+import static io.mailgateway.reply.EnhancedStatus.of;
+
 import io.mailgateway.message.Mailbox;
 import io.mailgateway.message.Recipient;
+import io.mailgateway.reply.SmtpReply;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The session-phase checks of one SMTP listener, by phase, in the order they were added. Each
@@ -14,6 +19,11 @@ import java.util.function.Function;
  * Thread-safe when its checks are; built once per listener.
  */
 public final class PolicyChain {
+
+    /** A connect check failed (threw): the client is told to come back, instead of the greeting (RFC 5321 3.1). */
+    public static final SmtpReply CHECK_FAILED = SmtpReply.of(421, of(4, 3, 0), "Internal error, try again later").thenClose();
+
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyChain.class);
 
     private final List<ConnectCheck> connect;
     private final List<HeloCheck> helo;
@@ -31,10 +41,21 @@ public final class PolicyChain {
         return new Builder();
     }
 
-    /** At connect. On a refusal the checks that had accepted are told {@link ConnectCheck#onDisconnect} at once. */
+    /**
+     * At connect. On a refusal, or a check that throws, the checks that had accepted are told
+     * {@link ConnectCheck#onDisconnect} at once: the session admits no connection that was not
+     * accepted, so nothing else would give back what they counted (the per-client cap would
+     * otherwise refuse that client for good after a few failures).
+     */
     public Verdict connect(Connection client) {
         for (int i = 0; i < connect.size(); i++) {
-            Verdict v = connect.get(i).onConnect(client);
+            Verdict v;
+            try {
+                v = connect.get(i).onConnect(client);
+            } catch (RuntimeException e) {
+                LOG.warn("connect check {} failed for {}: {}", connect.get(i).getClass().getName(), client.address(), e.toString());
+                v = Verdict.tempfail(CHECK_FAILED, "connect check failed: " + e);
+            }
             if (v.refuses()) {
                 connect.subList(0, i).forEach(c -> c.onDisconnect(client));
                 return v;

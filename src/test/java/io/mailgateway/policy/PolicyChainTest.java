@@ -7,10 +7,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mailgateway.message.Disposition;
 import io.mailgateway.message.Mailbox;
 import io.mailgateway.message.Recipient;
+import io.mailgateway.policy.limits.CidrSet;
+import io.mailgateway.policy.limits.ConnectionPolicy;
 import io.mailgateway.reply.SmtpReply;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The session's chain: checks by phase, in order, the first refusal answers. */
@@ -44,6 +48,31 @@ class PolicyChainTest {
         Verdict v = chain.connect(client);
         assertThat(v.reply()).isEqualTo(BUSY);
         assertThat(log).containsExactly("a connect", "b connect", "a disconnect");
+    }
+
+    /** A check after the connection caps that throws (a DNSBL bean whose resolver fails) must not leave the connection counted. */
+    @Test
+    void should_release_the_connect_checks_that_accepted_and_tempfail_when_a_later_one_throws() throws Exception {
+        ConnectionPolicy limits = new ConnectionPolicy(new ConnectionPolicy.Limits(100, 2, false, 1, 1, 0, CidrSet.empty(),
+                Duration.ofMinutes(1), 1000, false, Duration.ZERO, Duration.ofHours(4), Duration.ofDays(36), 1000, null));
+        AtomicInteger calls = new AtomicInteger();
+        ConnectCheck failingTwice = c -> {
+            if (calls.incrementAndGet() <= 2) {
+                throw new IllegalStateException("resolver failed");
+            }
+            return Verdict.accept();
+        };
+        PolicyChain chain = PolicyChain.builder().add(limits).add(failingTwice).build();
+        Connection from = Connection.from(InetAddress.getByName("192.0.2.9"));
+        for (int i = 0; i < 2; i++) {
+            Verdict failed = chain.connect(from);
+            assertThat(failed.reply().code()).isEqualTo(421);
+            assertThat(failed.reply().status()).isEqualTo(of(4, 3, 0));
+            assertThat(failed.reply().closesConnection()).isTrue();
+        }
+        assertThat(limits.connections().open()).as("nothing stays counted").isZero();
+        assertThat(chain.connect(from).isAccept()).as("MAX_CONNECTIONS_PER_IP=2, both earlier connections refused").isTrue();
+        assertThat(chain.connect(from).isAccept()).isTrue();
     }
 
     @Test
