@@ -83,6 +83,8 @@ public final class GatewayMain {
     }
 
     public static void main(String[] args) throws Exception {
+        // before anything can take a TLS connection (the broker's acceptors included)
+        io.mailgateway.smtp.tls.ServerTls.refuseClientRenegotiation();
         if (args.length > 0) {
             if (args[0].equals("--help") || args[0].equals("-h")) {
                 System.out.println("usage: java -jar mail-gateway.jar   (runs the gateway; settings in docs/configuration.md)");

@@ -6,6 +6,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * when it is on the class path, the JDK's provider otherwise. TLS 1.2 and 1.3 only (RFC 8996
  * retired 1.0 and 1.1). A renewed certificate (certbot, acme.sh) is picked up without a
  * restart: the files are checked every TLS_RELOAD_INTERVAL seconds and new connections get
- * the new context; a broken renewal is logged and the old context keeps serving.
+ * the new context; a broken renewal, or a key that is not the certificate's, is logged and the
+ * old context keeps serving. Only forward-secret AEAD suites; TLS 1.2 renegotiation asked for by
+ * a client is refused.
  *
  * <p>Lifecycle: {@link #load}, {@link #startReloading}, {@link #newHandler} from any thread,
  * {@link #close}.
@@ -33,6 +36,24 @@ public final class ServerTls implements AutoCloseable {
     public static final String SELF_SIGNED_CERT = "selfsigned-cert.pem";
     public static final String SELF_SIGNED_KEY = "selfsigned-key.pem";
     private static final Logger LOG = LoggerFactory.getLogger(ServerTls.class);
+    /** Read by the JDK's TLS engine once, at the first server handshake of the process. */
+    static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+
+    /**
+     * TLS 1.3 suites, then TLS 1.2 with ephemeral key exchange and AEAD only (Mozilla's
+     * "intermediate" list): no static-RSA key exchange (no forward secrecy), no CBC. Those the
+     * provider lacks are left out.
+     */
+    static final List<String> CIPHERS = List.of(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384");
+
+    static {
+        refuseClientRenegotiation();
+    }
 
     private final Path certFile;
     private final Path keyFile;
@@ -47,7 +68,20 @@ public final class ServerTls implements AutoCloseable {
         this.protocols = protocols;
     }
 
-    /** Loads the context now: a missing or broken file stops the start with its reason. */
+    /**
+     * TLS 1.2 renegotiation started by a client is a full handshake (key exchange, signature) on
+     * demand, on a connection admitted and counted once: the JDK's engine allows it unless this
+     * property is true, and reads it once, at the first server handshake of the process. Set here
+     * (this class is initialized before any listener takes a connection) and first thing in main;
+     * a value set by the operator (-D) stays. OpenSSL (netty-tcnative) refuses it anyway.
+     */
+    public static void refuseClientRenegotiation() {
+        if (System.getProperty(REJECT_RENEGOTIATION) == null) {
+            System.setProperty(REJECT_RENEGOTIATION, "true");
+        }
+    }
+
+    /** Loads the context now: a missing or broken file, or a key that is not the certificate's, stops the start with its reason. */
     public static ServerTls load(Path certFile, Path keyFile, List<String> protocols) throws SSLException {
         ServerTls tls = new ServerTls(certFile, keyFile, protocols);
         tls.stamp = tls.stampOfFiles();
@@ -79,7 +113,7 @@ public final class ServerTls implements AutoCloseable {
             LOG.info("TLS certificate reloaded from {}", certFile);
             return true;
         } catch (SSLException | RuntimeException e) {
-            // e.g. the key written before the certificate: try again at the next check
+            // e.g. certbot's hook between its two copies (new certificate, old key): try again at the next check
             LOG.warn("TLS certificate {} changed but cannot be loaded, the previous one keeps serving: {}", certFile, e.toString());
             return false;
         }
@@ -98,9 +132,11 @@ public final class ServerTls implements AutoCloseable {
     }
 
     private SslContext build() throws SSLException {
+        KeyPairCheck.check(certFile, keyFile);
         return SslContextBuilder.forServer(certFile.toFile(), keyFile.toFile())
                 .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
                 .protocols(protocols)
+                .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                 .build();
     }
 
