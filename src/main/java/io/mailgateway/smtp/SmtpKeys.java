@@ -57,6 +57,10 @@ public final class SmtpKeys implements SettingGroup {
                 new Setting("PIPELINE_MAX_COMMANDS", "100",
                         "Pipelined commands (RFC 2920) one session takes from a burst before it stops reading, sends their replies and waits until they are written; then it reads on. Nothing is refused or lost: a deep burst is served in windows of this size.", integer(1, 100_000)),
                 new Setting("PROXY_PROTOCOL", "false",
-                        "Every SMTP listener expects a PROXY protocol v1/v2 header first (HAProxy send-proxy-v2) and takes the client address from it; a connection without one is closed unanswered. Only behind a proxy (docs/deployment.md).", bool()));
+                        "Every SMTP listener expects a PROXY protocol v1/v2 header first (HAProxy send-proxy-v2) and takes the client address from it; a connection without one, or from outside PROXY_TRUSTED_NETWORKS, is closed unanswered. Only behind a proxy (docs/deployment.md).", bool()),
+                new Setting("PROXY_TRUSTED_NETWORKS", "127.0.0.0/8,::1/128",
+                        "With PROXY_PROTOCOL=true: comma-separated IPv4/IPv6 addresses or CIDR networks of the proxies (HAProxy) allowed to connect and name the client in a PROXY header; a connection from anywhere else is closed at once, unanswered (smtp_connections_rejected_total{reason=\"untrusted_proxy\"}). The default trusts HAProxy on the same host only.",
+                        v -> v.isBlank() ? "must name the proxies' networks (empty would close every connection), got nothing"
+                                : io.mailgateway.policy.limits.CidrSet.check(v)));
     }
 }

@@ -48,6 +48,7 @@ public final class SmtpMetrics {
     private final Counter connections;
     private final Counter shutdownRefusals;
     private final Counter noProxyHeader;
+    private final Counter untrustedProxy;
     private final Counter sessionsWithTls;
     private final Counter sessionsInClear;
     private final AtomicInteger active = new AtomicInteger();
@@ -67,6 +68,7 @@ public final class SmtpMetrics {
                 .strongReference(true).register(registry);
         shutdownRefusals = SharedMeters.connectionsRejected(registry, "shutdown");
         noProxyHeader = SharedMeters.connectionsRejected(registry, "no_proxy_header");
+        untrustedProxy = SharedMeters.connectionsRejected(registry, "untrusted_proxy");
         sessionsWithTls = SharedMeters.tlsConnections(registry, "inbound", true);
         sessionsInClear = SharedMeters.tlsConnections(registry, "inbound", false);
         received = Counter.builder("smtp.messages.received").description("Messages accepted (250 queued as)")
@@ -118,6 +120,14 @@ public final class SmtpMetrics {
 
     void refusedWithoutProxyHeader() {
         noProxyHeader.increment();
+    }
+
+    /** Refused as it was accepted, before any session (behind a proxy): opened, never active. */
+    void refusedAtAccept(boolean untrusted) {
+        connections.increment();
+        if (untrusted) {
+            untrustedProxy.increment();
+        }
     }
 
     void pipelineThrottled() {

@@ -3,6 +3,7 @@ package io.mailgateway.smtp;
 import io.mailgateway.auth.Authenticator;
 import io.mailgateway.auth.SenderPolicy;
 import io.mailgateway.policy.PolicyChain;
+import io.mailgateway.policy.limits.CidrSet;
 import io.mailgateway.policy.limits.ConnectionPolicy;
 import io.mailgateway.smtp.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
@@ -28,6 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * An SMTP listener on Netty. Each connection gets its own pipeline:
  * <ol>
+ *   <li>behind HAProxy (PROXY_PROTOCOL): the PROXY header decoder and the {@link ProxyGate}, which
+ *       closes peers that are no trusted proxy and counts the connection in MAX_CONNECTIONS
+ *       while its header is awaited;</li>
+ *   <li>on the SMTPS port: the SslHandler;</li>
  *   <li>{@link SmtpFrameDecoder}: bytes to command lines or message content;</li>
  *   <li>{@link SmtpSessionHandler}: the SMTP state machine, which hands complete messages to the {@link MessageSink};
  *       at each phase it runs the {@link PolicyChain}: at connect, before the greeting, the
@@ -71,7 +76,8 @@ public final class SmtpServer {
     private final CommandDispatcher dispatcher = new CommandDispatcher();
     private final SmtpMetrics metrics;
     private Security security = Security.PLAIN;
-    private boolean proxyProtocol;
+    /** The peers allowed to send a PROXY header; null: no PROXY protocol. */
+    private CidrSet trustedProxies;
     private ListenerOptions options = ListenerOptions.DEFAULTS;
     /** Tests only: NIO even where epoll is available, to check the NIO spelling of the options. */
     private boolean nioOnly;
@@ -114,12 +120,13 @@ public final class SmtpServer {
     }
 
     /**
-     * Before {@link #start}: every connection starts with a PROXY protocol v1 or v2 header
-     * (HAProxy's send-proxy / send-proxy-v2) naming the real client, and nothing else is
-     * accepted: a connection without one is closed unanswered.
+     * Before {@link #start}: every connection comes from one of {@code trustedProxies} and starts
+     * with a PROXY protocol v1 or v2 header (HAProxy's send-proxy / send-proxy-v2) naming the real
+     * client, and nothing else is accepted: a connection from elsewhere, or without a header, is
+     * closed unanswered. Null: no PROXY protocol, the peer is the client.
      */
-    public SmtpServer proxyProtocol(boolean on) {
-        this.proxyProtocol = on;
+    public SmtpServer proxyProtocol(CidrSet trustedProxies) {
+        this.trustedProxies = trustedProxies;
         return this;
     }
 
@@ -155,6 +162,8 @@ public final class SmtpServer {
         boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         workers = epoll ? new EpollEventLoopGroup(socket.ioThreads()) : new NioEventLoopGroup(socket.ioThreads());
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        ProxyGate.Listener proxies = trustedProxies == null ? null
+                : new ProxyGate.Listener(trustedProxies, limits, metrics, security.implicitTls());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(channelType)
@@ -167,9 +176,9 @@ public final class SmtpServer {
                     protected void initChannel(SocketChannel ch) {
                         tracker.add(ch);
                         SmtpFrameDecoder decoder = new SmtpFrameDecoder();
-                        if (proxyProtocol) {
+                        if (proxies != null) {
                             // first: the header comes before anything else, TLS included; removes itself after it
-                            ch.pipeline().addLast("proxy", new HAProxyMessageDecoder());
+                            ch.pipeline().addLast("proxy", new HAProxyMessageDecoder()).addLast("proxy-gate", new ProxyGate(proxies));
                         }
                         if (security.implicitTls()) {
                             ch.pipeline().addLast("tls", security.tls().newHandler(ch.alloc(), false));
@@ -192,7 +201,7 @@ public final class SmtpServer {
         serverChannel = bootstrap.bind(new InetSocketAddress(socket.bindAddress(), socket.port())).sync().channel();
         LOG.info("SMTP listening on {} ({}{}{})", serverChannel.localAddress(), epoll ? "epoll" : "nio",
                 security.implicitTls() ? ", implicit TLS" : security.tls() != null ? ", STARTTLS" : "",
-                proxyProtocol ? ", PROXY protocol only" : "");
+                trustedProxies != null ? ", PROXY protocol only, from " + trustedProxies : "");
     }
 
     /** True while the listening socket is open (for the readiness check). */

@@ -145,7 +145,7 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
             implicit.handshakeFuture().addListener(f -> {
                 if (f.isSuccess()) {
                     session.startedTls(describe(implicit));
-                } else {
+                } else if (!closing) {
                     metrics.error(ErrorKind.TLS);
                 }
             });
@@ -154,17 +154,31 @@ final class SmtpSessionHandler extends ChannelInboundHandlerAdapter {
         session.admitted = !verdict.refuses();
         if (tracker.isStopping()) {
             metrics.refusedShuttingDown();
-            send(SmtpReplies.SHUTTING_DOWN);
+            refuse(SmtpReplies.SHUTTING_DOWN);
         } else if (verdict.refuses()) {
-            // Before the greeting: RFC 5321 3.1 lets a server answer 421 (or 554) instead of 220 and close.
             // DEBUG: a flood would otherwise write a log line per refused connection; the checks count them.
             LOG.debug("connection from {} refused: {}", client, verdict.reason());
-            send(verdict.reply().thenClose());
+            refuse(verdict.reply().thenClose());
         } else if (settings.greetingDelay().isZero()) {
             greet();
         } else {
             // RFC 5321 4.3.1 allows a pause before the greeting; clients that talk first are not SMTP clients.
             ctx.executor().schedule(this::greet, settings.greetingDelay().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Before the greeting: RFC 5321 3.1 lets a server answer 421 (or 554) instead of 220 and close.
+     * On the SMTPS port that reply could only follow a TLS handshake: the refused connection would
+     * stay open, uncounted, until the client completed one or the handshake timed out, and a client
+     * that completes it costs us the handshake. There it is closed at once, unanswered.
+     */
+    private void refuse(SmtpReply reply) {
+        if (security.implicitTls()) {
+            closing = true;
+            ctx.close();
+        } else {
+            send(reply);
         }
     }
 

@@ -35,4 +35,15 @@ class LimitsConfigTest {
                 .hasMessageStartingWith("GREYLIST_EXPIRY:");
         assertThat(GatewayConfig.load(Map.of("RATE_LIMIT_WHITELIST", ""), new Properties()).get("RATE_LIMIT_WHITELIST")).isEmpty();
     }
+
+    @Test
+    void should_believe_proxy_headers_from_this_host_only_by_default_and_name_a_bad_proxy_network() {
+        assertThat(GatewayConfig.load(Map.of(), new Properties()).get("PROXY_TRUSTED_NETWORKS")).isEqualTo("127.0.0.0/8,::1/128");
+        assertThat(GatewayConfig.load(Map.of("PROXY_TRUSTED_NETWORKS", "10.0.0.5,2001:db8::/64"), new Properties())
+                .get("PROXY_TRUSTED_NETWORKS")).isEqualTo("10.0.0.5,2001:db8::/64");
+        assertThatThrownBy(() -> GatewayConfig.load(Map.of("PROXY_TRUSTED_NETWORKS", "haproxy.internal"), new Properties()))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("PROXY_TRUSTED_NETWORKS:").hasMessageContaining("'haproxy.internal'");
+        assertThatThrownBy(() -> GatewayConfig.load(Map.of("PROXY_TRUSTED_NETWORKS", " "), new Properties()))
+                .hasMessageStartingWith("PROXY_TRUSTED_NETWORKS:");
+    }
 }

@@ -257,4 +257,40 @@ class ConnectionLimitsTest {
         retry.send("RCPT TO:<carol@example.com>").expect(451, "4.7.1");
         assertThat(policy.recipientsGreylisted()).as("since the restart").isEqualTo(2);
     }
+
+    /**
+     * SMTPS (RFC 8314): a refused connection's 421 could only follow a TLS handshake, so it stayed
+     * open, uncounted, until the client completed one (costing us the handshake) or it timed out.
+     */
+    @Test
+    void should_close_a_refused_smtps_connection_without_a_handshake() throws Exception {
+        io.mailgateway.smtp.tls.SelfSignedCertificate.ensure(dir.resolve("tls"), "mx.limits.test");
+        io.mailgateway.smtp.tls.ServerTls tls = io.mailgateway.smtp.tls.ServerTls.load(
+                dir.resolve("tls").resolve(io.mailgateway.smtp.tls.ServerTls.SELF_SIGNED_CERT),
+                dir.resolve("tls").resolve(io.mailgateway.smtp.tls.ServerTls.SELF_SIGNED_KEY), List.of("TLSv1.3", "TLSv1.2"));
+        policy = new ConnectionPolicy(limits(1, 0, false, 1, 1, "", false, null), clock, clock);
+        SmtpServerSettings settings = new SmtpServerSettings("mx.limits.test", List.of("example.com"), 1 << 20, 10, 10,
+                Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ZERO, Files.createDirectories(dir.resolve("spool")), 65536);
+        server = new SmtpServer(settings, new SmtpServer.Socket("127.0.0.1", 0, 1, 128, true, false), message -> {
+            message.content().release();
+            return CompletableFuture.completedFuture(SmtpReplies.QUEUED);
+        }, policy).security(new SmtpServer.Security(tls, true, false, null));
+        server.start();
+        try (SmtpTestClient admitted = SmtpTestClient.connectTls(server.port());
+             javax.net.ssl.SSLSocket refused = (javax.net.ssl.SSLSocket) SmtpTestClient.trustAll().getSocketFactory().createSocket()) {
+            refused.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()), 5_000);
+            refused.setSoTimeout(15_000);
+            Throwable failure = null;
+            try {
+                refused.startHandshake();
+            } catch (java.io.IOException e) {
+                failure = e;
+            }
+            assertThat(failure).as("MAX_CONNECTIONS=1: no handshake for the second connection, it is closed")
+                    .isInstanceOf(java.io.IOException.class).isNotInstanceOf(java.net.SocketTimeoutException.class);
+            admitted.send("NOOP").expect(250);
+        } finally {
+            tls.close();
+        }
+    }
 }

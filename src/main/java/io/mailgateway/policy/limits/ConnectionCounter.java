@@ -33,8 +33,7 @@ public final class ConnectionCounter {
      * @param key the client, or null to count it only in the total (exempt from the per-client cap)
      */
     public Verdict acquire(ClientKey key) {
-        if (total.incrementAndGet() > maxTotal) {
-            total.decrementAndGet();
+        if (!acquireTotal()) {
             return Verdict.TOTAL;
         }
         if (key != null && maxPerClient > 0) {
@@ -45,6 +44,22 @@ public final class ConnectionCounter {
             }
         }
         return Verdict.OK;
+    }
+
+    /**
+     * A place in the total only, for a connection whose client is not known yet; false when there
+     * is none. Given back with {@link #releaseTotal}.
+     */
+    public boolean acquireTotal() {
+        if (total.incrementAndGet() > maxTotal) {
+            total.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    public void releaseTotal() {
+        total.decrementAndGet();
     }
 
     public void release(ClientKey key) {

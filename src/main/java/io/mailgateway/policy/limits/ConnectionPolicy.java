@@ -206,6 +206,25 @@ public final class ConnectionPolicy implements ConnectCheck, MailCheck, RcptChec
         };
     }
 
+    /**
+     * Behind a proxy the client is known only from its PROXY header, which may take seconds to
+     * come: until then the connection holds a place in MAX_CONNECTIONS, so silent sockets cannot
+     * outnumber the cap. False when the listener is full (counted as max_connections). The place
+     * is given back by {@link #unreserve}: when the connection closes, or just before
+     * {@link #onConnect} counts it again with its client.
+     */
+    public boolean reserve() {
+        if (connections.acquireTotal()) {
+            return true;
+        }
+        outcomes.get(Outcome.TOO_MANY_CONNECTIONS).increment();
+        return false;
+    }
+
+    public void unreserve() {
+        connections.releaseTotal();
+    }
+
     /** Ends an accepted connection's count (the chain calls it once per accepted connection). */
     @Override
     public void onDisconnect(Connection client) {

@@ -106,7 +106,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
         checks.addAll(endpoint.sessionChecks());
         server = new SmtpServer(endpoint.serverSettings(), endpoint.socket(), this, endpoint.connectionPolicy(), checks, metrics)
                 .security(new SmtpServer.Security(endpoint.isStartTls() ? tls : null, false, false, auth))
-                .proxyProtocol(endpoint.isProxyProtocol()).options(endpoint.listenerOptions());
+                .proxyProtocol(endpoint.trustedProxies()).options(endpoint.listenerOptions());
         server.start();
         io.mailgateway.smtp.OwnListeners own = getEndpoint().getCamelContext().getRegistry()
                 .lookupByNameAndType("ownListeners", io.mailgateway.smtp.OwnListeners.class);
@@ -122,7 +122,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
             submission = new SmtpServer(endpoint.serverSettings(), endpoint.socket(endpoint.getSubmissionPort()), this,
                     endpoint.submissionPolicy(endpoint.getSubmissionPort()), checks, metrics)
                     .security(new SmtpServer.Security(tls, false, true, auth))
-                    .proxyProtocol(endpoint.isProxyProtocol()).options(endpoint.listenerOptions());
+                    .proxyProtocol(endpoint.trustedProxies()).options(endpoint.listenerOptions());
             submission.start();
         }
         // RFC 8314: submission over implicit TLS
@@ -133,7 +133,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
                 smtps = new SmtpServer(endpoint.serverSettings(), endpoint.socket(endpoint.getSmtpsPort()), this,
                         endpoint.submissionPolicy(endpoint.getSmtpsPort()), checks, metrics)
                         .security(new SmtpServer.Security(tls, true, true, auth))
-                        .proxyProtocol(endpoint.isProxyProtocol()).options(endpoint.listenerOptions());
+                        .proxyProtocol(endpoint.trustedProxies()).options(endpoint.listenerOptions());
                 smtps.start();
             }
         }

@@ -74,6 +74,7 @@ public class SmtpdEndpoint extends DefaultEndpoint {
     private int smtpsPort = -1;
     private boolean startTls = true;
     private boolean proxyProtocol;
+    private String proxyTrustedNetworks = "127.0.0.0/8,::1/128";
     // socket tuning, pipelining window, relaying (docs/configuration.md)
     private int tcpKeepAliveIdle = 60;
     private int tcpKeepAliveInterval = 10;
@@ -122,6 +123,7 @@ public class SmtpdEndpoint extends DefaultEndpoint {
         greylistPersist = c.getBoolean("GREYLIST_PERSIST");
         greylistDb = c.dataDir().resolve("greylist.db").toString();
         proxyProtocol = c.getBoolean("PROXY_PROTOCOL");
+        proxyTrustedNetworks = c.get("PROXY_TRUSTED_NETWORKS");
         tcpKeepAliveIdle = c.getInt("TCP_KEEPALIVE_IDLE");
         tcpKeepAliveInterval = c.getInt("TCP_KEEPALIVE_INTERVAL");
         tcpKeepAliveCount = c.getInt("TCP_KEEPALIVE_COUNT");
@@ -228,6 +230,18 @@ public class SmtpdEndpoint extends DefaultEndpoint {
         return checks;
     }
 
+    /** With proxyProtocol, the peers that may send a PROXY header (PROXY_TRUSTED_NETWORKS); null without. */
+    CidrSet trustedProxies() {
+        if (!proxyProtocol) {
+            return null;
+        }
+        try {
+            return CidrSet.parse(proxyTrustedNetworks);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("smtpd option proxyTrustedNetworks: " + e.getMessage(), e);
+        }
+    }
+
     SmtpServer.Socket socket() {
         return socket(port);
     }
@@ -256,6 +270,9 @@ public class SmtpdEndpoint extends DefaultEndpoint {
     public void setSmtpsPort(int smtpsPort) { this.smtpsPort = smtpsPort; }
     public boolean isProxyProtocol() { return proxyProtocol; }
     public void setProxyProtocol(boolean proxyProtocol) { this.proxyProtocol = proxyProtocol; }
+    /** CIDR list of the proxies whose PROXY header is believed (PROXY_TRUSTED_NETWORKS). */
+    public String getProxyTrustedNetworks() { return proxyTrustedNetworks; }
+    public void setProxyTrustedNetworks(String proxyTrustedNetworks) { this.proxyTrustedNetworks = proxyTrustedNetworks; }
     /** Seconds before the first keep-alive probe (TCP_KEEPALIVE_IDLE); 0: the kernel's. */
     public int getTcpKeepAliveIdle() { return tcpKeepAliveIdle; }
     public void setTcpKeepAliveIdle(int tcpKeepAliveIdle) { this.tcpKeepAliveIdle = tcpKeepAliveIdle; }
