@@ -234,6 +234,16 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageSink {
         Envelope envelope = m.envelope();
         Exception failure = exchange.getException();
         SmtpReply refusal = exchange.getProperty(PolicyDecision.REFUSAL, SmtpReply.class);
+        if ((failure != null || refusal != null) && Boolean.TRUE.equals(exchange.getProperty(AcceptedComponent.DURABLE, Boolean.class))) {
+            // A step after the broker write failed or refused: the message is queued all the same
+            // and will be stored and delivered. A 4xx would have the client send it again (a
+            // duplicate at every retry), a 5xx would bounce mail we keep: the write is the verdict.
+            LOG.error("{}: route {} failed or refused after its broker write (steps after to: accepted:mail.accepted run"
+                    + " too late to refuse); the message is queued, so the client gets 250: {}", queueId, exchange.getFromRouteId(),
+                    failure != null ? failure.toString() : refusal.toString());
+            failure = null;
+            refusal = null;
+        }
         if (failure == null && refusal != null) {
             // the decision step refused it (DMARC reject, DNS tempfail, ...) and stopped the route
             // before the broker write: the verdict's own reply, nothing was stored
