@@ -8,17 +8,22 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.activemq.artemis.api.core.Message;
 
 /**
  * The dead-letter queues the {@code dlq} commands look at, and where a requeue sends a message
- * back: {@code delivery.dlq} → {@code delivery}; a store's {@code store.NAME.dlq} → exactly that
- * store's queue, by its fully qualified name {@code mail.accepted::store.NAME}, so the other stores
- * (which stored the message already) do not get a second copy.
+ * back: {@code delivery.dlq} → {@code delivery}; a store's {@code store.NAME.dlq}, and
+ * {@code store.dead-letters} for a message the broker dead-lettered from {@code store.NAME}
+ * ({@code _AMQ_ORIG_QUEUE}) → exactly that store's queue, by its fully qualified name
+ * {@code mail.accepted::store.NAME}, so the other stores (which stored the message already) do not
+ * get a second copy.
  */
 final class DeadLetterQueues {
 
     /** store.NAME.dlq, NAME as STORAGE_TYPE allows it. */
     private static final Pattern STORE_DLQ = Pattern.compile("store\\.([a-z0-9_-]+)\\.dlq");
+    /** store.NAME, a store's queue on mail.accepted. */
+    private static final Pattern STORE_QUEUE = Pattern.compile("store\\.[a-z0-9_-]+");
 
     /**
      * Properties a requeued delivery message leaves behind: a fresh first attempt, with a fresh
@@ -56,21 +61,40 @@ final class DeadLetterQueues {
         return all;
     }
 
-    static boolean isStore(String queue) {
-        return STORE_DLQ.matcher(queue).matches();
-    }
-
-    /** Where {@code queue dlq requeue} puts a message of {@code dlq}; null when it cannot tell. */
-    static String requeueTarget(String dlq) {
+    /**
+     * The queue {@code queue dlq requeue} puts a message of {@code dlq} back into: delivery for
+     * delivery.dlq, store.NAME for store.NAME.dlq, and for store.dead-letters the store queue the
+     * broker dead-lettered it from ({@code _AMQ_ORIG_QUEUE}; the diverts only sort new arrivals, so
+     * what stayed there is requeued by that property). Null when it cannot tell.
+     */
+    static String requeueQueue(String dlq, Map<String, Object> message) {
         if (dlq.equals(QueueCommand.DLQ)) {
             return QueueCommand.DELIVERY;
         }
         Matcher store = STORE_DLQ.matcher(dlq);
-        return store.matches() ? EmbeddedBroker.ACCEPTED_ADDRESS + "::" + EmbeddedBroker.storeQueue(store.group(1)) : null;
+        if (store.matches()) {
+            return EmbeddedBroker.storeQueue(store.group(1));
+        }
+        Object original = message.get(Message.HDR_ORIGINAL_QUEUE.toString());
+        boolean fromStore = dlq.equals(EmbeddedBroker.STORE_DEAD_LETTERS) && original != null
+                && STORE_QUEUE.matcher(original.toString()).matches();
+        return fromStore ? original.toString() : null;
+    }
+
+    /** The address a requeue sends to: a store's queue fully qualified, so no other store gets a copy. */
+    static String requeueAddress(String queue) {
+        return queue.equals(QueueCommand.DELIVERY) ? queue : EmbeddedBroker.ACCEPTED_ADDRESS + "::" + queue;
+    }
+
+    /** The filter selecting the messages of {@code queueId} in {@code dlq} that go back to {@code queue}. */
+    static String requeueFilter(String dlq, String queueId, String queue) {
+        String filter = QueueAdmin.filter(queueId);
+        return dlq.equals(EmbeddedBroker.STORE_DEAD_LETTERS)
+                ? filter + " AND " + Message.HDR_ORIGINAL_QUEUE + " = '" + queue + "'" : filter;
     }
 
     static Set<String> resetOnRequeue(String dlq) {
-        return isStore(dlq) ? RESET_FOR_STORE : RESET_FOR_DELIVERY;
+        return dlq.equals(QueueCommand.DLQ) ? RESET_FOR_DELIVERY : RESET_FOR_STORE;
     }
 
     /**
@@ -80,6 +104,6 @@ final class DeadLetterQueues {
      * delivery.dlq, and the sender a second failure report.
      */
     static Map<String, Object> restartedOnRequeue(String dlq, long now) {
-        return isStore(dlq) ? Map.of() : Map.of(MailHeaders.REQUEUED_AT, now);
+        return dlq.equals(QueueCommand.DLQ) ? Map.of(MailHeaders.REQUEUED_AT, now) : Map.of();
     }
 }

@@ -43,11 +43,15 @@ final class FreshCopy {
      * properties, minus {@code dropProperties} and the broker's own bookkeeping, plus
      * {@code setProperties}. One transaction:
      * the re-sends and the acks commit together, so a failure leaves the message where it was.
+     * {@code toQueue}, the queue the copies must reach, is checked once more just before the commit:
+     * a transacted send to a queue that is missing or disabled succeeds and is routed nowhere, and
+     * the originals' acks would then commit with it. (The broker counts a transacted copy only
+     * after the commit, so its queue cannot be checked for it before.)
      *
      * @return the properties of the moved messages
      */
     static List<Map<String, Object>> move(ClientSession session, String fromQueue, String filter, String toAddress,
-                                          Set<String> dropProperties, Map<String, Object> setProperties, long expected,
+                                          String toQueue, Set<String> dropProperties, Map<String, Object> setProperties, long expected,
                                           long timeoutMs) throws Exception {
         List<Map<String, Object>> moved = new ArrayList<>();
         List<java.io.Closeable> temporary = new ArrayList<>();
@@ -81,6 +85,9 @@ final class FreshCopy {
                 producer.send(copy);
                 moved.add(properties);
             }
+            if (!acceptsMessages(session, toQueue)) {
+                throw new IllegalStateException(toQueue + " does not exist or is not enabled: nothing moved");
+            }
             session.commit();
         } catch (Exception e) {
             session.rollback();
@@ -91,6 +98,12 @@ final class FreshCopy {
             }
         }
         return moved;
+    }
+
+    /** Whether {@code queue} exists and is enabled (a disabled queue is routed nothing). */
+    static boolean acceptsMessages(ClientSession session, String queue) throws ActiveMQException {
+        ClientSession.QueueQuery query = session.queueQuery(SimpleString.of(queue));
+        return query.isExists() && !Boolean.FALSE.equals(query.isEnabled());
     }
 
     /** Bounded memory: a large message's body goes through a temporary file, never all in memory. */

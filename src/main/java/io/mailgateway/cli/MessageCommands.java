@@ -110,35 +110,52 @@ final class MessageCommands {
 
     /**
      * Back from whichever dead-letter queue holds the ID: delivery.dlq to delivery, a store's
-     * store.NAME.dlq to that store's queue only (the others have the message already); on the
-     * node that holds it.
+     * store.NAME.dlq (or store.dead-letters, by the queue the broker dead-lettered it from) to that
+     * store's queue only (the others have the message already); on the node that holds it. Refused,
+     * the message left where it is, when that queue is not enabled (a store taken out of
+     * STORAGE_TYPE): a send to a disabled queue is routed nowhere.
      */
     int requeue(String id) throws Exception {
         int requeued = 0;
+        int refused = 0;
         for (QueueNode node : nodes.reachable()) {
             for (String dlq : DeadLetterQueues.all(node.admin())) {
-                long expected = node.admin().list(dlq, id).size();
-                if (expected == 0) {
-                    continue;
+                Map<String, List<Map<String, Object>>> byQueue = new java.util.TreeMap<>();
+                for (Map<String, Object> m : node.admin().list(dlq, id)) {
+                    String queue = DeadLetterQueues.requeueQueue(dlq, m);
+                    byQueue.computeIfAbsent(queue == null ? "" : queue, q -> new ArrayList<>()).add(m);
                 }
-                String target = DeadLetterQueues.requeueTarget(dlq);
-                if (target == null) {
-                    err.println(id + " is in " + dlq + ", whose store is not enabled: enable it (STORAGE_TYPE) and restart,"
-                            + " the gateway then moves it to store.NAME.dlq");
-                    continue;
-                }
-                List<Map<String, Object>> moved = node.admin().moveFresh(dlq, QueueAdmin.filter(id), target,
-                        DeadLetterQueues.resetOnRequeue(dlq), DeadLetterQueues.restartedOnRequeue(dlq, System.currentTimeMillis()),
-                        expected);
-                for (QueueEntry e : QueueEntry.of(dlq, moved)) {
-                    nodes.section(node);
-                    out.printf("requeued %s from %s to %s for a fresh attempt: to %s%n", id, dlq, target,
-                            String.join(",", e.shownRecipients()));
-                    requeued++;
+                for (Map.Entry<String, List<Map<String, Object>>> e : byQueue.entrySet()) {
+                    String queue = e.getKey();
+                    if (queue.isEmpty() || !node.admin().acceptsMessages(queue)) {
+                        nodes.section(node);
+                        err.println(id + " is in " + dlq + ", whose store is not enabled"
+                                + (queue.isEmpty() ? "" : " (" + queue + ")") + ": left there; enable the store"
+                                + " (STORAGE_TYPE), restart the gateway, then `dlq requeue " + id + "` again");
+                        refused++;
+                        continue;
+                    }
+                    requeued += move(node, dlq, id, queue, e.getValue().size());
                 }
             }
         }
+        if (refused > 0) {
+            return QueueCommand.STORE_NOT_ENABLED; // also when other copies were requeued: something was left
+        }
         return requeued == 0 ? notFound(id, "a dead-letter queue") : nodes.done();
+    }
+
+    private int move(QueueNode node, String dlq, String id, String queue, long expected) throws Exception {
+        String target = DeadLetterQueues.requeueAddress(queue);
+        List<Map<String, Object>> moved = node.admin().moveFresh(dlq, DeadLetterQueues.requeueFilter(dlq, id, queue), target,
+                queue, DeadLetterQueues.resetOnRequeue(dlq), DeadLetterQueues.restartedOnRequeue(dlq, System.currentTimeMillis()),
+                expected);
+        for (QueueEntry e : QueueEntry.of(dlq, moved)) {
+            nodes.section(node);
+            out.printf("requeued %s from %s to %s for a fresh attempt: to %s%n", id, dlq, target,
+                    String.join(",", e.shownRecipients()));
+        }
+        return moved.size();
     }
 
     /** In a cluster, also which nodes were not asked, and whether the one that accepted the message is among them. */

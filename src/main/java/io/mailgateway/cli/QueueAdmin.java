@@ -258,9 +258,16 @@ final class QueueAdmin implements AutoCloseable {
     }
 
     /** See {@link FreshCopy#move}: on this admin connection's transacted session. */
-    List<Map<String, Object>> moveFresh(String fromQueue, String filter, String toAddress, Set<String> dropProperties,
-                                        Map<String, Object> setProperties, long expected) throws Exception {
-        return FreshCopy.move(session, fromQueue, filter, toAddress, dropProperties, setProperties, expected, TIMEOUT_MS);
+    List<Map<String, Object>> moveFresh(String fromQueue, String filter, String toAddress, String toQueue,
+                                        Set<String> dropProperties, Map<String, Object> setProperties, long expected)
+            throws Exception {
+        return FreshCopy.move(session, fromQueue, filter, toAddress, toQueue, dropProperties, setProperties, expected,
+                TIMEOUT_MS);
+    }
+
+    /** Whether {@code queue} exists and is enabled: the broker routes nothing to a disabled queue. */
+    boolean acceptsMessages(String queue) throws ActiveMQException {
+        return FreshCopy.acceptsMessages(session, queue);
     }
 
     @Override

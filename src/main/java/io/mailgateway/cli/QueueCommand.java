@@ -24,7 +24,8 @@ import java.util.List;
  * <p>Exit status: 0 done, 1 no such queue ID (or the broker refused the operation), 2 usage
  * error, 3 the gateway's broker cannot be reached (in a cluster: no node can), 4 its
  * credentials cannot be read or are refused, 5 done on the nodes that answered but some
- * cluster node could not be reached.
+ * cluster node could not be reached, 6 ({@code dlq requeue}) the message is in the dead-letter
+ * queue of a store that is not enabled, and left there.
  */
 final class QueueCommand {
 
@@ -35,7 +36,9 @@ final class QueueCommand {
             + "       java -jar mail-gateway.jar queue show ID [--json]\n"
             + "       java -jar mail-gateway.jar queue retry ID | retry-all\n"
             + "       java -jar mail-gateway.jar queue delete ID\n"
-            + "       java -jar mail-gateway.jar queue dlq list [--json] | dlq requeue ID   (also: dlq list | dlq requeue ID)";
+            + "       java -jar mail-gateway.jar queue dlq list [--json] | dlq requeue ID   (also: dlq list | dlq requeue ID)\n"
+            + "       exit status: 0 done, 1 no such ID, 2 usage, 3 broker unreachable, 4 credentials refused,"
+            + " 5 some cluster node unreachable, 6 requeue refused: the message's store is not enabled";
 
     static final int OK = 0;
     static final int NOT_FOUND = 1;
@@ -45,6 +48,8 @@ final class QueueCommand {
     static final int NOT_ALLOWED = 4;
     /** In a cluster: done where the nodes answered, but at least one node could not be reached. */
     static final int PARTIAL = 5;
+    /** dlq requeue: the message's store is not enabled (not in STORAGE_TYPE); the message stays in its DLQ. */
+    static final int STORE_NOT_ENABLED = 6;
 
     private final QueueNodes nodes;
     private final PrintStream out;

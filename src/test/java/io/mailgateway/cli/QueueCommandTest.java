@@ -1,8 +1,10 @@
 package io.mailgateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mailgateway.broker.AdminCredentials;
+import io.mailgateway.broker.EmbeddedBroker;
 import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.message.MailHeaders;
 import io.mailgateway.testing.Envelopes;
@@ -24,6 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.activemq.artemis.json.JsonArray;
 import org.apache.activemq.artemis.json.JsonObject;
@@ -340,6 +346,89 @@ class QueueCommandTest {
     }
 
     @Test
+    void should_refuse_a_requeue_into_a_store_that_is_not_enabled_and_keep_the_message() throws Exception {
+        // What a restart without the store leaves: store.NAME kept but disabled, store.NAME.dlq kept.
+        String storeQueue = disabledStoreQueue();
+        String dlq = storeQueue + ".dlq";
+        server().createQueue(QueueConfiguration.of(dlq).setAddress(dlq).setRoutingType(RoutingType.ANYCAST)
+                .setDurable(true).setAutoCreateAddress(true), true);
+        String id = enqueue(dlq, "ivan@example.org", "kim@far.invalid", 0, 0, message("kept"), Map.of(MailHeaders.DLQ_REASON, "s3: bucket gone"));
+
+        Run run = cli("dlq", "requeue", id);
+
+        assertThat(run.status()).as(run.err()).isEqualTo(QueueCommand.STORE_NOT_ENABLED);
+        assertThat(run.err()).contains(id + " is in " + dlq + ", whose store is not enabled");
+        assertThat(run.out()).doesNotContain("requeued");
+        assertThat(entries(dlq, id)).hasSize(1);
+        assertThat(messageCount(storeQueue)).isZero();
+    }
+
+    @Test
+    void should_not_commit_a_move_whose_target_queue_is_disabled() throws Exception {
+        String storeQueue = disabledStoreQueue();
+        String id = enqueue(QueueCommand.DLQ, "ivan@example.org", "judy@far.invalid", 1, 0, message("kept"), Map.of());
+
+        try (QueueAdmin admin = QueueAdmin.connect("127.0.0.1", TestGateway.brokerPort(), TestGateway.brokerCredentials())) {
+            assertThatThrownBy(() -> admin.moveFresh(QueueCommand.DLQ, QueueAdmin.filter(id),
+                    DeadLetterQueues.requeueAddress(storeQueue), storeQueue, Set.of(), Map.<String, Object>of(), 1))
+                    .hasMessageContaining("not enabled");
+        }
+
+        assertThat(entries(QueueCommand.DLQ, id)).hasSize(1);
+        assertThat(cli("queue", "delete", id).status()).isZero();
+    }
+
+    @Test
+    void should_requeue_from_store_dead_letters_into_the_queue_the_broker_dead_lettered_it_from() throws Exception {
+        // A store queue with no divert yet: what stayed in store.dead-letters while the store was not enabled.
+        String storeQueue = "store.back" + System.nanoTime() % 100000;
+        server().createQueue(QueueConfiguration.of(storeQueue).setAddress(EmbeddedBroker.ACCEPTED_ADDRESS)
+                .setRoutingType(RoutingType.MULTICAST).setDurable(true), true);
+        String id = enqueue(EmbeddedBroker.STORE_DEAD_LETTERS, "ivan@example.org", "kim@far.invalid", 0, 0, message("back"),
+                Map.of("_AMQ_ORIG_QUEUE", storeQueue));
+
+        Run run = cli("dlq", "requeue", id);
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains("requeued " + id + " from store.dead-letters to mail.accepted::" + storeQueue);
+        assertThat(entries(EmbeddedBroker.STORE_DEAD_LETTERS, id)).isEmpty();
+        assertThat(messageCount(storeQueue)).isEqualTo(1);
+        server().destroyQueue(SimpleString.of(storeQueue), null, false, true);
+    }
+
+    @Test
+    void should_leave_a_message_in_store_dead_letters_whose_store_is_not_enabled() throws Exception {
+        String storeQueue = disabledStoreQueue();
+        String id = enqueue(EmbeddedBroker.STORE_DEAD_LETTERS, "ivan@example.org", "kim@far.invalid", 0, 0, message("kept"),
+                Map.of("_AMQ_ORIG_QUEUE", storeQueue));
+
+        Run run = cli("dlq", "requeue", id);
+
+        assertThat(run.status()).as(run.err()).isEqualTo(QueueCommand.STORE_NOT_ENABLED);
+        assertThat(run.err()).contains("whose store is not enabled", "restart").doesNotContain("no message");
+        assertThat(entries(EmbeddedBroker.STORE_DEAD_LETTERS, id)).hasSize(1);
+        assertThat(cli("queue", "delete", id).status()).isZero();
+    }
+
+    /** store.NAME on mail.accepted, disabled as the gateway leaves the queue of a store taken out of STORAGE_TYPE. */
+    private static String disabledStoreQueue() throws Exception {
+        String storeQueue = EmbeddedBroker.storeQueue("gone" + System.nanoTime() % 100000);
+        server().createQueue(QueueConfiguration.of(storeQueue).setAddress(EmbeddedBroker.ACCEPTED_ADDRESS)
+                .setRoutingType(RoutingType.MULTICAST).setDurable(true), true);
+        server().updateQueue(QueueConfiguration.of(storeQueue).setEnabled(false));
+        return storeQueue;
+    }
+
+    private static ActiveMQServer server() {
+        return TestGateway.gateway().broker().server();
+    }
+
+    private static long messageCount(String queue) {
+        org.apache.activemq.artemis.core.server.Queue q = server().locateQueue(SimpleString.of(queue));
+        return q == null ? 0 : q.getMessageCount();
+    }
+
+    @Test
     void should_move_a_large_body_intact_through_a_file() throws Exception {
         byte[] large = new byte[300 * 1024 + 7]; // above the broker's 100 KiB large-message threshold
         for (int i = 0; i < large.length; i++) {
@@ -348,7 +437,7 @@ class QueueCommandTest {
         String id = enqueue(QueueCommand.DLQ, "", "kim@far.invalid", 4, 0, large, Map.of(MailHeaders.DLQ_REASON, "x"));
         // DLQ to DLQ: nothing consumes it, so the test can read the moved copy back whole.
         try (QueueAdmin admin = QueueAdmin.connect("127.0.0.1", TestGateway.brokerPort(), TestGateway.brokerCredentials())) {
-            assertThat(admin.moveFresh(QueueCommand.DLQ, QueueAdmin.filter(id), QueueCommand.DLQ,
+            assertThat(admin.moveFresh(QueueCommand.DLQ, QueueAdmin.filter(id), QueueCommand.DLQ, QueueCommand.DLQ,
                     Set.of(MailHeaders.ATTEMPTS), Map.of(), 1)).hasSize(1);
         }
         try (Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
