@@ -3,6 +3,8 @@ package io.mailgateway.backup;
 import io.mailgateway.store.DurableFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -20,12 +22,19 @@ import java.util.stream.Stream;
  * is always complete, and a crash leaves only a {@code .partial} one, removed by the next backup.
  * All or nothing: when a part fails, the partial directory is deleted and the failure thrown.
  * After a success only the newest {@code retention} complete backups are kept.
+ *
+ * <p>One run at a time per BACKUP_DIR: a run holds an exclusive lock on {@value #LOCK_FILE} from
+ * before it creates its directory until it has pruned, so {@code backup now} during the gateway's
+ * scheduled backup (or the other way round) is refused at once ({@link Busy}) instead of the two
+ * pruning each other's partial directory. While a run holds the lock, any other {@code .partial}
+ * is a dead run's. The lock file stays (deleting it would let two runs lock two different files).
  */
 public final class Backup {
 
     /** Sorts as it reads: the newest is last by name. */
     static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final String PARTIAL = ".partial";
+    static final String LOCK_FILE = "backup.lock";
     private final Path backups;
     private final int retention;
     private final Clock clock;
@@ -40,8 +49,35 @@ public final class Backup {
     public record Result(Path dir, List<String> lines, List<Path> removed) {
     }
 
+    /** Thrown, before anything is written, when another run holds BACKUP_DIR's lock. */
+    public static final class Busy extends IOException {
+        Busy(Path lock) {
+            super("another backup is running into " + lock.getParent() + " (it holds " + lock + "): this one is not started");
+        }
+    }
+
     public Result run(List<BackupPart> parts) throws Exception {
         Files.createDirectories(backups);
+        Path lockFile = backups.resolve(LOCK_FILE);
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = tryLock(channel)) {
+            if (lock == null) {
+                throw new Busy(lockFile);
+            }
+            return runLocked(parts);
+        }
+    }
+
+    /** Null when another process, or another run in this JVM (the scheduled one beside the CLI in tests), holds it. */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
+        }
+    }
+
+    private Result runLocked(List<BackupPart> parts) throws Exception {
         String name = NAME.format(clock.instant());
         Path partial = backups.resolve(name + PARTIAL);
         Path done = backups.resolve(name);
@@ -64,7 +100,10 @@ public final class Backup {
         return new Result(done, lines, prune(partial));
     }
 
-    /** Deletes complete backups beyond the newest {@code retention}, and partial ones of earlier runs. */
+    /**
+     * Deletes complete backups beyond the newest {@code retention}, and partial ones of earlier runs
+     * (dead ones: a live run would hold the lock this run holds).
+     */
     private List<Path> prune(Path ours) throws IOException {
         List<Path> complete = new ArrayList<>();
         List<Path> removed = new ArrayList<>();

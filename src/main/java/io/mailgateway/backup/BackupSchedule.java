@@ -44,6 +44,8 @@ public final class BackupSchedule implements AutoCloseable {
         try {
             Backup.Result r = backup.run(parts);
             LOG.info("backup {} done: {}; {} old backup(s) removed", r.dir(), String.join("; ", r.lines()), r.removed().size());
+        } catch (Backup.Busy e) {
+            LOG.warn("backup skipped (the next one runs at its time): {}", e.getMessage());
         } catch (Exception e) {
             LOG.warn("backup failed (the next one tries again): {}", e.toString());
         }

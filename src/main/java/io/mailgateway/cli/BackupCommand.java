@@ -36,6 +36,9 @@ final class BackupCommand {
             r.lines().forEach(line -> out.println("  " + line));
             out.println("kept the newest " + config.getInt("BACKUP_RETENTION") + " backup(s) in " + dir + "; removed " + r.removed().size());
             return 0;
+        } catch (Backup.Busy e) {
+            err.println("backup not started: " + e.getMessage());
+            return 1;
         } catch (Exception e) {
             err.println("backup failed, nothing kept: " + e);
             return 1;

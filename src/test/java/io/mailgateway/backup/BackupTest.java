@@ -119,7 +119,7 @@ class BackupTest {
 
         assertThat(third.removed()).containsExactly(first.dir());
         assertThat(fourth.removed()).containsExactly(second.dir());
-        try (Stream<Path> left = Files.list(backups)) {
+        try (Stream<Path> left = Files.list(backups).filter(Files::isDirectory)) {
             assertThat(left).containsExactlyInAnyOrder(third.dir(), fourth.dir());
         }
         assertThat(Files.readString(fourth.dir().resolve("a"))).isEqualTo("a");
@@ -134,9 +134,52 @@ class BackupTest {
             throw new java.io.IOException("disk full");
         };
         assertThatThrownBy(() -> backup.run(List.of(file("a"), failing))).hasMessageContaining("disk full");
-        try (Stream<Path> left = Files.list(backups)) {
+        try (Stream<Path> left = Files.list(backups).filter(Files::isDirectory)) {
             assertThat(left).containsExactly(kept.dir());
         }
+    }
+
+    @Test
+    void should_refuse_a_second_backup_while_one_runs_and_keep_every_part_of_the_first() throws Exception {
+        // backup now while the gateway's scheduled backup runs: the one started second is refused
+        // before it writes or prunes anything (it used to prune the first's partial directory).
+        Path backups = dir.resolve("backups");
+        Backup cli = new Backup(backups, 7, Clock.fixed(Instant.parse("2026-12-02T20:00:00Z"), ZoneOffset.UTC));
+        Backup scheduled = new Backup(backups, 7, Clock.fixed(Instant.parse("2026-12-02T20:00:01Z"), ZoneOffset.UTC));
+        List<Throwable> refused = new java.util.ArrayList<>();
+        BackupPart meanwhile = d -> {
+            try {
+                scheduled.run(List.of(file("gateway.db")));
+            } catch (Exception e) {
+                refused.add(e);
+            }
+            Files.writeString(d.resolve("queues"), "mail");
+            return "broker: 1 message exported";
+        };
+
+        Backup.Result r = cli.run(List.of(file("gateway.db"), meanwhile));
+
+        assertThat(refused).singleElement().isInstanceOf(Backup.Busy.class).asString().contains("another backup is running");
+        assertThat(r.dir().resolve("gateway.db")).exists();
+        assertThat(r.dir().resolve("queues")).exists();
+        try (Stream<Path> left = Files.list(backups).filter(Files::isDirectory)) {
+            assertThat(left).containsExactly(r.dir());
+        }
+        assertThat(scheduled.run(List.of(file("a"))).dir()).exists(); // the lock is released after a run
+    }
+
+    @Test
+    void should_refuse_a_backup_while_another_process_holds_the_lock() throws Exception {
+        Path backups = Files.createDirectories(dir.resolve("backups"));
+        Path partial = Files.createDirectories(backups.resolve("20261202T200000.000Z.partial"));
+        // As the other process (the gateway, or backup now) holds it; held here by this JVM, refused the same way.
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(backups.resolve(Backup.LOCK_FILE),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock held = ch.lock()) {
+            assertThatThrownBy(() -> new Backup(backups, 7, ticking()).run(List.of(file("a"))))
+                    .isInstanceOf(Backup.Busy.class);
+        }
+        assertThat(partial).as("the running backup's partial directory").exists();
     }
 
     @Test
