@@ -169,6 +169,9 @@ public final class Gateway implements AutoCloseable {
         }
         Path dataDir = config.dataDir();
         Files.createDirectories(dataDir);
+        // First, before anything in DATA_DIR is touched: a second gateway on the same DATA_DIR is
+        // refused here, before its spool cleanup deletes the running one's messages in progress.
+        broker.lockDataDir(dataDir);
         cleanSpool(dataDir.resolve("spool"));
         List<String> routeFiles = routeFiles();
         // Beans first: a bad key file or database URL stops the start before the broker runs.

@@ -102,6 +102,23 @@ public final class EmbeddedBroker {
     }
 
     /**
+     * Takes the {@link JournalLock} of {@code dataDir} now, before the start, which then keeps it
+     * (until {@link #stop}): the gateway takes it before it touches anything in DATA_DIR (its spool
+     * cleanup), so a second gateway started on the same DATA_DIR is refused before it deletes the
+     * running one's spool files. Throws when another process (or another broker here) holds it.
+     */
+    public void lockDataDir(Path dataDir) throws java.io.IOException {
+        if (journalLock != null) {
+            return;
+        }
+        journalLock = JournalLock.tryAcquire(dataDir);
+        if (journalLock == null) {
+            throw new IllegalStateException("another gateway's broker runs on " + dataDir.resolve("broker")
+                    + " (it holds journal.lock): one gateway per DATA_DIR");
+        }
+    }
+
+    /**
      * As above, and with {@code cluster} clustered: the broker joins the nodes' Artemis cluster, as a
      * replicated primary when a lock manager is set, and this process also starts the replica it keeps
      * of another node (HA_REPLICA_OF; {@link ReplicaBroker}).
@@ -110,11 +127,7 @@ public final class EmbeddedBroker {
                       int adminPort, AdminCredentials credentials, ClusterSettings cluster) throws Exception {
         // broker.xml refers to ${mailgateway.data.dir}; Artemis substitutes system properties.
         System.setProperty("mailgateway.data.dir", dataDir.toString());
-        journalLock = JournalLock.tryAcquire(dataDir);
-        if (journalLock == null) {
-            throw new IllegalStateException("another gateway's broker runs on " + dataDir.resolve("broker")
-                    + " (it holds journal.lock): one gateway per DATA_DIR");
-        }
+        lockDataDir(dataDir);
         java.util.Map<String, String> values = new java.util.HashMap<>(DeliverySettings.DEFAULT_BROKER_PROPERTIES);
         values.putAll(properties);
         values.forEach(System::setProperty);
