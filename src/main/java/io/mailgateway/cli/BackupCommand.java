@@ -2,6 +2,7 @@ package io.mailgateway.cli;
 
 import io.mailgateway.backup.Backup;
 import io.mailgateway.backup.BackupParts;
+import io.mailgateway.config.EffectiveConfig;
 import io.mailgateway.config.GatewayConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ final class BackupCommand {
             err.println("backup not started: " + e.getMessage());
             return 1;
         } catch (Exception e) {
-            err.println("backup failed, nothing kept: " + e);
+            err.println("backup failed, nothing kept: " + EffectiveConfig.maskSecrets(e.toString()));
             return 1;
         }
     }

@@ -2,6 +2,7 @@ package io.mailgateway.cli;
 
 import io.mailgateway.Gateway;
 import io.mailgateway.config.ConfigException;
+import io.mailgateway.config.EffectiveConfig;
 import io.mailgateway.config.GatewayConfig;
 
 /**
@@ -124,7 +125,7 @@ public final class GatewayMain {
             System.err.println("configuration error: " + e.getMessage());
             System.exit(2);
         } catch (Exception e) {
-            System.err.println("mail-gateway failed: " + e);
+            System.err.println("mail-gateway failed: " + EffectiveConfig.maskSecrets(e.toString()));
             System.exit(1);
         } finally {
             org.apache.logging.log4j.LogManager.shutdown();

@@ -3,6 +3,7 @@ package io.mailgateway.cli;
 import io.mailgateway.broker.AdminCredentials;
 import io.mailgateway.broker.ClusterSettings;
 import io.mailgateway.broker.EmbeddedBroker;
+import io.mailgateway.config.EffectiveConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,7 +100,7 @@ final class QueueCommand {
             err.println(e.getMessage());
             return NOT_ALLOWED;
         } catch (Exception e) {
-            err.println(command + " failed: " + e.getMessage());
+            err.println(command + " failed: " + EffectiveConfig.maskSecrets(e.getMessage()));
             return NOT_FOUND;
         } finally {
             out.flush();

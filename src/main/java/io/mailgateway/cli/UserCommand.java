@@ -4,6 +4,7 @@ import io.mailgateway.auth.AuditLog;
 import io.mailgateway.auth.PasswordHasher;
 import io.mailgateway.auth.User;
 import io.mailgateway.auth.UserStore;
+import io.mailgateway.config.EffectiveConfig;
 import io.mailgateway.config.GatewayConfig;
 import io.mailgateway.store.sql.GatewayDatabase;
 import java.io.InputStream;
@@ -73,14 +74,14 @@ final class UserCommand {
         try {
             database = GatewayDatabase.open(config);
         } catch (Exception e) {
-            err.println("cannot open the users database: " + e.getMessage());
+            err.println("cannot open the users database: " + EffectiveConfig.maskSecrets(e.getMessage()));
             return UNREACHABLE;
         }
         try (database; AuditLog audit = new AuditLog(database.dataSource(), Clock.systemUTC())) {
             UserCommand cmd = new UserCommand(new UserStore(database.dataSource(), Clock.systemUTC()), audit, out, err);
             return cmd.dispatch(parsed, password);
         } catch (SQLException e) {
-            err.println("user " + parsed.verb() + " failed: " + e.getMessage());
+            err.println("user " + parsed.verb() + " failed: " + EffectiveConfig.maskSecrets(e.getMessage()));
             return UNREACHABLE;
         } finally {
             out.flush();

@@ -39,6 +39,19 @@ public final class EffectiveConfig {
         return text.toString();
     }
 
+    /**
+     * Free text (an exception's message, which drivers and pools fill with the URL they were
+     * given) as it may be printed: the password of any URL in it and secret URL parameters
+     * become {@value #MASK}.
+     */
+    public static String maskSecrets(String text) {
+        if (text == null) {
+            return null;
+        }
+        String masked = URL_PASSWORD.matcher(text).replaceAll("$1" + MASK + "@");
+        return PARAMETER_SECRET.matcher(masked).replaceAll("$1" + MASK);
+    }
+
     /** The value as it may be logged: empty stays empty (so "not set" is visible), secrets become {@value #MASK}. */
     static String mask(String key, String value) {
         if (value.isEmpty()) {
@@ -47,7 +60,6 @@ public final class EffectiveConfig {
         if (SECRET_KEY.matcher(key.toUpperCase(Locale.ROOT)).find()) {
             return MASK;
         }
-        String masked = URL_PASSWORD.matcher(value).replaceAll("$1" + MASK + "@");
-        return PARAMETER_SECRET.matcher(masked).replaceAll("$1" + MASK);
+        return maskSecrets(value);
     }
 }

@@ -33,7 +33,7 @@ public final class StoreKeys implements SettingGroup {
                         "How the Maildir store makes a batch durable: filesystem = write the batch's files, one syncfs(2) of the Maildir's file system, rename them into new/, a second syncfs (Linux 5.8 or later; elsewhere, or for a mailbox mounted from another file system, it falls back to file); file = an fsync per file and per new/ directory (choose it when DATA_DIR shares its file system with heavy writers whose data a syncfs would have to flush too).",
                         v -> v.matches("filesystem|file") ? null : "must be filesystem or file, got '" + v + "'"),
                 new Setting("DB_URL", "",
-                        "JDBC URL of the SQL store's database, e.g. jdbc:postgresql://127.0.0.1:5432/mail; empty means SQLite in $DATA_DIR/gateway.db.", any()),
+                        "JDBC URL of the SQL store's database, e.g. jdbc:postgresql://127.0.0.1:5432/mail; empty means SQLite in $DATA_DIR/gateway.db. Anything but empty, jdbc:sqlite:... or jdbc:postgresql:... is refused at start (the error shows the scheme only, never the rest of the URL).", StoreKeys::dbUrl),
                 new Setting("DB_USER", "",
                         "Database user for DB_URL.", any()),
                 new Setting("DB_PASSWORD", "",
@@ -69,6 +69,23 @@ public final class StoreKeys implements SettingGroup {
                         "S3 store: secret key, used together with AWS_ACCESS_KEY_ID.", any()),
                 new Setting("MEMORY_STORE_MAX_MESSAGES", "10000",
                         "Memory store (not durable): most messages kept; the oldest are dropped first.", integer(1, 10_000_000)));
+    }
+
+    /** The start of a URL up to its scheme(s), e.g. "jdbc:postgres:": what an error may show of it. */
+    private static final java.util.regex.Pattern SCHEME = java.util.regex.Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:([A-Za-z][A-Za-z0-9+.-]*:)?");
+
+    /**
+     * The drivers the gateway ships: a typo (jdbc:postgres:) used to pass and fail later in
+     * HikariCP with a message carrying the whole URL, password included. The error shows the
+     * scheme only.
+     */
+    static String dbUrl(String v) {
+        if (v.isEmpty() || v.startsWith("jdbc:sqlite:") || v.startsWith("jdbc:postgresql:")) {
+            return null;
+        }
+        java.util.regex.Matcher scheme = SCHEME.matcher(v);
+        return "must be empty (SQLite in $DATA_DIR/gateway.db), jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DATABASE; got "
+                + (scheme.find() ? "a URL beginning '" + scheme.group() + "'" : "something else") + " (the rest not shown)";
     }
 
     private static String positiveDuration(String v) {

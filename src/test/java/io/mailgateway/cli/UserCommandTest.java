@@ -142,4 +142,17 @@ class UserCommandTest {
         assertThat(stderr()).contains("usage:");
         assertThat(run("", "user")).isEqualTo(2);
     }
+
+    @Test
+    void should_not_print_the_password_of_a_db_url_the_driver_refuses() throws Exception {
+        // pgjdbc takes no user:password@ in its URL; HikariCP's error then carries the whole URL.
+        GatewayConfig config = GatewayConfig.load(Map.of("DATA_DIR", dataDir.toString(),
+                "DB_URL", "jdbc:postgresql://gw:S3cretPw@db.invalid/mail"), new Properties());
+
+        int status = GatewayMain.command(List.of("user", "list"), config, new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(status).isNotZero();
+        assertThat(stderr()).contains("cannot open the users database", "gw:****@").doesNotContain("S3cretPw");
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,19 @@ class GatewayConfigTest {
                 .hasMessageStartingWith("CONFIG_FILE:");
         assertThatThrownBy(() -> GatewayConfig.load(Map.of("ROUTES_DIR", "/no/such/dir"), new Properties()))
                 .hasMessageStartingWith("ROUTES_DIR:");
+    }
+
+    @Test
+    void should_refuse_a_db_url_no_shipped_driver_takes_without_showing_its_password() {
+        // jdbc:postgres: instead of jdbc:postgresql: used to pass and fail in HikariCP, URL and password in its message.
+        assertThatThrownBy(() -> GatewayConfig.load(Map.of("DB_URL", "jdbc:postgres://gw:S3cretPw@db.invalid/mail"), new Properties()))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("DB_URL:")
+                .hasMessageContaining("jdbc:postgres:").hasMessageNotContaining("S3cretPw").hasMessageNotContaining("gw:");
+        assertThatThrownBy(() -> GatewayConfig.load(Map.of("DB_URL", "postgresql://db.invalid/mail"), new Properties()))
+                .hasMessageStartingWith("DB_URL:");
+        for (String url : List.of("", "jdbc:sqlite:/var/lib/mail/gateway.db", "jdbc:postgresql://db.invalid/mail")) {
+            assertThat(GatewayConfig.load(Map.of("DB_URL", url), new Properties()).get("DB_URL")).isEqualTo(url);
+        }
     }
 
     @Test

@@ -6,9 +6,10 @@ import io.mailgateway.config.GatewayConfig;
 import java.nio.file.Path;
 
 /**
- * The SQL store's connection pool: PostgreSQL (or any JDBC URL) when DB_URL is set, with
- * DB_POOL_SIZE connections; otherwise SQLite in DATA_DIR/gateway.db with exactly one connection,
- * because SQLite allows one writer at a time and a second would only wait on the file lock.
+ * The SQL store's connection pool: PostgreSQL (a jdbc:postgresql: DB_URL; StoreKeys refuses any
+ * other driver's URL) with DB_POOL_SIZE connections; otherwise SQLite (DATA_DIR/gateway.db, or a
+ * jdbc:sqlite: DB_URL) with exactly one connection, because SQLite allows one writer at a time and
+ * a second would only wait on the file lock.
  */
 final class SqlDataSources {
 
