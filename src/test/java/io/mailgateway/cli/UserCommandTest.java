@@ -11,7 +11,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +84,18 @@ class UserCommandTest {
         assertThat(stderr()).contains("exists already");
         String os = "cli:" + System.getProperty("user.name");
         assertThat(audit()).containsExactly(os + " user.add Bob@example.com null");
+    }
+
+    @Test
+    void should_create_the_users_database_readable_by_its_owner_only() throws Exception {
+        Assumptions.assumeTrue(dataDir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+
+        assertThat(run("correct horse battery\n", "user", "add", "alice@example.com", "--password-stdin")).as(stderr()).isZero();
+
+        try (java.util.stream.Stream<Path> files = Files.list(dataDir).filter(f -> f.getFileName().toString().startsWith("gateway.db"))) {
+            assertThat(files.toList()).isNotEmpty().allSatisfy(f -> assertThat(Files.getPosixFilePermissions(f)).as("mode of %s", f)
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+        }
     }
 
     @Test

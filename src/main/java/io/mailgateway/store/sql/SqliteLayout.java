@@ -2,6 +2,7 @@ package io.mailgateway.store.sql;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -40,10 +41,18 @@ final class SqliteLayout {
         return rest.isEmpty() || rest.startsWith(":") || rest.startsWith("file:") ? null : Path.of(rest);
     }
 
-    /** Makes the file with our page size and incremental auto-vacuum if it does not exist yet (or is empty). */
+    /**
+     * Makes the file with our page size and incremental auto-vacuum if it does not exist yet (or is
+     * empty). A new file is created 0600 first (where the file system has POSIX modes): it holds
+     * the users' password hashes and the audit log, and SQLite would create it with the umask's
+     * mode (0644 usually); SQLite gives its -wal and -shm files the database file's mode.
+     */
     static void createIfMissing(Path file) throws SQLException, java.io.IOException {
         if (file == null || (Files.exists(file) && Files.size(file) > 0)) {
             return;
+        }
+        if (!Files.exists(file) && file.toAbsolutePath().getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
             s.execute("PRAGMA page_size=" + PAGE_SIZE);
