@@ -246,8 +246,21 @@ public final class Gateway implements AutoCloseable {
         if (config.getBoolean("ROUTES_RELOAD") && routesDir != null) {
             reloader = new RouteReloader(routesDir, routeNames());
         }
+        String reloadWarning = routesReloadWarning(config.getBoolean("ROUTES_RELOAD"), routesDir);
+        if (reloadWarning != null) {
+            LOG.warn(reloadWarning);
+        }
         main.setOverrideProperties(props);
         LOG.info("routes: {}; stores: {}; data in {}", routeFiles, config.storageTypes(), dataDir);
+    }
+
+    /**
+     * ROUTES_RELOAD watches route files on disk; the packaged routes are in the jar, where nothing
+     * changes, so with them it does nothing: said at start rather than silently. Null when it applies.
+     */
+    static String routesReloadWarning(boolean reload, Path routesDir) {
+        return reload && routesDir == null ? "ROUTES_RELOAD=true does nothing: the routes packaged in the jar are in use"
+                + " (no ROUTES_DIR and no ./routes); set ROUTES_DIR to a copy of the routes to edit and reload them" : null;
     }
 
     /** The port of the status endpoints (/, /stats, /health, /ready), or -1 when HTTP_PORT=-1. */

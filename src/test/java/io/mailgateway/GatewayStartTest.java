@@ -42,4 +42,11 @@ class GatewayStartTest {
             assertThat(released).as("the refused gateway holds no lock").isNotNull();
         }
     }
+
+    @Test
+    void should_warn_that_routes_reload_does_nothing_with_the_packaged_routes(@TempDir Path routes) {
+        assertThat(Gateway.routesReloadWarning(true, null)).contains("ROUTES_RELOAD=true does nothing", "ROUTES_DIR");
+        assertThat(Gateway.routesReloadWarning(true, routes)).isNull();
+        assertThat(Gateway.routesReloadWarning(false, null)).isNull();
+    }
 }

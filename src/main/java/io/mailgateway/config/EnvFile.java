@@ -15,8 +15,10 @@ import java.util.regex.Pattern;
  * {@code  # comments}, quotes, blank lines and an optional {@code export}, mixed with lines that
  * are advice for something else (systemd directives such as {@code Nice=-20}, a {@code [Service]}
  * header, SQLite {@code PRAGMA ...;} lines, sysctl keys, shell commands). Those are not refused:
- * each becomes a {@link ConfigNotice} saying what it is and where it belongs, so a profile copied
- * from the guide starts as written.
+ * each becomes a warning {@link ConfigNotice} saying what it is and where it belongs, so a profile
+ * copied from the guide starts as written. A notice or error names the line and the key, never the
+ * value: the line may be a secret in the wrong syntax ({@code DB_PASSWORD: hunter2}). A leading
+ * UTF-8 byte order mark (an editor's) is dropped.
  */
 final class EnvFile {
 
@@ -26,6 +28,9 @@ final class EnvFile {
     private static final Pattern SYSTEMD_DIRECTIVE = Pattern.compile("[A-Z][A-Za-z]*[a-z][A-Za-z]*");
     /** sysctl keys: dotted lower case (net.core.somaxconn, vm.swappiness). */
     private static final Pattern SYSCTL_KEY = Pattern.compile("[a-z0-9_]+(\\.[a-z0-9_-]+)+");
+
+    /** What a notice may show of the text before '=': a plain name, nothing that could be a value. */
+    private static final Pattern SHOWN_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,63}");
 
     record Parsed(Map<String, String> values, List<ConfigNotice> notices) {
     }
@@ -42,6 +47,9 @@ final class EnvFile {
         }
         Map<String, String> values = new LinkedHashMap<>();
         List<ConfigNotice> notices = new ArrayList<>();
+        if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) {
+            lines.set(0, lines.get(0).substring(1));
+        }
         for (int i = 0; i < lines.size(); i++) {
             String where = file.getFileName() + " line " + (i + 1);
             String line = lines.get(i).strip();
@@ -53,12 +61,15 @@ final class EnvFile {
             }
             String advice = notASetting(line);
             if (advice != null) {
-                notices.add(ConfigNotice.info(where + " is " + advice + "; ignored: " + line));
+                int eq = line.indexOf('=');
+                String key = eq > 0 ? line.substring(0, eq).strip() : null;
+                notices.add(ConfigNotice.warn(where + " is " + advice + "; ignored"
+                        + (key != null && SHOWN_KEY.matcher(key).matches() ? " (key " + key + ")" : "")));
                 continue;
             }
             int eq = line.indexOf('=');
             String key = line.substring(0, eq).strip();
-            values.put(key, value(line.substring(eq + 1), where));
+            values.put(key, value(line.substring(eq + 1), where + " (" + key + ")"));
         }
         return new Parsed(values, notices);
     }
@@ -94,11 +105,11 @@ final class EnvFile {
         if (v.startsWith("\"") || v.startsWith("'")) {
             int close = v.indexOf(v.charAt(0), 1);
             if (close < 0) {
-                throw new ConfigException("CONFIG_FILE", where + ": the quote opened in " + v + " is never closed");
+                throw new ConfigException("CONFIG_FILE", where + ": the quote opened at the start of the value is never closed");
             }
             String rest = v.substring(close + 1).strip();
             if (!rest.isEmpty() && !rest.startsWith("#")) {
-                throw new ConfigException("CONFIG_FILE", where + ": text after the closing quote: " + rest);
+                throw new ConfigException("CONFIG_FILE", where + ": text after the closing quote (other than a # comment)");
             }
             return v.substring(1, close);
         }

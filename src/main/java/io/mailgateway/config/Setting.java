@@ -55,6 +55,47 @@ public record Setting(String key, String defaultValue, String meaning, Function<
         };
     }
 
+    /** An LDH label (RFC 1035 2.3.1, digits first allowed as RFC 1123 2.1 does). */
+    private static final String LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+    /** RFC 5321 4.1.3: [IPv4] or [IPv6:...]; the address itself is checked by InetAddress. */
+    private static final java.util.regex.Pattern ADDRESS_LITERAL = java.util.regex.Pattern.compile(
+            "\\[(\\d{1,3}(\\.\\d{1,3}){3})]|\\[IPv6:([0-9A-Fa-f:.]+)]");
+
+    /**
+     * What may follow EHLO and stand in the greeting and Received (RFC 5321 4.1.1.1, 4.1.3): a
+     * domain name of LDH labels and dots, or an address literal; empty when {@code emptyMeans}.
+     * Anything else (a systemd Environment= line keeps an inline "# comment") is refused.
+     */
+    public static Function<String, String> domainOrAddressLiteral(String emptyMeans) {
+        return v -> {
+            if (v.isEmpty()) {
+                return null;
+            }
+            if (v.length() <= 253 && v.matches(LABEL + "(\\." + LABEL + ")*")) {
+                return null;
+            }
+            java.util.regex.Matcher literal = ADDRESS_LITERAL.matcher(v);
+            if (literal.matches()) {
+                if (literal.group(1) != null
+                        ? java.util.Arrays.stream(literal.group(1).split("\\.")).allMatch(o -> Integer.parseInt(o) <= 255)
+                        : isIpv6(literal.group(3))) {
+                    return null;
+                }
+            }
+            return "must be a domain name (letters, digits, '-' and dots, e.g. mx1.example.com) or an address literal"
+                    + " such as [192.0.2.1], or empty for " + emptyMeans + "; got '" + v + "'";
+        };
+    }
+
+    /** A host containing ':' is parsed as an IPv6 literal, never looked up in DNS. */
+    private static boolean isIpv6(String address) {
+        try {
+            return address.contains(":") && java.net.InetAddress.getByName(address) instanceof java.net.Inet6Address;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
     public static Function<String, String> hostname() {
         return v -> v.trim().matches("[A-Za-z0-9.:\\-\\[\\]]+") ? null : "must be a host name or address, got '" + v + "'";
     }

@@ -3,6 +3,7 @@ package io.mailgateway.config;
 import static io.mailgateway.config.Setting.any;
 import static io.mailgateway.config.Setting.bool;
 import static io.mailgateway.config.Setting.domainList;
+import static io.mailgateway.config.Setting.domainOrAddressLiteral;
 import static io.mailgateway.config.Setting.hostname;
 import static io.mailgateway.config.Setting.integer;
 
@@ -31,7 +32,7 @@ public final class Settings {
             new Setting("BIND_ADDRESS", "127.0.0.1",
                     "Address the SMTP listener binds to (0.0.0.0 for all interfaces in production).", hostname()),
             new Setting("SMTP_HOSTNAME", "",
-                    "Name in the greeting, EHLO reply and Received header; empty means this machine's host name.", any()),
+                    "Name in the greeting, EHLO reply and Received header, and in the EHLO the delivery client sends: a domain name or an address literal ([192.0.2.1]); empty means this machine's host name.", domainOrAddressLiteral("this machine's host name")),
             new Setting("LOCAL_DOMAINS", "localhost,example.com",
                     "Comma-separated domains accepted without authentication; any other recipient domain gets 550 5.7.1 (no open relay). The first one receives mail for a bare <postmaster>.", domainList()),
             new Setting("STORAGE_TYPE", "maildir,sql",
@@ -39,7 +40,7 @@ public final class Settings {
             new Setting("ROUTES_DIR", "",
                     "Directory of the *.camel.yaml routes; empty means ./routes if it exists, else the routes packaged in the jar. Any fetch-*.camel.yaml there is loaded too (an optional fetch route, docs/security.md).", any()),
             new Setting("ROUTES_RELOAD", "false",
-                    "Reload a route file live when it changes; a broken file is refused (logged with line and column) and the last good version keeps serving.", bool()),
+                    "Reload a route file live when it changes; a broken file is refused (logged with line and column) and the last good version keeps serving. Only for route files on disk (ROUTES_DIR or ./routes): with the packaged routes it does nothing, and the startup log warns so.", bool()),
             new Setting("BROKER_CONFIG", "",
                     "Artemis broker.xml; empty means ./broker/broker.xml if it exists, else the packaged one (copied to $DATA_DIR/broker/packaged-broker.xml).", any()),
             new Setting("SHUTDOWN_TIMEOUT", "25",

@@ -78,8 +78,8 @@ public final class TuningGuide {
     public static final List<Alias> ALIASES = List.of(
             same("DNS_CACHE_TTL", "DNS_CACHE_MAX_TTL"),
             same("DNS_CACHE_SIZE", "DNS_CACHE_MAX_ENTRIES"),
-            new Alias("DNS_CACHE_ENABLED", "DNS_CACHE_MAX_ENTRIES", "false turns the DNS cache off (DNS_CACHE_MAX_ENTRIES=0); true keeps it on",
-                    onlyWhenFalse("0")),
+            new Alias("DNS_CACHE_ENABLED", "DNS_CACHE_MAX_ENTRIES", "false turns the DNS cache off (DNS_CACHE_MAX_ENTRIES=0); true keeps it on; anything else is refused",
+                    onlyWhenFalse("DNS_CACHE_ENABLED", "0")),
             same("SPF_CACHE_SIZE", "SPF_CACHE_MAX_ENTRIES"),
             same("DKIM_CACHE_SIZE", "DKIM_CACHE_MAX_ENTRIES"),
             same("RELAY_CONNECTION_IDLE_TIMEOUT", "RELAY_CONNECTION_IDLE_TIME"),
@@ -89,8 +89,8 @@ public final class TuningGuide {
             new Alias("QUEUE_PARALLEL_DELIVERY", "QUEUE_PARALLEL_WORKERS",
                     "true keeps parallel delivery (QUEUE_PARALLEL_WORKERS), false tries next hops one at a time (QUEUE_PARALLEL_WORKERS=1), a number sets QUEUE_PARALLEL_WORKERS",
                     (v, all) -> v.equalsIgnoreCase("false") ? "1" : v.equalsIgnoreCase("true") ? null : v),
-            new Alias("METRICS_ENABLED", "METRICS_PORT", "false turns /metrics off (METRICS_PORT=-1); true keeps it on METRICS_PORT",
-                    onlyWhenFalse("-1")),
+            new Alias("METRICS_ENABLED", "METRICS_PORT", "false turns /metrics off (METRICS_PORT=-1); true keeps it on METRICS_PORT; anything else is refused",
+                    onlyWhenFalse("METRICS_ENABLED", "-1")),
             new Alias("DB_HOST", "DB_URL", "with DB_PORT (5432) and DB_NAME (mailgateway): DB_URL=jdbc:postgresql://DB_HOST:DB_PORT/DB_NAME",
                     (v, all) -> v.isEmpty() ? null : "jdbc:postgresql://" + v + ":" + all.getOrDefault("DB_PORT", "5432")
                             + "/" + all.getOrDefault("DB_NAME", "mailgateway")),
@@ -144,8 +144,20 @@ public final class TuningGuide {
         return new Alias(guideKey, ourKey, "the same as " + ourKey, (v, all) -> v);
     }
 
-    private static Translation onlyWhenFalse(String off) {
-        return (v, all) -> v.trim().equalsIgnoreCase("false") ? off : null;
+    /**
+     * false sets {@code off}, true keeps our default; anything else is refused (0, no, off used to
+     * be dropped silently, leaving the feature on).
+     */
+    private static Translation onlyWhenFalse(String guideKey, String off) {
+        return (v, all) -> {
+            if (v.trim().equalsIgnoreCase("false")) {
+                return off;
+            }
+            if (v.trim().equalsIgnoreCase("true")) {
+                return null;
+            }
+            throw new ConfigException(guideKey, "must be true or false, got '" + v + "'");
+        };
     }
 
     /** For keys an operator may mistype: the known key (ours or the guide's) closest to {@code key}, or null if none is close. */

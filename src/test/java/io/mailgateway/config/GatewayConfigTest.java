@@ -3,6 +3,7 @@ package io.mailgateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -78,6 +79,20 @@ class GatewayConfigTest {
     }
 
     @Test
+    void should_take_as_smtp_hostname_only_a_domain_name_or_an_address_literal() {
+        // A systemd Environment= line or docker --env-file keeps an inline comment in the value; it
+        // would go into the greeting, Received and the EHLO sent to every next hop.
+        for (String bad : List.of("mx1.example.com # primary MX", "mx1.example.com.", "mx_1.example.com", "-mx.example.com",
+                "[192.0.2.300]", "[IPv6:zz::1]", "mx..example.com")) {
+            assertThatThrownBy(() -> GatewayConfig.load(Map.of("SMTP_HOSTNAME", bad), new Properties()))
+                    .as(bad).isInstanceOf(ConfigException.class).hasMessageStartingWith("SMTP_HOSTNAME:");
+        }
+        for (String good : List.of("mx1.example.com", "localhost", "MX-2.Example.COM", "[192.0.2.1]", "[IPv6:2001:db8::1]")) {
+            assertThat(GatewayConfig.load(Map.of("SMTP_HOSTNAME", good), new Properties()).get("SMTP_HOSTNAME")).isEqualTo(good);
+        }
+    }
+
+    @Test
     void should_document_every_key_with_its_default_in_docs_configuration_md() throws Exception {
         String doc = Files.readString(Path.of("docs", "configuration.md"));
         for (Setting s : Settings.ALL) {
@@ -96,7 +111,7 @@ class GatewayConfigTest {
                 "SMTP_MAX_MESSAGE_SIZE=52428800  # 50MB",
                 "QUEUE_MAX_AGE=86400  # 24 hours",
                 "STORAGE_TYPE=memory  # Or fast database",
-                "SMTP_HOSTNAME=\"mx # 1.example\"   # a quoted # stays",
+                "DB_USER=\"gw # 1\"   # a quoted # stays",
                 "",
                 "[Service]",
                 "Nice=-20",
@@ -109,23 +124,48 @@ class GatewayConfigTest {
         assertThat(c.getLong("SMTP_MAX_MESSAGE_SIZE")).isEqualTo(52_428_800L);
         assertThat(c.duration("QUEUE_MAX_AGE")).hasHours(24);
         assertThat(c.storageTypes()).containsExactly("memory");
-        assertThat(c.get("SMTP_HOSTNAME")).isEqualTo("mx # 1.example");
-        assertThat(c.notices()).extracting(ConfigNotice::text)
+        assertThat(c.get("DB_USER")).isEqualTo("gw # 1");
+        assertThat(c.notices()).filteredOn(ConfigNotice::warning).extracting(ConfigNotice::text)
                 .anyMatch(t -> t.startsWith("smtp.env line 6 is a systemd unit section header"))
-                .anyMatch(t -> t.startsWith("smtp.env line 7 is a systemd unit directive") && t.endsWith("Nice=-20"))
+                .anyMatch(t -> t.startsWith("smtp.env line 7 is a systemd unit directive") && t.endsWith("ignored (key Nice)"))
                 .anyMatch(t -> t.startsWith("smtp.env line 9 is SQLite advice, not a setting"))
                 .anyMatch(t -> t.startsWith("smtp.env line 10 is a kernel setting"))
-                .anyMatch(t -> t.startsWith("smtp.env line 11 is not a KEY=VALUE setting"));
+                .anyMatch(t -> t.startsWith("smtp.env line 11 is not a KEY=VALUE setting"))
+                .contains("unknown key SMTP_MAX_RECIPIENS (CONFIG_FILE) ignored: did you mean SMTP_MAX_RECIPIENTS?")
+                .noneMatch(t -> t.contains("-20") || t.contains("65535") || t.contains("65536"));
+    }
+
+    @Test
+    void should_name_the_line_and_key_of_a_line_that_is_no_setting_but_never_its_value(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("smtp.env");
+        Files.writeString(file, "DB_USER=gw\nDB_PASSWORD: hunter2-secret\nDbPassword=hunter3-secret\n");
+
+        GatewayConfig c = GatewayConfig.load(Map.of("CONFIG_FILE", file.toString()), new Properties());
+
         assertThat(c.notices()).filteredOn(ConfigNotice::warning).extracting(ConfigNotice::text)
-                .containsExactly("unknown key SMTP_MAX_RECIPIENS (CONFIG_FILE) ignored: did you mean SMTP_MAX_RECIPIENTS?");
+                .anyMatch(t -> t.startsWith("smtp.env line 2 is not a KEY=VALUE setting"))
+                .anyMatch(t -> t.startsWith("smtp.env line 3 is a systemd unit directive") && t.endsWith("(key DbPassword)"));
+        assertThat(c.notices().toString()).doesNotContain("hunter2", "hunter3");
+    }
+
+    @Test
+    void should_drop_a_utf8_byte_order_mark_before_the_first_setting(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("smtp.env");
+        Files.write(file, "\uFEFFSMTP_MAX_RECIPIENTS=7\nSMTP_MAX_ERRORS=3\n".getBytes(StandardCharsets.UTF_8));
+
+        GatewayConfig c = GatewayConfig.load(Map.of("CONFIG_FILE", file.toString()), new Properties());
+
+        assertThat(c.get("SMTP_MAX_RECIPIENTS")).as("notices: %s", c.notices()).isEqualTo("7");
+        assertThat(c.get("SMTP_MAX_ERRORS")).isEqualTo("3");
     }
 
     @Test
     void should_refuse_an_unclosed_quote_naming_the_line(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("smtp.env");
-        Files.writeString(file, "SMTP_PORT=2600\nSMTP_HOSTNAME=\"mx.example\n");
+        Files.writeString(file, "SMTP_PORT=2600\nDB_PASSWORD=\"hunter2-secret\n");
         assertThatThrownBy(() -> GatewayConfig.load(Map.of("CONFIG_FILE", file.toString()), new Properties()))
-                .hasMessageStartingWith("CONFIG_FILE: smtp.env line 2: the quote opened");
+                .hasMessageStartingWith("CONFIG_FILE: smtp.env line 2 (DB_PASSWORD): the quote opened")
+                .hasMessageNotContaining("hunter2");
     }
 
     @Test
@@ -148,6 +188,18 @@ class GatewayConfigTest {
         GatewayConfig on = GatewayConfig.load(Map.of("DNS_CACHE_ENABLED", "true", "METRICS_ENABLED", "true"), new Properties());
         assertThat(on.getInt("DNS_CACHE_MAX_ENTRIES")).isEqualTo(10_000);
         assertThat(on.getInt("METRICS_PORT")).isEqualTo(9090);
+    }
+
+    @Test
+    void should_refuse_a_guide_switch_that_is_neither_true_nor_false_naming_the_key() {
+        // 0, no, off used to be dropped silently, leaving /metrics or the DNS cache on.
+        for (String key : List.of("METRICS_ENABLED", "DNS_CACHE_ENABLED")) {
+            for (String value : List.of("0", "no", "off")) {
+                assertThatThrownBy(() -> GatewayConfig.load(Map.of(key, value), new Properties()))
+                        .isInstanceOf(ConfigException.class).hasMessageStartingWith(key + ":").hasMessageContaining("true or false");
+            }
+        }
+        assertThat(GatewayConfig.load(Map.of("METRICS_ENABLED", "FALSE"), new Properties()).getInt("METRICS_PORT")).isEqualTo(-1);
     }
 
     @Test
