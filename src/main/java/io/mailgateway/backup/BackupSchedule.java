@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * The gateway's scheduled backups (BACKUP_ENABLED): one every BACKUP_INTERVAL, the first an
  * interval after the start, on a thread of their own; a failed one is logged and the next one
  * tries again. Lifecycle: {@link #start} after the broker started, {@link #close} before the
- * database pool and the broker stop (it waits for a backup under way).
+ * database pool and the broker stop (it interrupts a backup under way).
  */
 public final class BackupSchedule implements AutoCloseable {
 
@@ -51,11 +51,16 @@ public final class BackupSchedule implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops a backup under way rather than waiting for it: a stop must end within the 30 s a
+     * service manager gives it (systemd then kills), and an unfinished backup is only a
+     * {@code .partial} directory, removed by the next one; the journal holds the mail.
+     */
     @Override
     public void close() throws InterruptedException {
-        timer.shutdown();
-        if (!timer.awaitTermination(60, TimeUnit.SECONDS)) {
-            timer.shutdownNow();
+        timer.shutdownNow();
+        if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
+            LOG.warn("a backup under way did not stop within 10 s; the gateway stops anyway (its .partial directory is removed by the next backup)");
         }
     }
 }
