@@ -20,11 +20,11 @@ public final class PolicyKeys implements SettingGroup {
     public List<Setting> settings() {
         return List.of(
                 new Setting("DNS_SERVERS", "",
-                        "Comma-separated DNS servers as host:port (port 53 if left out, [v6]:port for IPv6) used by the mail-authentication checks; empty means the system's resolvers.", io.mailgateway.policy.dns.DnsjavaResolver::checkServers),
+                        "Comma-separated DNS servers as host:port (port 53 if left out, [v6]:port for IPv6) used by the mail-authentication checks and delivery's next hops; empty means the system's resolvers. A query no server answered is sent again to the next one (DNS_TIMEOUT).", io.mailgateway.policy.dns.DnsjavaResolver::checkServers),
                 new Setting("DNS_TIMEOUT", "5000",
-                        "Milliseconds to wait for a DNS answer; a timeout or SERVFAIL is a temporary error (temperror), never \"no record\".", integer(100, 120_000)),
+                        "Milliseconds a DNS lookup lasts at most. Unanswered, the query is sent again after a third of it and after two thirds (3 tries, each to the next of DNS_SERVERS, starting with the one that answered last; an earlier try's late answer still counts). Delivery's MX and address lookups wait this long; the end-of-data checks wait POLICY_DNS_TIMEOUT. A timeout or SERVFAIL is a temporary error (temperror), never \"no record\".", integer(100, 120_000)),
                 new Setting("POLICY_DNS_TIMEOUT", "2000",
-                        "Milliseconds the end-of-data checks (SPF, DKIM, DMARC) of one message wait for DNS in all, before the lookups still unanswered give temperror (a value above DNS_TIMEOUT counts as DNS_TIMEOUT). The queries go on up to DNS_TIMEOUT and late answers are cached for the next message, so a slow or dead name costs only the messages that need it, at most this long each.", integer(10, 120_000)),
+                        "Milliseconds the end-of-data checks (SPF, DKIM, DMARC) of one message wait for DNS in all, before the lookups still unanswered give temperror (a value above DNS_TIMEOUT counts as DNS_TIMEOUT). The queries go on up to DNS_TIMEOUT and late answers are cached for the next message, so a slow or dead name costs only the messages that need it, at most this long each. Keep it above a third of DNS_TIMEOUT, so that the resend of a lost query falls within it. Only the checks wait this: delivery waits DNS_TIMEOUT.", integer(10, 120_000)),
                 new Setting("DNS_CACHE_MAX_ENTRIES", "10000",
                         "Most DNS answers kept in the cache (least recently used dropped first); answers live for their TTL, negative ones for the SOA's negative TTL. 0 turns the cache off.", integer(0, 10_000_000)),
                 new Setting("DNS_CACHE_MAX_TTL", "86400",

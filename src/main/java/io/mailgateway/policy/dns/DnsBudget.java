@@ -5,7 +5,8 @@ package io.mailgateway.policy.dns;
  * (POLICY_DNS_TIMEOUT). The end-of-data checks of one message run one after the other on one
  * thread (policy.camel.CheckStep sets the deadline around each); every lookup they make waits at
  * most what is left, so a dead resolver costs a message one POLICY_DNS_TIMEOUT, not one per lookup.
- * Answers already cached are served whatever is left.
+ * Answers already cached are served whatever is left. Lookups outside a check (delivery's next
+ * hops) are not bounded by this: they wait as long as the lookup lasts, DNS_TIMEOUT.
  */
 public final class DnsBudget {
 
@@ -41,6 +42,11 @@ public final class DnsBudget {
             return work.run();
         }
         return until(Math.max(deadline, System.nanoTime() + floor.toNanos()), work);
+    }
+
+    /** Whether this thread is inside a check (its lookups wait POLICY_DNS_TIMEOUT, not DNS_TIMEOUT). */
+    static boolean active() {
+        return DEADLINE.get() != null;
     }
 
     /** Nanoseconds left for this thread's message, or Long.MAX_VALUE outside a check. */

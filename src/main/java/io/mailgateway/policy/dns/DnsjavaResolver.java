@@ -12,27 +12,29 @@ import java.util.function.LongSupplier;
 
 import io.mailgateway.config.GatewayConfig;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.Resolver;
+import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * {@link DnsResolver} on dnsjava: asks the configured servers (or the system's), with a timeout,
- * and caches answers for their TTL (negative answers for the SOA's negative TTL, RFC 2308),
- * capped at a maximum TTL, in an LRU map of bounded size. Temporary errors are not cached.
+ * {@link DnsResolver} on dnsjava: asks the configured servers (or the system's), resending within
+ * the timeout ({@link QueryResender}), and caches answers for their TTL (negative answers for the
+ * SOA's negative TTL, RFC 2308), capped at a maximum TTL, in an LRU map of bounded size. Temporary
+ * errors are remembered only for DNS_CACHE_FAILURE_TTL.
  */
 public final class DnsjavaResolver implements DnsResolver {
 
-    private final Resolver resolver;
+    /** How much longer than DNS_TIMEOUT a lookup outside a check is waited for, so that its own timeout decides. */
+    private static final long OUTSIDE_CHECK_SLACK_NANOS = 200_000_000L;
+
+    private final QueryResender resolver;
     private final int maxEntries;
     private final long maxTtlSeconds;
     private final LongSupplier nanoClock;
@@ -48,6 +50,9 @@ public final class DnsjavaResolver implements DnsResolver {
     private final java.util.concurrent.atomic.AtomicInteger silentSince = new java.util.concurrent.atomic.AtomicInteger();
     private volatile long lastAnswerNanos;
     private volatile long downUntilNanos;
+    /** The probe of the servers now on the wire (true: they answered), or null. */
+    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<Boolean>> probe =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     /** An answer, or (failure != null) a temporary error remembered briefly (RFC 2308 section 7.1). */
     private record Entry(DnsAnswer answer, String failure, long expiresAtNanos) {
@@ -59,27 +64,11 @@ public final class DnsjavaResolver implements DnsResolver {
 
     DnsjavaResolver(List<InetSocketAddress> servers, Duration timeout, int maxEntries, long maxTtlSeconds,
             LongSupplier nanoClock) {
-        ExtendedResolver r;
-        if (servers.isEmpty()) {
-            r = new ExtendedResolver(); // system resolvers (resolv.conf)
-        } else {
-            List<Resolver> simple = new ArrayList<>();
-            for (InetSocketAddress a : servers) {
-                simple.add(new SimpleResolver(a));
-            }
-            r = new ExtendedResolver(simple);
-        }
-        r.setTimeout(timeout);
-        r.setRetries(1);
-        // Each server's own query gives up after the timeout too (dnsjava's default is 10 s), so a
-        // lookup nobody waits for any more does not linger and hold later askers of the same name.
-        for (Resolver each : r.getResolvers()) {
-            each.setTimeout(timeout);
-        }
-        this.resolver = r;
+        // No servers configured: the system's (resolv.conf), asked the same way.
+        this.resolver = new QueryResender(servers.isEmpty() ? ResolverConfig.getCurrentConfig().servers() : servers, timeout);
         this.timeoutNanos = timeout.toNanos();
-        // dnsjava sends each query twice (one retry), each waiting up to the timeout; a little over that by default.
-        this.waitNanos = 2 * timeoutNanos + 500_000_000L;
+        // A check waits at most as long as the lookup lasts unless told less (POLICY_DNS_TIMEOUT).
+        this.waitNanos = timeoutNanos;
         this.lastAnswerNanos = nanoClock.getAsLong();
         this.maxEntries = maxEntries;
         this.maxTtlSeconds = maxTtlSeconds;
@@ -115,9 +104,10 @@ public final class DnsjavaResolver implements DnsResolver {
     }
 
     /**
-     * The longest a lookup waits for its answer. Shorter than the DNS timeout, so one slow or dead
-     * name costs the messages that need it this much, and the query still completes (and is
-     * cached) in the background for the messages after them.
+     * The longest a lookup inside a policy check ({@link DnsBudget}) waits for its answer. Shorter
+     * than the DNS timeout, so one slow or dead name costs the messages that need it this much, and
+     * the query still completes (and is cached) in the background for the messages after them.
+     * Lookups outside a check (delivery's next hops) wait the whole DNS timeout.
      */
     public DnsjavaResolver policyWait(Duration wait) {
         this.waitNanos = wait.toNanos();
@@ -194,19 +184,19 @@ public final class DnsjavaResolver implements DnsResolver {
                 cache.remove(key);
             }
         }
-        if (serversDown(now)) {
+        if (serversDown(now, qname, type)) {
             throw new DnsTemporaryException("DNS " + Type.string(type) + " " + qname
-                    + ": the DNS servers answered nothing for a while (remembered)");
+                    + ": the DNS servers answered nothing for a while, not even . SOA (remembered)");
         }
         java.util.concurrent.CompletableFuture<DnsAnswer> mine = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.CompletableFuture<DnsAnswer> other = inFlight.putIfAbsent(key, mine);
         if (other != null) {
             return await(other, qname, type);
         }
-        // The query runs on dnsjava's own I/O thread, up to DNS_TIMEOUT; the asker waits at most
-        // the policy wait. An answer that arrives later is still cached for the next message.
+        // The query runs on dnsjava's own I/O thread, up to DNS_TIMEOUT; an asker inside a check waits
+        // at most the policy wait. An answer that arrives later is still cached for the next message.
         try {
-            resolver.sendAsync(Message.newQuery(Record.newRecord(qname, type, DClass.IN)))
+            resolver.send(Message.newQuery(Record.newRecord(qname, type, DClass.IN)))
                     .whenComplete((response, error) -> settle(mine, qname, type, key, response, error));
         } catch (RuntimeException e) {
             settle(mine, qname, type, key, null, e);
@@ -224,9 +214,8 @@ public final class DnsjavaResolver implements DnsResolver {
             if (error != null) {
                 throw new DnsTemporaryException("DNS " + Type.string(type) + " " + qname + ": " + unwrap(error), unwrap(error));
             }
+            answered(now); // any response, SERVFAIL too: the servers are there
             lookup.complete(answer(response, qname, type, key, now));
-            lastAnswerNanos = now;
-            silentSince.set(0);
         } catch (DnsTemporaryException e) {
             if (error != null) {
                 silentSince.incrementAndGet();
@@ -251,32 +240,65 @@ public final class DnsjavaResolver implements DnsResolver {
         }
     }
 
+    private void answered(long now) {
+        lastAnswerNanos = now;
+        silentSince.set(0);
+    }
+
     /**
-     * All servers silent: at least three queries in a row went unanswered and none was answered for
-     * twice DNS_TIMEOUT. Then, for DNS_CACHE_FAILURE_TTL, lookups that the cache cannot answer fail
-     * at once instead of each waiting for its own timeout; the next lookup after that asks again.
+     * The servers are down: a probe they must answer went unanswered. Until then, three queries in
+     * a row unanswered and none answered for twice DNS_TIMEOUT only make this lookup ask the servers
+     * ". SOA" first: the names may be a sender's, whose own nameservers never answer (HELO, MAIL
+     * FROM, SPF include, DKIM d= are the sender's choice), which says nothing about ours. Down: for
+     * DNS_CACHE_FAILURE_TTL, lookups that the cache cannot answer fail at once instead of each
+     * waiting for its own timeout; the next lookup after that asks again.
      */
-    private boolean serversDown(long now) {
+    private boolean serversDown(long now, Name qname, int type) throws DnsTemporaryException {
         long ttl = failureTtlSeconds;
+        long until = downUntilNanos;
+        if (until != 0) {
+            if (until - now > 0) {
+                return true;
+            }
+            downUntilNanos = 0; // the period is over: let this lookup ask the servers
+            silentSince.set(0);
+            return false;
+        }
         if (ttl <= 0 || silentSince.get() < 3 || now - lastAnswerNanos < 2 * timeoutNanos) {
             return false;
         }
-        long until = downUntilNanos;
-        if (until == 0) {
-            downUntilNanos = now + ttl * 1_000_000_000L;
-            return true;
-        }
-        if (until - now > 0) {
-            return true;
-        }
-        downUntilNanos = 0; // the period is over: let this lookup probe the servers
-        silentSince.set(0);
-        return false;
+        return !awaitProbe(qname, type);
     }
 
-    private DnsAnswer await(java.util.concurrent.CompletableFuture<DnsAnswer> lookup, Name qname, int type)
+    /** Asks the servers ". SOA" (one probe at a time, shared); true when they answered. */
+    private boolean awaitProbe(Name qname, int type) throws DnsTemporaryException {
+        java.util.concurrent.CompletableFuture<Boolean> mine = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Boolean> running = probe.compareAndExchange(null, mine);
+        if (running == null) {
+            running = mine;
+            // A question every working resolver answers at once: the root zone's SOA is in its cache.
+            resolver.send(Message.newQuery(Record.newRecord(Name.root, Type.SOA, DClass.IN))).whenComplete((response, error) -> {
+                long now = nanoClock.getAsLong();
+                if (error == null) {
+                    answered(now);
+                } else {
+                    downUntilNanos = now + failureTtlSeconds * 1_000_000_000L;
+                }
+                probe.compareAndSet(mine, null);
+                mine.complete(error == null);
+            });
+        }
+        return await(running, qname, type);
+    }
+
+    /**
+     * Waits for a lookup: inside a policy check ({@link DnsBudget}) at most the policy wait and what
+     * is left of the message's DNS time, outside (delivery) as long as the lookup lasts (DNS_TIMEOUT).
+     */
+    private <T> T await(java.util.concurrent.CompletableFuture<T> lookup, Name qname, int type)
             throws DnsTemporaryException {
-        long wait = Math.min(waitNanos, DnsBudget.remainingNanos());
+        boolean inCheck = DnsBudget.active();
+        long wait = inCheck ? Math.min(waitNanos, DnsBudget.remainingNanos()) : timeoutNanos + OUTSIDE_CHECK_SLACK_NANOS;
         try {
             if (wait <= 0 && !lookup.isDone()) {
                 throw new DnsTemporaryException("DNS " + Type.string(type) + " " + qname
@@ -285,7 +307,8 @@ public final class DnsjavaResolver implements DnsResolver {
             return lookup.get(Math.max(wait, 0), java.util.concurrent.TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new DnsTemporaryException("DNS " + Type.string(type) + " " + qname + ": no answer within "
-                    + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(wait) + " ms (POLICY_DNS_TIMEOUT)");
+                    + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(wait) + " ms"
+                    + (inCheck ? " (POLICY_DNS_TIMEOUT)" : " (DNS_TIMEOUT)"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DnsTemporaryException("DNS " + Type.string(type) + " " + qname + ": interrupted");

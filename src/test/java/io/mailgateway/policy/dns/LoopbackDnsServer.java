@@ -27,7 +27,7 @@ import org.xbill.DNS.Section;
 /**
  * A real DNS server for tests: a thread on a loopback UDP port that parses each query with dnsjava's
  * {@link Message} and answers from an in-memory zone in wire format. Names can be set to time out
- * (no answer) or to answer SERVFAIL. NXDOMAIN and NODATA carry a SOA whose MINIMUM is the negative TTL.
+ * (no answer) or to answer SERVFAIL, and datagrams to be lost. NXDOMAIN and NODATA carry a SOA whose MINIMUM is the negative TTL.
  */
 public final class LoopbackDnsServer implements AutoCloseable {
 
@@ -37,6 +37,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
     private final Set<Name> timeouts = ConcurrentHashMap.newKeySet();
     private final Set<Name> servfails = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> queries = new ConcurrentHashMap<>();
+    private final AtomicInteger toLose = new AtomicInteger();
     private volatile long negativeTtl = 300;
     private volatile boolean running = true;
 
@@ -73,6 +74,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
         zone.clear();
         timeouts.clear();
         servfails.clear();
+        toLose.set(0);
         queries.clear();
     }
 
@@ -86,6 +88,11 @@ public final class LoopbackDnsServer implements AutoCloseable {
         delays.put(name, by);
     }
 
+    /** The next {@code datagrams} queries are lost on the way (received and counted, never answered). */
+    public void lose(int datagrams) {
+        toLose.set(datagrams);
+    }
+
     public void servfail(Name name) {
         servfails.add(name);
     }
@@ -94,9 +101,9 @@ public final class LoopbackDnsServer implements AutoCloseable {
         negativeTtl = seconds;
     }
 
-    /** Queries received for name (any type). */
+    /** Queries received for name (any type); "." is the root. */
     public int queries(String name) {
-        AtomicInteger n = queries.get(name.toLowerCase().replaceAll("\\.$", ""));
+        AtomicInteger n = queries.get(name.equals(".") ? "." : name.toLowerCase().replaceAll("\\.$", ""));
         return n == null ? 0 : n.get();
     }
 
@@ -112,6 +119,9 @@ public final class LoopbackDnsServer implements AutoCloseable {
             try {
                 Message query = new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
                 byte[] out = answer(query);
+                if (toLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    continue;
+                }
                 java.time.Duration delay = delays.get(query.getQuestion().getName());
                 java.net.SocketAddress to = packet.getSocketAddress();
                 if (out != null && delay != null) {
