@@ -58,14 +58,7 @@ class ServerTlsTest {
         ServerTls tls = ServerTls.load(cert, key, List.of("TLSv1.3", "TLSv1.2"));
         EventLoopGroup group = new NioEventLoopGroup(1);
         try {
-            Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), false));
-                        }
-                    }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-            int port = ((InetSocketAddress) server.localAddress()).getPort();
+            int port = serve(tls, group);
             assertThat(subjectOf(port)).isEqualTo("CN=first.test");
             assertThat(tls.reloadIfChanged()).as("nothing changed yet").isFalse();
 
@@ -76,7 +69,6 @@ class ServerTlsTest {
             Files.writeString(cert, "-----BEGIN CERTIFICATE-----\nbroken\n-----END CERTIFICATE-----\n");
             assertThat(tls.reloadIfChanged()).isFalse();
             assertThat(subjectOf(port)).as("the last good certificate keeps serving").isEqualTo("CN=second.test");
-            server.close().sync();
         } finally {
             group.shutdownGracefully().sync();
             tls.close();
