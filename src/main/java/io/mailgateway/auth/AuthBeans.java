@@ -34,7 +34,7 @@ public final class AuthBeans implements Capability {
         wiring.closeOnStop(database);
         AuthLimiter limiter = new AuthLimiter(config.getInt("AUTH_MAX_FAILURES"), config.seconds("AUTH_FAILURE_WINDOW"),
                 config.seconds("AUTH_BLOCK_TIME"), config.duration("AUTH_FAILURE_DELAY"), config.getInt("AUTH_MAX_TRACKED"), Ticker.SYSTEM);
-        KnownClients.restoreInBackground(database.dataSource(), limiter, Clock.systemUTC());
+        KnownClients.restoreInBackground(database.dataSource(), limiter, Clock.systemUTC(), config.getInt("AUTH_MAX_TRACKED"));
         AuthMetrics metrics = new AuthMetrics(wiring.lookup("metricsRegistry", MeterRegistry.class));
         wiring.bind("authenticator", new Authenticator(users, new PasswordHasher(), limiter, audit, metrics));
         wiring.bind("senderPolicy", new SenderPolicy(users, config.getBoolean("AUTH_ALLOW_NULL_SENDER")));

@@ -30,37 +30,46 @@ final class KnownClients {
 
     /**
      * Tells the limiter of every (account, client) that logged in within {@link #REMEMBERED},
-     * the most recent last (so a full account keeps its newest clients).
+     * the most recent last (so a full account keeps its newest clients); at most {@code limit}
+     * pairs, the newest (the limiter keeps so many accounts, AUTH_MAX_TRACKED).
      *
      * @return how many pairs were read
      */
-    static int restore(DataSource dataSource, AuthLimiter limiter, Clock clock) throws SQLException {
+    static int restore(DataSource dataSource, AuthLimiter limiter, Clock clock, int limit) throws SQLException {
         int pairs = 0;
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT actor, client_address, MAX(at) AS last FROM audit_log"
                      + " WHERE at >= ? AND action = 'auth.success' AND client_address IS NOT NULL"
-                     + " GROUP BY actor, client_address ORDER BY last")) {
+                     + " GROUP BY actor, client_address ORDER BY last DESC LIMIT ?")) {
             ps.setLong(1, clock.millis() - REMEMBERED.toMillis());
+            ps.setInt(2, limit);
             ps.setQueryTimeout(60);
+            record Login(String account, InetAddress client) {
+            }
+            java.util.ArrayDeque<Login> newestFirst = new java.util.ArrayDeque<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     InetAddress client = literal(rs.getString(2));
                     if (client != null) {
-                        limiter.recordSuccess(rs.getString(1), client);
-                        pairs++;
+                        newestFirst.add(new Login(rs.getString(1), client));
                     }
                 }
+            }
+            // oldest first, so that where the limiter's tables fill up the newest logins win
+            for (java.util.Iterator<Login> i = newestFirst.descendingIterator(); i.hasNext(); pairs++) {
+                Login login = i.next();
+                limiter.recordSuccess(login.account(), login.client());
             }
         }
         return pairs;
     }
 
     /** In the background: a large audit log must not hold the start; until done, the clients are as new. */
-    static void restoreInBackground(DataSource dataSource, AuthLimiter limiter, Clock clock) {
+    static void restoreInBackground(DataSource dataSource, AuthLimiter limiter, Clock clock, int limit) {
         Thread t = new Thread(() -> {
             try {
                 LOG.info("AUTH: {} (account, client) pairs known from the audit log's last {} days",
-                        restore(dataSource, limiter, clock), REMEMBERED.toDays());
+                        restore(dataSource, limiter, clock, limit), REMEMBERED.toDays());
             } catch (SQLException | RuntimeException e) {
                 LOG.warn("AUTH: the clients accounts logged in from could not be read from the audit log ({});"
                         + " they count as new until their next login", e.getMessage());

@@ -77,6 +77,19 @@ public final class Backup {
         }
     }
 
+    /**
+     * Owner only (0700) where the file system has POSIX modes: a backup holds gateway.db (password
+     * hashes, the audit log) and every queued message, which parts write with default modes.
+     */
+    private static void createPrivately(Path dir) throws IOException {
+        try {
+            Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectory(dir);
+        }
+    }
+
     private Result runLocked(List<BackupPart> parts) throws Exception {
         String name = NAME.format(clock.instant());
         Path partial = backups.resolve(name + PARTIAL);
@@ -84,7 +97,7 @@ public final class Backup {
         if (Files.exists(done) || Files.exists(partial)) {
             throw new IOException("a backup named " + name + " exists already");
         }
-        Files.createDirectory(partial);
+        createPrivately(partial);
         List<String> lines = new ArrayList<>();
         try {
             for (BackupPart part : parts) {

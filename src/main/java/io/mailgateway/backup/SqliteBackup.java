@@ -4,6 +4,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -31,6 +32,13 @@ final class SqliteBackup implements BackupPart {
             return "database: no " + database + " yet (the gateway never ran here), nothing copied";
         }
         Path target = dir.resolve(FILE_NAME);
+        // Owner only, as gateway.db itself (password hashes, the audit log): VACUUM INTO writes
+        // into an empty file it finds, keeping its mode, and would create one 0644.
+        try {
+            Files.createFile(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            // no POSIX modes on this file system
+        }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database)) {
             try (Statement s = c.createStatement()) {
                 // The gateway's batches hold the write lock briefly; a reader in WAL mode never waits

@@ -75,7 +75,12 @@ public final class FetchLimits extends SearchTerm {
     /** Leaves {@code message} at its source and out of later polls; logs and counts it the first time. */
     public void refuse(Message message, String why) {
         String key = key(message);
-        if (refused.add(key)) {
+        if (FetchUid.of(message).startsWith("#")) {
+            // A POP3 server without UIDL: message numbers change between sessions, and one
+            // remembered here could later name another message. Not remembered: refused anew.
+            tooBig.increment();
+            LOG.warn("fetched message {} left at the source, too big ({})", key, why);
+        } else if (refused.add(key)) {
             tooBig.increment();
             LOG.warn("fetched message {} left at the source, too big ({}): not fetched again until restart", key, why);
         }

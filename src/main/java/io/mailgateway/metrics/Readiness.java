@@ -94,8 +94,10 @@ public final class Readiness implements AutoCloseable {
     void refresh() {
         try {
             last = evaluateNow();
-        } catch (RuntimeException e) {
-            // A task that throws is never run again: readiness would freeze without a word.
+        } catch (RuntimeException | Error e) {
+            // A task that throws is never run again: readiness would freeze without a word, maybe
+            // UP. Camel's checks catch only Exceptions; an Error (a missing optional class, a
+            // stack overflow) comes through, and is not ready either.
             LOG.warn("readiness evaluation failed", e);
             last = down("readiness evaluation failed: " + e);
         }

@@ -157,7 +157,7 @@ class AuthenticatorTest {
         auth.close();
 
         auth = new AuthFixture(Map.of("DATA_DIR", dataDir.toString()));
-        assertThat(KnownClients.restore(auth.database.dataSource(), auth.limiter, auth.clock)).isEqualTo(2);
+        assertThat(KnownClients.restore(auth.database.dataSource(), auth.limiter, auth.clock, 1000)).isEqualTo(2);
         java.net.InetAddress attacker = AuthFixture.address("203.0.113.66");
         for (int i = 1; i <= 4; i++) {
             assertThat(auth.login("bob@example.com", "guess " + i, attacker).kind()).isEqualTo(Kind.FAILED);
@@ -173,7 +173,7 @@ class AuthenticatorTest {
         auth.close();
         auth = new AuthFixture(Map.of("DATA_DIR", dataDir.toString()));
         auth.clock.advance(KnownClients.REMEMBERED.plusDays(1));
-        assertThat(KnownClients.restore(auth.database.dataSource(), auth.limiter, auth.clock)).as("logins too old").isZero();
+        assertThat(KnownClients.restore(auth.database.dataSource(), auth.limiter, auth.clock, 1000)).as("logins too old").isZero();
     }
 
     /** One failure from each of 5 addresses: an account and a name that is none get the same replies. */

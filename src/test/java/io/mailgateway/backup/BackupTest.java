@@ -107,6 +107,24 @@ class BackupTest {
         }
     }
 
+    /** gateway.db is 0600 (password hashes, the audit log): its copy and the backup itself stay the owner's. */
+    @Test
+    void should_keep_the_database_copy_and_the_backup_directory_private() throws Exception {
+        Path db = dir.resolve("private.db");
+        java.nio.file.Files.createFile(db, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE users (address TEXT, password_hash TEXT)");
+            s.execute("INSERT INTO users VALUES ('a@example.com', '$argon2id$secret')");
+        }
+        Backup.Result r = new Backup(dir.resolve("private-backups"), 7, java.time.Clock.systemUTC()).run(List.of(new SqliteBackup(db)));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(r.dir())))
+                .isEqualTo("rwx------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(r.dir().resolve(SqliteBackup.FILE_NAME)))).isEqualTo("rw-------");
+    }
+
     @Test
     void should_keep_the_newest_backups_only_and_remove_a_crashed_runs_partial_directory() throws Exception {
         Path backups = dir.resolve("backups");

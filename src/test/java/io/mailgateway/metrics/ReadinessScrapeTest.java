@@ -62,4 +62,23 @@ class ReadinessScrapeTest {
             }
         }
     }
+
+    /** A task that throws is never run again: one evaluation ending in an Error must not freeze readiness. */
+    @Test
+    void should_go_on_evaluating_after_an_evaluation_ended_in_an_error() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Readiness r = new Readiness(() -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new NoClassDefFoundError("a health check's optional class");
+            }
+            return (org.apache.camel.CamelContext) null; // evaluates to "Camel context not started"
+        });
+        try {
+            r.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> calls.get() > 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> r.current().json().toJson().contains("Camel context not started"));
+        } finally {
+            r.close();
+        }
+    }
 }

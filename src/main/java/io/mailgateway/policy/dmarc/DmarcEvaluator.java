@@ -71,13 +71,12 @@ public final class DmarcEvaluator {
     public DmarcVerdict evaluate(String fromDomain, SpfResult spf, String spfDomain, List<DkimResult> dkim) {
         String orgDomain = OrganizationalDomain.of(fromDomain);
         Optional<DmarcRecord> record;
-        boolean atOrgDomain = false;
+        boolean atOrgDomain;
         try {
-            record = DnsBudget.atLeast(policyFloor, () -> lookup(fromDomain));
-            if (record == null && !orgDomain.equals(fromDomain)) {
-                record = DnsBudget.atLeast(policyFloor, () -> lookup(orgDomain));
-                atOrgDomain = true;
-            }
+            // one floor for both lookups: the organizational domain's comes out of the same time
+            Found found = DnsBudget.atLeast(policyFloor, () -> policy(fromDomain, orgDomain));
+            record = found.record();
+            atOrgDomain = found.atOrgDomain();
         } catch (DnsTemporaryException e) {
             return DmarcVerdict.of(Result.TEMPERROR, fromDomain);
         }
@@ -109,6 +108,19 @@ public final class DmarcEvaluator {
             disposition = requested.lessStrict();
         }
         return new DmarcVerdict(Result.FAIL, fromDomain, requested, disposition, false);
+    }
+
+    /** A policy lookup's outcome: the record as {@link #lookup} gives it (null: none), and where. */
+    private record Found(Optional<DmarcRecord> record, boolean atOrgDomain) {
+    }
+
+    /** The policy record (6.6.3): at the From domain, else at its organizational domain. */
+    private Found policy(String fromDomain, String orgDomain) throws DnsTemporaryException {
+        Optional<DmarcRecord> atFrom = lookup(fromDomain);
+        if (atFrom != null || orgDomain.equals(fromDomain)) {
+            return new Found(atFrom, false);
+        }
+        return new Found(lookup(orgDomain), true);
     }
 
     /** null: no DMARC record there; empty: records there, but not exactly one valid one. */

@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,7 +26,7 @@ import org.xbill.DNS.SimpleResolver;
  * <p>Not dnsjava's ExtendedResolver: its per-server timeout closes the socket of a try (a late
  * answer to it is lost), it moves to the next try only if the lookup's deadline has not passed,
  * and timeouts are noticed by the NIO selector's poll (up to 1 s late), so a resend meant for
- * within POLICY_DNS_TIMEOUT could come after it. Thread-safe; holds no thread between tries.
+ * within POLICY_DNS_TIMEOUT could come after it. Thread-safe; one timer thread for all lookups.
  */
 final class QueryResender {
 
@@ -53,19 +56,31 @@ final class QueryResender {
     /** The response of the first server to answer; a {@link SocketTimeoutException} when none did within the timeout. */
     CompletableFuture<Message> send(Message query) {
         Lookup lookup = new Lookup(query, preferred.get());
-        later(timeoutNanos).execute(() -> lookup.result.completeExceptionally(
+        lookup.timers.add(TIMERS.schedule(() -> lookup.result.completeExceptionally(
                 new SocketTimeoutException("no answer from " + servers.size() + " server(s) in " + TRIES + " tries within "
-                        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms")));
+                        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms")), timeoutNanos, TimeUnit.NANOSECONDS));
+        // An answered lookup must not wait in the timer queue (with its query and response) for
+        // the rest of DNS_TIMEOUT: at hundreds of lookups a second that is thousands held.
+        lookup.result.whenComplete((response, error) -> lookup.timers.forEach(t -> t.cancel(false)));
         lookup.attempt(0);
         return lookup.result;
     }
 
     /**
-     * Runs a task after a delay on the JDK's timer thread itself: starting a try only hands a
-     * datagram to dnsjava's selector, and a busy common pool must not hold a resend back.
+     * Timeouts and resends, on a thread of their own: starting a try only hands a datagram to
+     * dnsjava's selector, and a busy common pool must not hold a resend back. Cancelled timers
+     * leave the queue at once.
      */
-    private static java.util.concurrent.Executor later(long nanos) {
-        return CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS, Runnable::run);
+    private static final ScheduledThreadPoolExecutor TIMERS = timers();
+
+    private static ScheduledThreadPoolExecutor timers() {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "dns-resend");
+            t.setDaemon(true);
+            return t;
+        });
+        timers.setRemoveOnCancelPolicy(true);
+        return timers;
     }
 
     private final class Lookup {
@@ -75,6 +90,8 @@ final class QueryResender {
         /** Tries started, and tries that failed. */
         final AtomicInteger started = new AtomicInteger();
         final AtomicInteger failed = new AtomicInteger();
+        /** The timeout and the resends scheduled, cancelled once the lookup completes. */
+        final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
 
         Lookup(Message query, int first) {
             this.query = query;
@@ -97,8 +114,11 @@ final class QueryResender {
                     attempt(i + 1);
                 }
             });
-            if (i + 1 < TRIES) {
-                later(intervalNanos).execute(() -> attempt(i + 1));
+            if (i + 1 < TRIES && !result.isDone()) {
+                timers.add(TIMERS.schedule(() -> attempt(i + 1), intervalNanos, TimeUnit.NANOSECONDS));
+                if (result.isDone()) {
+                    timers.forEach(t -> t.cancel(false)); // completed while scheduling: the callback may have run already
+                }
             }
         }
     }
