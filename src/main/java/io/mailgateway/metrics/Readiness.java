@@ -47,6 +47,8 @@ public final class Readiness implements AutoCloseable {
 
     /** How often the checks run. */
     static final Duration INTERVAL = Duration.ofSeconds(3);
+    /** How often the evaluator looks whether the Camel context started, until it has. */
+    static final Duration TICK = Duration.ofMillis(200);
 
     /** Endpoint schemes of camel-mail's consumers: the routes that fetch mail from elsewhere. */
     private static final Set<String> FETCH_SCHEMES = Set.of("imap", "imaps", "pop3", "pop3s");
@@ -58,6 +60,9 @@ public final class Readiness implements AutoCloseable {
     private final Supplier<CamelContext> context;
     private volatile Result last = down("readiness not evaluated yet");
     private ScheduledExecutorService evaluator;
+    /** The evaluator thread's own: whether the last round ran the checks (the context was started), and when it ran. */
+    private volatile boolean checksRan;
+    private long lastRunNanos;
 
     public Readiness(Supplier<CamelContext> context) {
         this.context = context;
@@ -80,7 +85,7 @@ public final class Readiness implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            evaluator.scheduleWithFixedDelay(this::refresh, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            evaluator.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
         }
         return this;
     }
@@ -88,6 +93,19 @@ public final class Readiness implements AutoCloseable {
     /** The last result; never waits for a check. */
     public Result current() {
         return last;
+    }
+
+    /**
+     * The evaluator's task: the checks every {@link #INTERVAL}, and every {@link #TICK} while the
+     * Camel context is not started (that answer costs nothing, and the first round after the
+     * start must not wait a whole interval: the gateway would say "not ready" seconds after it is).
+     */
+    void tick() {
+        if (checksRan && System.nanoTime() - lastRunNanos < INTERVAL.toNanos()) {
+            return;
+        }
+        lastRunNanos = System.nanoTime();
+        refresh();
     }
 
     /** Runs the checks and keeps the result (the evaluator's task; tests call it directly). */
@@ -113,7 +131,8 @@ public final class Readiness implements AutoCloseable {
 
     private Result evaluateNow() {
         CamelContext camel = context.get();
-        if (camel == null || !camel.getStatus().isStarted()) {
+        checksRan = camel != null && camel.getStatus().isStarted();
+        if (!checksRan) {
             return down("Camel context not started");
         }
         Collection<HealthCheck.Result> results;

@@ -81,4 +81,24 @@ class ReadinessScrapeTest {
             r.close();
         }
     }
+
+    /** Until the Camel context has started the evaluator looks at every tick, so /ready follows the start at once, not an interval later. */
+    @Test
+    void should_evaluate_at_the_next_tick_once_the_context_started() throws Exception {
+        DefaultCamelContext camel = new DefaultCamelContext();
+        Readiness r = new Readiness(() -> camel);
+        try {
+            r.tick();
+            assertThat(r.current().json().toJson()).contains("Camel context not started");
+            camel.start();
+            r.tick();
+            assertThat(r.current().json().toJson()).doesNotContain("Camel context not started");
+            camel.stop();
+            r.tick();
+            assertThat(r.current().json().toJson()).as("an interval has not passed since the last round")
+                    .doesNotContain("Camel context not started");
+        } finally {
+            camel.close();
+        }
+    }
 }
